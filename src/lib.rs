@@ -1,0 +1,26 @@
+//! depeche turns French news articles into aligned bilingual XLIFF.
+//!
+//! The pipeline reads articles ([`ingest`]), normalises their text
+//! ([`normalize`]), splits it into sentences ([`segment`]), finds glossary
+//! terms ([`glossary`]), translates through a [`translate::Provider`],
+//! checks the output ([`qa`]) and writes one XLIFF file per article and
+//! target language ([`xliff`], [`output`]). [`pipeline`] wires the stages.
+//!
+//! The library prints nothing and returns typed errors; the `depeche`
+//! binary owns the command line, progress bars and exit codes.
+
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+pub mod glossary;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod qa;
+pub mod segment;
+pub mod translate;
+pub mod xliff;
+
+pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};

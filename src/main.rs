@@ -1,0 +1,3 @@
+//! The `depeche` command line.
+
+fn main() {}

@@ -1,0 +1,97 @@
+//! Output files: atomic writes under a safe name.
+//!
+//! Every file depeche writes goes through [`write_atomic`]: the bytes go to a
+//! temporary file in the destination folder, are synced, then renamed over
+//! the final name, so a crash leaves either the old file or the new one,
+//! never half of one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Creating, writing or renaming failed.
+    #[error("{path}: cannot write the file")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The name would leave the output folder or is not a plain file name.
+    #[error("{name:?} is not a safe output file name")]
+    UnsafeName {
+        /// The rejected name.
+        name: String,
+    },
+}
+
+/// The path of `name` inside `dir`, refusing anything but a plain file name
+/// (no separators, no `..`, no leading dot).
+pub fn safe_path(dir: &Path, name: &str) -> Result<PathBuf, Error> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !plain {
+        return Err(Error::UnsafeName { name: name.into() });
+    }
+    Ok(dir.join(name))
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync
+/// of the folder). Returns false, writing nothing, when the file already
+/// holds exactly these bytes.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    let io = |source| Error::Io { path: path.into(), source };
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".depeche-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    // The rename is durable only once the folder entry is synced.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_escape_the_folder() {
+        let dir = Path::new("out");
+        assert!(safe_path(dir, "../x.xlf").is_err());
+        assert!(safe_path(dir, "a/b.xlf").is_err());
+        assert!(safe_path(dir, ".hidden").is_err());
+        assert!(safe_path(dir, "").is_err());
+        assert_eq!(
+            safe_path(dir, "2025-10-31-a-1.en-GB.xlf").unwrap(),
+            dir.join("2025-10-31-a-1.en-GB.xlf")
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_skips_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.xlf");
+        assert!(write_atomic(&p, b"one").unwrap());
+        assert!(!write_atomic(&p, b"one").unwrap());
+        assert!(write_atomic(&p, b"two").unwrap());
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1);
+    }
+}

@@ -1,0 +1,1 @@
+//! The pipeline: the one place that knows the order of the stages.

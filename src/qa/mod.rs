@@ -1,0 +1,34 @@
+//! QA stage: translated segments in, findings on them out.
+//!
+//! Every check sees each segment with a target and may add [`QaIssue`]s.
+
+use crate::model::{Article, QaIssue, Segment};
+
+/// One QA check.
+pub trait Check: Send + Sync {
+    /// Short name, used in notes and summaries (`terms`).
+    fn name(&self) -> &'static str;
+    /// Findings on one segment.
+    fn check(&self, segment: &Segment, target_lang: &str) -> Vec<QaIssue>;
+}
+
+/// Runs `checks` over every translated segment of `article`.
+pub fn run(checks: &[Box<dyn Check>], article: &mut Article, target_lang: &str) {
+    for para in &mut article.paragraphs {
+        for seg in &mut para.segments {
+            if seg.target.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            let mut found = Vec::new();
+            for check in checks {
+                found.extend(check.check(seg, target_lang));
+            }
+            seg.issues = found;
+        }
+    }
+}
+
+/// The checks every run applies.
+pub fn default_checks() -> Vec<Box<dyn Check>> {
+    Vec::new()
+}
