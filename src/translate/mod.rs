@@ -13,8 +13,10 @@ use async_trait::async_trait;
 
 use crate::model::TermHit;
 
+pub(crate) mod batch;
 pub(crate) mod none;
 
+pub use batch::{TranslateStats, plan, translate_article};
 pub use none::NoneProvider;
 
 /// The documented request limits of a provider.
