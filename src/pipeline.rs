@@ -1,1 +1,368 @@
 //! The pipeline: the one place that knows the order of the stages.
+//!
+//! ```text
+//! files ─map(prepare: read → normalise → segment)            (blocking pool)
+//!       ─map(per target: terms → translate → qa → write)     (async, provider-bound)
+//!       ─buffer_unordered(max_articles_in_flight)
+//!       ─for_each(observer + summary)
+//! ```
+//!
+//! A stream pulls, so `buffer_unordered(n)` caps memory at `n` files in
+//! flight whatever the size of the batch. Cross-article API limits belong to
+//! the translate stage, not to this bound. One bad file becomes an
+//! [`Outcome::Failed`] and the rest of the batch goes on.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+
+use crate::glossary::{self, Matcher};
+use crate::ingest;
+use crate::model::{Article, Origin, Severity};
+use crate::output;
+use crate::qa::{self, Check};
+use crate::segment::{self, Segmenter};
+use crate::translate::{self, Provider, TranslateStats};
+use crate::xliff;
+
+/// What a run needs besides its input files.
+pub struct Context {
+    /// Target locales, one XLIFF per article and locale.
+    pub targets: Vec<String>,
+    /// Folder the XLIFF files go to.
+    pub out_dir: PathBuf,
+    /// How many files are processed at once (the memory bound).
+    pub max_articles_in_flight: usize,
+    /// Largest input file read, in bytes.
+    pub max_article_bytes: u64,
+    /// The sentence splitter.
+    pub segmenter: Segmenter,
+    /// One glossary matcher per target locale, in `targets` order.
+    pub matchers: Vec<Matcher>,
+    /// The translation provider.
+    pub provider: Arc<dyn Provider>,
+    /// QA checks run on every target.
+    pub checks: Vec<Box<dyn Check>>,
+    /// Version string written into the XLIFF `<tool>` element.
+    pub tool_version: String,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("targets", &self.targets)
+            .field("out_dir", &self.out_dir)
+            .field("provider", &self.provider.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Figures for one written XLIFF file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleStats {
+    /// Paragraphs in the article.
+    pub paragraphs: usize,
+    /// Sentences in the article.
+    pub segments: usize,
+    /// Characters of source text.
+    pub chars: usize,
+    /// Segments that got a target.
+    pub translated: usize,
+    /// What the provider calls cost.
+    pub translate: TranslateStats,
+    /// Per domain: (terms found, terms applied, terms violated).
+    pub terms: BTreeMap<String, TermCounts>,
+    /// Segments with at least one QA error.
+    pub segments_with_errors: usize,
+}
+
+/// Glossary figures for one domain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TermCounts {
+    /// Term occurrences found in the source.
+    pub found: usize,
+    /// Found terms whose expected target is in the translation.
+    pub applied: usize,
+    /// Found terms the translation gets wrong.
+    pub violated: usize,
+}
+
+/// What happened to one input (file, or article and target).
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// An XLIFF file was written (or was already up to date).
+    Written {
+        /// Article id.
+        id: String,
+        /// Input path.
+        origin: String,
+        /// Target locale.
+        target: String,
+        /// The XLIFF file.
+        path: PathBuf,
+        /// False when the file already held the same bytes.
+        changed: bool,
+        /// Figures for the summary.
+        stats: ArticleStats,
+        /// Warnings worth showing (dropped characters, ...).
+        warnings: Vec<String>,
+    },
+    /// The input could not be turned into XLIFF; nothing was written for it.
+    Failed {
+        /// Input path.
+        origin: String,
+        /// Target locale, when the failure is specific to one.
+        target: Option<String>,
+        /// The error, with its causes, for the user.
+        error: String,
+    },
+}
+
+/// Receives progress as the run goes; the binary draws bars with it.
+pub trait Observer: Send {
+    /// Segments found in a file that is about to be translated.
+    fn segments_found(&mut self, _count: usize) {}
+    /// One input is done.
+    fn outcome(&mut self, _outcome: &Outcome) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct NoObserver;
+
+impl Observer for NoObserver {}
+
+/// Totals for a whole run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Distinct articles written for every target.
+    pub articles_ok: usize,
+    /// Inputs or article/target pairs that failed.
+    pub failed: usize,
+    /// XLIFF files written or already up to date.
+    pub files_written: usize,
+    /// Files left untouched because their content did not change.
+    pub files_unchanged: usize,
+    /// Paragraphs (counted once per article, not per target).
+    pub paragraphs: usize,
+    /// Sentences (once per article).
+    pub segments: usize,
+    /// Source characters (once per article).
+    pub chars: usize,
+    /// Segments that got a target, over all targets.
+    pub translated: usize,
+    /// Provider figures, over all targets.
+    pub translate: TranslateStats,
+    /// Glossary figures per domain, over all targets.
+    pub terms: BTreeMap<String, TermCounts>,
+    /// Segments with a QA error, over all targets.
+    pub segments_with_errors: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The failures, for the report.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// Glossary terms violated over all domains.
+    pub fn terms_violated(&self) -> usize {
+        self.terms.values().map(|c| c.violated).sum()
+    }
+
+    fn add(&mut self, outcome: &Outcome, first_target: &str) {
+        match outcome {
+            Outcome::Written { target, changed, stats, .. } => {
+                self.files_written += 1;
+                if !changed {
+                    self.files_unchanged += 1;
+                }
+                if target == first_target {
+                    self.articles_ok += 1;
+                    self.paragraphs += stats.paragraphs;
+                    self.segments += stats.segments;
+                    self.chars += stats.chars;
+                }
+                self.translated += stats.translated;
+                self.translate.requests += stats.translate.requests;
+                self.translate.segments_sent += stats.translate.segments_sent;
+                self.translate.chars_sent += stats.translate.chars_sent;
+                self.segments_with_errors += stats.segments_with_errors;
+                for (domain, c) in &stats.terms {
+                    let t = self.terms.entry(domain.clone()).or_default();
+                    t.found += c.found;
+                    t.applied += c.applied;
+                    t.violated += c.violated;
+                }
+            }
+            Outcome::Failed { origin, target, error } => {
+                self.failed += 1;
+                let what = match target {
+                    Some(t) => format!("{origin} [{t}]"),
+                    None => origin.clone(),
+                };
+                self.failures.push((what, error.clone()));
+            }
+        }
+    }
+}
+
+/// Runs the whole pipeline over `files`, reporting to `observer`.
+pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Observer) -> Summary {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let first_target = ctx.targets.first().cloned().unwrap_or_default();
+    let in_flight = ctx.max_articles_in_flight.max(1);
+    let mut outcomes = futures::stream::iter(files)
+        .map(|path| {
+            let ctx = Arc::clone(&ctx);
+            async move { process_file(path, ctx).await }
+        })
+        .buffer_unordered(in_flight);
+    while let Some((segments, results)) = outcomes.next().await {
+        observer.segments_found(segments);
+        for outcome in results {
+            observer.outcome(&outcome);
+            summary.add(&outcome, &first_target);
+        }
+    }
+    summary.elapsed = started.elapsed();
+    summary
+}
+
+/// One file through every stage, for every target. Returns the number of
+/// segments found and one outcome per article and target (or one failure).
+async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>) {
+    let origin = path.display().to_string();
+    let prepared = {
+        let ctx = Arc::clone(&ctx);
+        tokio::task::spawn_blocking(move || prepare(&path, &ctx)).await
+    };
+    let articles = match prepared {
+        Ok(Ok(articles)) => articles,
+        Ok(Err(error)) => return (0, vec![failed(origin, None, &error)]),
+        Err(join) => return (0, vec![failed(origin, None, &join)]),
+    };
+    let segments: usize = articles.iter().map(count_segments).sum();
+    let mut outcomes = Vec::with_capacity(articles.len() * ctx.targets.len());
+    for article in articles {
+        for (i, target) in ctx.targets.iter().enumerate() {
+            let outcome = match ctx.matchers.get(i) {
+                Some(matcher) => translate_one(article.clone(), target, matcher, &ctx).await,
+                None => Outcome::Failed {
+                    origin: article.origin.clone(),
+                    target: Some(target.clone()),
+                    error: "no glossary matcher for this target".into(),
+                },
+            };
+            outcomes.push(outcome);
+        }
+    }
+    (segments, outcomes)
+}
+
+/// Read, normalise and segment one file (blocking work).
+fn prepare(path: &Path, ctx: &Context) -> Result<Vec<Article>, ingest::Error> {
+    let opts = ingest::ReadOptions { max_bytes: ctx.max_article_bytes };
+    let mut articles = ingest::read_path_with(path, &opts)?;
+    for article in &mut articles {
+        segment::segment_article(&ctx.segmenter, article);
+    }
+    Ok(articles)
+}
+
+/// Terms, translation, QA and the XLIFF file for one article and target.
+async fn translate_one(
+    mut article: Article,
+    target: &str,
+    matcher: &Matcher,
+    ctx: &Context,
+) -> Outcome {
+    glossary::annotate(matcher, &mut article);
+    let translate = match translate::translate_article(&*ctx.provider, &mut article, target).await {
+        Ok(stats) => stats,
+        Err(error) => return failed(article.origin.clone(), Some(target), &error),
+    };
+    qa::run(&ctx.checks, &mut article, target);
+    let stats = article_stats(&article, translate);
+    let opts = xliff::WriteOptions {
+        target_lang: target.to_string(),
+        provider: ctx.provider.name().to_string(),
+    };
+    let xml = match xliff::write12(&article, &opts) {
+        Ok(xml) => xml,
+        Err(error) => return failed(article.origin.clone(), Some(target), &error),
+    };
+    let name = format!("{}.{target}.xlf", article.id);
+    let write = output::safe_path(&ctx.out_dir, &name).and_then(|path| {
+        output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
+    });
+    match write {
+        Ok((path, changed)) => Outcome::Written {
+            id: article.id,
+            origin: article.origin,
+            target: target.to_string(),
+            path,
+            changed,
+            stats,
+            warnings: Vec::new(),
+        },
+        Err(error) => failed(article.origin, Some(target), &error),
+    }
+}
+
+fn count_segments(article: &Article) -> usize {
+    article.paragraphs.iter().map(|p| p.segments.len()).sum()
+}
+
+fn article_stats(article: &Article, translate: TranslateStats) -> ArticleStats {
+    let mut stats =
+        ArticleStats { paragraphs: article.paragraphs.len(), translate, ..ArticleStats::default() };
+    for seg in article.paragraphs.iter().flat_map(|p| &p.segments) {
+        stats.segments += 1;
+        stats.chars += seg.source.chars().count();
+        let has_target = seg.target.as_deref().is_some_and(|t| !t.is_empty());
+        if has_target && seg.origin != Origin::None {
+            stats.translated += 1;
+        }
+        if seg.issues.iter().any(|i| i.severity == Severity::Error) {
+            stats.segments_with_errors += 1;
+        }
+        for hit in &seg.terms {
+            let counts = stats.terms.entry(hit.domain.clone()).or_default();
+            counts.found += 1;
+            if !has_target {
+                continue;
+            }
+            let violated = seg
+                .issues
+                .iter()
+                .any(|i| i.check == "terms" && i.entry.as_deref() == Some(hit.entry.as_str()));
+            if violated {
+                counts.violated += 1;
+            } else {
+                counts.applied += 1;
+            }
+        }
+    }
+    stats
+}
+
+/// A failure with its whole cause chain in one line.
+fn failed(origin: String, target: Option<&str>, error: &dyn std::error::Error) -> Outcome {
+    Outcome::Failed { origin, target: target.map(str::to_string), error: error_chain(error) }
+}
+
+/// Formats an error and its sources as `outer: inner: root`.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

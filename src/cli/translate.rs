@@ -1,0 +1,224 @@
+//! `depeche translate`: the main job.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use depeche::glossary::Glossary;
+use depeche::pipeline::{self, Context, Summary};
+use depeche::segment::Segmenter;
+use depeche::translate::{NoneProvider, Provider};
+use depeche::{ingest, qa};
+
+use super::Config;
+use super::progress::Progress;
+
+/// Arguments of `depeche translate`.
+#[derive(Debug, Args)]
+pub(crate) struct TranslateArgs {
+    /// Article files or folders (folders are read recursively)
+    #[arg(required = true, value_name = "PATH")]
+    inputs: Vec<PathBuf>,
+
+    /// Target locales, comma-separated (e.g. en-GB,de-DE) [default: en-GB]
+    #[arg(long, short = 't', value_delimiter = ',', value_name = "LOCALES")]
+    to: Vec<String>,
+
+    /// Output folder for the XLIFF files [default: out]
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Translation provider (none: empty targets for human translation)
+    #[arg(long, value_name = "NAME")]
+    provider: Option<String>,
+
+    /// Glossary files or folders, instead of the configured ones [default: glossaries/]
+    #[arg(long, value_name = "PATH")]
+    glossary: Vec<PathBuf>,
+
+    /// Fail the run (exit 1) on any glossary violation
+    #[arg(long)]
+    strict_terms: bool,
+
+    /// How many files are processed at once [default: 16]
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Hide the progress bars
+    #[arg(long)]
+    no_progress: bool,
+}
+
+/// Runs `depeche translate`.
+pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
+    let targets = if args.to.is_empty() { config.run.to.clone() } else { args.to.clone() };
+    let targets = validate_locales(targets)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| config.run.out.clone());
+    let strict_terms = args.strict_terms || config.glossary.strict_terms;
+
+    let provider_name = args.provider.clone().unwrap_or_else(|| config.translate.provider.clone());
+    let provider: Arc<dyn Provider> = match provider_name.as_str() {
+        "none" => Arc::new(NoneProvider),
+        other => bail!("unknown provider {other:?} (available: none)"),
+    };
+
+    let glossary = load_glossary(&args.glossary, config)?;
+    let matchers = targets.iter().map(|t| glossary.matcher(t)).collect();
+
+    for input in &args.inputs {
+        if !input.exists() {
+            bail!("{}: no such file or folder", input.display());
+        }
+    }
+    let files = ingest::discover(&args.inputs).context("cannot list the input files")?;
+    if files.is_empty() {
+        bail!("no article files found in the given paths (expected .txt files)");
+    }
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
+
+    let ctx = Arc::new(Context {
+        targets: targets.clone(),
+        out_dir: out_dir.clone(),
+        max_articles_in_flight: args.jobs.unwrap_or(config.run.max_articles_in_flight).max(1),
+        max_article_bytes: config.run.max_article_bytes,
+        segmenter: Segmenter::french(),
+        matchers,
+        provider: Arc::clone(&provider),
+        checks: qa::default_checks(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    });
+
+    let mut progress = Progress::new(files.len(), !args.no_progress && verbose == 0, verbose > 0);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let summary = runtime.block_on(pipeline::run(files, ctx, &mut progress));
+    progress.finish();
+
+    print!("{}", report(&summary, &targets, &out_dir, &*provider));
+    let violations = summary.terms_violated();
+    let code = if summary.failed > 0 || (strict_terms && violations > 0) { 1 } else { 0 };
+    if strict_terms && violations > 0 {
+        eprintln!("error: {violations} glossary violations (--strict-terms)");
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// Checks that every locale looks like a BCP 47 tag (`en`, `en-GB`).
+fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in targets {
+        let t = t.trim().to_string();
+        let ok = !t.is_empty()
+            && t.split('-').all(|p| {
+                !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !ok {
+            bail!("{t:?} is not a locale; use tags such as en-GB or de-DE");
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.is_empty() {
+        bail!("no target locale given; use --to en-GB");
+    }
+    Ok(out)
+}
+
+fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<Glossary> {
+    let paths: Vec<&Path> = if flags.is_empty() {
+        config.glossary.paths.iter().map(PathBuf::as_path).filter(|p| p.exists()).collect()
+    } else {
+        flags.iter().map(PathBuf::as_path).collect()
+    };
+    Glossary::load(&paths).context("cannot load the glossary")
+}
+
+/// The one-screen summary printed after a run.
+fn report(
+    summary: &Summary,
+    targets: &[String],
+    out_dir: &Path,
+    provider: &dyn Provider,
+) -> String {
+    let mut s = String::new();
+    let secs = summary.elapsed.as_secs_f64();
+    let _ = writeln!(
+        s,
+        "articles   {} ok, {} failed ({} target{}: {})",
+        summary.articles_ok,
+        summary.failed,
+        targets.len(),
+        if targets.len() == 1 { "" } else { "s" },
+        targets.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "text       {} paragraphs, {} segments, {} characters",
+        summary.paragraphs, summary.segments, summary.chars
+    );
+    let _ = writeln!(
+        s,
+        "xliff      {} files in {} ({} unchanged)",
+        summary.files_written,
+        out_dir.display(),
+        summary.files_unchanged
+    );
+    if !summary.terms.is_empty() {
+        let mut line = String::new();
+        for (domain, c) in &summary.terms {
+            let _ = write!(
+                line,
+                "{}{domain}: {} found, {} applied, {} violated",
+                if line.is_empty() { "" } else { "; " },
+                c.found,
+                c.applied,
+                c.violated
+            );
+        }
+        let _ = writeln!(s, "terms      {line}");
+    }
+    if provider.produces_targets() {
+        let _ = writeln!(
+            s,
+            "translate  {}: {} segments translated, {} requests, {} characters sent",
+            provider.name(),
+            summary.translated,
+            summary.translate.requests,
+            summary.translate.chars_sent
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "translate  no translation provider configured: targets left empty for human \
+             translation (set --provider or [translate] provider in depeche.toml)"
+        );
+    }
+    let rate = if secs > 0.0 { summary.articles_ok as f64 / secs } else { 0.0 };
+    let _ = writeln!(s, "time       {secs:.2} s ({rate:.0} articles/s)");
+    for (what, error) in &summary.failures {
+        let _ = writeln!(s, "failed     {what}: {error}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_are_checked_and_deduplicated() {
+        let ok = validate_locales(vec!["en-GB".into(), " de-DE".into(), "en-GB".into()]).unwrap();
+        assert_eq!(ok, vec!["en-GB", "de-DE"]);
+        assert!(validate_locales(vec!["en GB".into()]).is_err());
+        assert!(validate_locales(vec!["../x".into()]).is_err());
+        assert!(validate_locales(vec![]).is_err());
+    }
+}
