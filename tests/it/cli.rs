@@ -1,0 +1,176 @@
+//! The `depeche` command line, run as a user runs it.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::support::{depeche, fixture, root, xliff_files};
+
+/// Number of article files in `fixtures/articles`.
+fn fixture_articles() -> usize {
+    std::fs::read_dir(fixture("articles"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "txt"))
+        .count()
+}
+
+/// The commands in the README's first screen (before the first `---`).
+fn readme_commands() -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let first_screen = readme.split("\n---\n").next().unwrap();
+    let mut commands = Vec::new();
+    let mut in_block = false;
+    for line in first_screen.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+        } else if in_block && !line.trim().is_empty() {
+            commands.push(line.trim().to_string());
+        }
+    }
+    commands
+}
+
+#[test]
+fn readme_first_screen_commands_work() {
+    let commands = readme_commands();
+    assert_eq!(commands.len(), 2, "two commands expected: {commands:?}");
+
+    // The main job: run exactly its arguments, with the output in a temp dir.
+    let main_job = &commands[0];
+    let args: Vec<&str> = main_job.split_once(" -- ").unwrap().1.split_whitespace().collect();
+    assert_eq!(args[..2], ["translate", "fixtures/articles"]);
+    let out = tempfile::tempdir().unwrap();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| if *a == "out/" { out.path().display().to_string() } else { a.to_string() })
+        .collect();
+    depeche()
+        .args(&args)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no translation provider configured"));
+    assert_eq!(xliff_files(out.path()).len(), fixture_articles());
+
+    // The test command is the CI script, which runs the test suite.
+    assert_eq!(commands[1], "bash .ci/run");
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(ci.contains("cargo test"), ".ci/run must run the tests");
+    assert!(ci.contains("cargo clippy") && ci.contains("cargo fmt"));
+}
+
+#[test]
+fn several_targets_give_one_file_per_article_and_locale() {
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "fixtures/articles", "--to", "en-GB,de-DE", "--no-progress", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 targets: en-GB, de-DE"));
+    let files = xliff_files(out.path());
+    assert_eq!(files.len(), 2 * fixture_articles());
+    let en = files.iter().filter(|f| f.to_string_lossy().ends_with(".en-GB.xlf")).count();
+    assert_eq!(en, fixture_articles());
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let locale = if file.to_string_lossy().ends_with(".de-DE.xlf") { "de-DE" } else { "en-GB" };
+        assert!(text.contains(&format!("target-language=\"{locale}\"")), "{}", file.display());
+    }
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_rest_of_the_batch_is_written() {
+    let input = tempfile::tempdir().unwrap();
+    let reference = "lagazette-2025-10-31-azerbaidjan-royaume-uni.txt";
+    std::fs::copy(fixture("articles").join(reference), input.path().join(reference)).unwrap();
+    std::fs::write(input.path().join("empty.txt"), b"").unwrap();
+    std::fs::write(input.path().join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .arg(input.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 ok, 2 failed"))
+        .stderr(predicate::str::contains("empty.txt"))
+        .stderr(predicate::str::contains("binary.txt"));
+    let files = xliff_files(out.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    // No temporary or partial files are left behind.
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_second_run_rewrites_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        depeche()
+            .args(["translate", "fixtures/articles", "--no-progress", "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+    };
+    run();
+    let n = fixture_articles();
+    run()
+        .stdout(predicate::str::contains(format!("{n} files in")))
+        .stdout(predicate::str::contains(format!("({n} unchanged)")));
+}
+
+#[test]
+fn fatal_errors_exit_2_and_say_what_to_do() {
+    depeche().args(["translate", "--no-such-flag", "x"]).assert().code(2);
+    depeche()
+        .args(["translate", "fixtures/no-such-folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fixtures/no-such-folder: no such file or folder"));
+    depeche()
+        .args(["translate", "fixtures/articles", "--to", "en GB"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a locale"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("depeche.toml");
+    std::fs::write(&config, "[run]\nto = [\"en-GB\"]\nmax_articles = 3\n").unwrap();
+    depeche()
+        .args(["translate", "fixtures/articles", "--config"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("depeche.toml: invalid config"))
+        .stderr(predicate::str::contains("line 3"))
+        .stderr(predicate::str::contains("max_articles"));
+}
+
+#[test]
+fn the_example_config_runs() {
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args([
+            "translate",
+            "fixtures/articles",
+            "--no-progress",
+            "--config",
+            "depeche.example.toml",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(xliff_files(out.path()).len(), fixture_articles());
+}
+
+#[test]
+fn progress_bars_stay_off_when_stderr_is_not_a_terminal() {
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "fixtures/articles", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    assert!(Path::new(out.path()).exists());
+}
