@@ -1,0 +1,140 @@
+//! Offline throughput of the whole pipeline (`none` provider, glossary on).
+//!
+//! Builds corpora of 1,000 and 5,000 articles from `fixtures/articles`
+//! (each copy made unique by one extra paragraph), runs the pipeline over
+//! each in a fresh child process, and prints articles/s, MB/s of source text
+//! and the child's peak resident memory.
+//!
+//! Run: `cargo bench --bench pipeline` (add sizes as arguments to change them).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use depeche::glossary::Glossary;
+use depeche::pipeline::{self, Context, NoObserver};
+use depeche::segment::Segmenter;
+use depeche::translate::NoneProvider;
+use depeche::{ingest, qa};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("child") {
+        let dir = PathBuf::from(args.get(1).ok_or("child needs a folder")?);
+        return child(&dir);
+    }
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![1000, 5000]
+    } else {
+        args.iter().filter_map(|a| a.parse().ok()).collect()
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sources = read_fixtures(&root.join("fixtures/articles"))?;
+    println!(
+        "pipeline, offline (provider none, glossaries/ on), {} fixture articles",
+        sources.len()
+    );
+    println!(
+        "{:>8} {:>10} {:>12} {:>10} {:>12}",
+        "articles", "seconds", "articles/s", "MB/s", "peak RSS MB"
+    );
+    for size in sizes {
+        let corpus = tempfile::tempdir()?;
+        let bytes = build_corpus(&sources, size, corpus.path())?;
+        let exe = std::env::current_exe()?;
+        let started = Instant::now();
+        let out = std::process::Command::new(exe).arg("child").arg(corpus.path()).output()?;
+        let secs = started.elapsed().as_secs_f64();
+        let report = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!("child failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        let mut fields = report.split_whitespace();
+        let ok: usize = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+        let run_secs: f64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(secs);
+        let rss_kb: f64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0.0);
+        println!(
+            "{:>8} {:>10.2} {:>12.0} {:>10.2} {:>12.1}",
+            ok,
+            run_secs,
+            ok as f64 / run_secs,
+            bytes as f64 / 1e6 / run_secs,
+            rss_kb / 1024.0
+        );
+    }
+    Ok(())
+}
+
+/// The fixture articles' bytes.
+fn read_fixtures(dir: &Path) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for path in ingest::discover(&[dir.to_path_buf()])? {
+        out.push(std::fs::read(path)?);
+    }
+    if out.is_empty() {
+        return Err("no fixture articles".into());
+    }
+    Ok(out)
+}
+
+/// Writes `size` articles into `dir`, each a fixture plus one unique
+/// paragraph in its middle (so ids, hashes and files all differ). Returns
+/// the total bytes written.
+fn build_corpus(sources: &[Vec<u8>], size: usize, dir: &Path) -> std::io::Result<usize> {
+    let mut total = 0;
+    for (i, source) in sources.iter().cycle().take(size).enumerate() {
+        let source = String::from_utf8_lossy(source).into_owned();
+        let mut blocks: Vec<&str> = source.split("\n\n").collect();
+        let extra = format!("Mise à jour n° {i} : la dépêche a été complétée à 16 h 05.");
+        let at = (blocks.len() / 2).max(1).min(blocks.len());
+        blocks.insert(at, &extra);
+        let text = blocks.join("\n\n");
+        total += text.len();
+        std::fs::write(dir.join(format!("article-{i:05}.txt")), text)?;
+    }
+    Ok(total)
+}
+
+/// Runs the pipeline over `dir` and prints `ok seconds peak_rss_kb`.
+fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let glossary_dir = root.join("glossaries");
+    let glossary = Glossary::load(&[glossary_dir.as_path()])?;
+    let targets = vec!["en-GB".to_string()];
+    let out = tempfile::tempdir()?;
+    let ctx = Arc::new(Context {
+        matchers: targets.iter().map(|t| glossary.matcher(t)).collect(),
+        targets,
+        out_dir: out.path().to_path_buf(),
+        max_articles_in_flight: 16,
+        max_article_bytes: 10 * 1024 * 1024,
+        segmenter: Segmenter::french(),
+        provider: Arc::new(NoneProvider),
+        checks: qa::default_checks(),
+        tool_version: "bench".into(),
+    });
+    let files = ingest::discover(&[dir.to_path_buf()])?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let started = Instant::now();
+    let summary = runtime.block_on(pipeline::run(files, ctx, &mut NoObserver));
+    let secs = started.elapsed().as_secs_f64();
+    if summary.failed > 0 {
+        return Err(
+            format!("{} failures, first: {:?}", summary.failed, summary.failures.first()).into()
+        );
+    }
+    println!("{} {secs} {}", summary.articles_ok, peak_rss_kb());
+    Ok(())
+}
+
+/// Peak resident set size of this process, in KiB (Linux).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
