@@ -112,6 +112,7 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         provider: Arc::new(NoneProvider),
         checks: qa::default_checks(),
         tool_version: "bench".into(),
+        cancel: Default::default(),
     });
     let files = ingest::discover(&[dir.to_path_buf()])?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

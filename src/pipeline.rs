@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -48,6 +49,8 @@ pub struct Context {
     pub checks: Vec<Box<dyn Check>>,
     /// Version string written into the XLIFF `<tool>` element.
     pub tool_version: String,
+    /// Set to stop starting new files (Ctrl-C); files in flight finish.
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Context {
@@ -164,6 +167,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// The failures, for the report.
     pub failures: Vec<(String, String)>,
+    /// Input files never started because the run was interrupted.
+    pub not_started: usize,
 }
 
 impl Summary {
@@ -215,7 +220,17 @@ pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Obse
     let mut summary = Summary::default();
     let first_target = ctx.targets.first().cloned().unwrap_or_default();
     let in_flight = ctx.max_articles_in_flight.max(1);
+    let total = files.len();
+    let started_files = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&started_files);
+    let cancel = Arc::clone(&ctx.cancel);
     let mut outcomes = futures::stream::iter(files)
+        // Checked when the next file is pulled, so an interrupted run stops
+        // starting files while those in flight finish and are written.
+        .take_while(move |_| std::future::ready(!cancel.load(Ordering::Relaxed)))
+        .inspect(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        })
         .map(|path| {
             let ctx = Arc::clone(&ctx);
             async move { process_file(path, ctx).await }
@@ -229,6 +244,7 @@ pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Obse
         }
     }
     summary.elapsed = started.elapsed();
+    summary.not_started = total.saturating_sub(started_files.load(Ordering::Relaxed));
     summary
 }
 

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
@@ -91,6 +92,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         provider: Arc::clone(&provider),
         checks: qa::default_checks(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        cancel: Arc::new(AtomicBool::new(false)),
     });
 
     let mut progress = Progress::new(files.len(), !args.no_progress && verbose == 0, verbose > 0);
@@ -98,12 +100,28 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let summary = runtime.block_on(pipeline::run(files, ctx, &mut progress));
+    let cancel = Arc::clone(&ctx.cancel);
+    let summary = runtime.block_on(async {
+        // Ctrl-C: stop starting files, let those in flight finish and be
+        // written, then report what remains. A second Ctrl-C kills at once.
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.store(true, Ordering::Relaxed);
+                eprintln!("interrupted: finishing the articles in flight (Ctrl-C again to abort)");
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(130);
+                }
+            }
+        });
+        pipeline::run(files, ctx, &mut progress).await
+    });
     progress.finish();
 
     print!("{}", report(&summary, &targets, &out_dir, &*provider));
     let violations = summary.terms_violated();
-    let code = if summary.failed > 0 || (strict_terms && violations > 0) { 1 } else { 0 };
+    let interrupted = summary.not_started > 0;
+    let code =
+        if summary.failed > 0 || interrupted || (strict_terms && violations > 0) { 1 } else { 0 };
     if strict_terms && violations > 0 {
         eprintln!("error: {violations} glossary violations (--strict-terms)");
     }
@@ -203,6 +221,13 @@ fn report(
     }
     let rate = if secs > 0.0 { summary.articles_ok as f64 / secs } else { 0.0 };
     let _ = writeln!(s, "time       {secs:.2} s ({rate:.0} articles/s)");
+    if summary.not_started > 0 {
+        let _ = writeln!(
+            s,
+            "interrupted {} files not started; run the same command again to finish",
+            summary.not_started
+        );
+    }
     for (what, error) in &summary.failures {
         let _ = writeln!(s, "failed     {what}: {error}");
     }
