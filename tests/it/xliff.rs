@@ -295,3 +295,40 @@ fn reads_crlf_and_foreign_namespaces_as_cat_tools_save_them() {
     assert_eq!(doc.files[0].units[0].source, "Hausse du budget des armées");
     assert_eq!(doc.files[0].units.len(), 2);
 }
+
+#[test]
+fn xliff21_validates_and_round_trips() {
+    let a = article();
+    let dir = tempfile::tempdir().unwrap();
+    for mark_terms in [false, true] {
+        let w = xliff::write20_report(&a, &WriteOptions { mark_terms, ..opts() }).unwrap();
+        assert_eq!(w.warnings.len(), 2);
+        let path = save(dir.path(), &a, "en-GB", &w.xml);
+        validate_xliff(&[&path]);
+        assert!(w.xml.contains(r#"<unit id="p1" type="depeche:title">"#));
+        assert!(w.xml.contains(r#"<segment id="p2.s1" state="initial">"#));
+        assert!(w.xml.contains(r#"<segment id="p3.s1" state="reviewed" subState="depeche:tm">"#));
+        assert!(w.xml.contains(
+            r#"<gls:translation source="glossary">Ministry of Defence</gls:translation>"#
+        ));
+        assert_eq!(w.xml.contains(r##"<gls:glossEntry ref="#p1.s1-t3">"##), mark_terms);
+
+        let doc = xliff::read(&w.xml).unwrap();
+        assert_eq!(doc.version, "2.1");
+        let file = &doc.files[0];
+        let units: Vec<&str> = file.units.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(units, ["p1", "p2", "p3", "p4", "p5"]);
+        let sources: Vec<String> =
+            file.units.iter().flat_map(|u| u.segments.iter().map(|s| s.source.clone())).collect();
+        assert_eq!(sources, expected_sources(&a));
+        let p3 = &file.units[2];
+        assert_eq!(p3.source, "Un 🚀 décolle. Le ministre parle. C'est « fini ». Presque.");
+        assert_eq!(p3.state.as_deref(), Some("translated"), "least advanced segment");
+        assert_eq!(p3.segments[1].target.as_deref(), Some("The minister speaks."));
+        assert_eq!(
+            p3.notes[0].text,
+            "p3.s2: error: expected \"Minister for the Armed Forces\" [terms, defence]"
+        );
+        assert_eq!(file.units[1].target, None);
+    }
+}
