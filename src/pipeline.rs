@@ -303,12 +303,10 @@ async fn translate_one(
     };
     qa::run(&ctx.checks, &mut article, target);
     let stats = article_stats(&article, translate);
-    let opts = xliff::WriteOptions {
-        target_lang: target.to_string(),
-        provider: ctx.provider.name().to_string(),
-    };
-    let xml = match xliff::write12(&article, &opts) {
-        Ok(xml) => xml,
+    let mut opts = xliff::WriteOptions::new(target, ctx.provider.name());
+    opts.tool_version.clone_from(&ctx.tool_version);
+    let (xml, warnings) = match xliff::write12_report(&article, &opts) {
+        Ok(written) => (written.xml, written.warnings.iter().map(ToString::to_string).collect()),
         Err(error) => return failed(article.origin.clone(), Some(target), &error),
     };
     let name = format!("{}.{target}.xlf", article.id);
@@ -323,7 +321,7 @@ async fn translate_one(
             path,
             changed,
             stats,
-            warnings: Vec::new(),
+            warnings,
         },
         Err(error) => failed(article.origin, Some(target), &error),
     }

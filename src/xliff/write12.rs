@@ -1,10 +1,405 @@
 //! XLIFF 1.2 writer.
+//!
+//! Layout (validated against the OASIS 1.2 strict schema):
+//! `<file>` per article and target locale; a `<header>` with the phases that
+//! produced targets, the `<tool>`s and the article metadata as notes; one
+//! `<group>` per paragraph (`restype` tells its role) holding one
+//! `<trans-unit>` per sentence, so each sentence has its own state and notes.
 
-use super::{Error, WriteOptions};
-use crate::model::Article;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
+
+use super::{
+    Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, escape_attr, escape_text,
+    is_language_tag, markable_terms, needs_preserve, qa_note, term_note,
+};
+use crate::model::{Article, Paragraph, Role, Segment};
+
+/// `tool-id` of this program in `<tool>` and `<phase>`.
+const TOOL_ID: &str = "depeche";
+
+/// The `restype` of a paragraph: the schema's own value when it has one
+/// (`heading`, `caption`), an `x-` extension otherwise.
+pub(crate) fn restype(role: Role) -> &'static str {
+    match role {
+        Role::Title => "x-title",
+        Role::Heading => "heading",
+        Role::Body => "x-paragraph",
+        Role::Quote => "x-quote",
+        Role::Caption => "caption",
+    }
+}
 
 /// Serialises one article for one target locale.
-pub(crate) fn write(article: &Article, opts: &WriteOptions) -> Result<String, Error> {
-    let _ = (article, opts);
-    Err(Error::Write("not written yet".into()))
+pub(crate) fn write(article: &Article, opts: &WriteOptions) -> Result<Written, Error> {
+    check(article, opts)?;
+    let mut w = Xml::new();
+    let mut clean = Cleaner::new(&article.id);
+    w.decl()?;
+    w.open("xliff", &[("version", "1.2"), ("xmlns", "urn:oasis:names:tc:xliff:document:1.2")])?;
+
+    let original = if article.origin.is_empty() { &article.id } else { &article.origin };
+    let original = clean.clean(original, || "origin".into());
+    w.open(
+        "file",
+        &[
+            ("original", &original),
+            ("source-language", source_lang(article)),
+            ("target-language", &opts.target_lang),
+            ("datatype", "plaintext"),
+            ("tool-id", TOOL_ID),
+        ],
+    )?;
+    header(&mut w, &mut clean, article, opts)?;
+    w.open("body", &[])?;
+    for para in &article.paragraphs {
+        paragraph(&mut w, &mut clean, para, opts)?;
+    }
+    w.close("body")?;
+    w.close("file")?;
+    w.close("xliff")?;
+    Ok(Written { xml: w.finish()?, warnings: clean.warnings })
+}
+
+/// The language tag of the source, `fr-FR` when ingest left it empty.
+pub(crate) fn source_lang(article: &Article) -> &str {
+    if article.lang.is_empty() { "fr-FR" } else { &article.lang }
+}
+
+/// Refuses what would give an invalid file: bad language tags, empty or
+/// repeated ids.
+pub(crate) fn check(article: &Article, opts: &WriteOptions) -> Result<(), Error> {
+    for (what, tag) in [("source", source_lang(article)), ("target", opts.target_lang.as_str())] {
+        if !is_language_tag(tag) {
+            return Err(Error::Lang { article: article.id.clone(), what, tag: tag.to_string() });
+        }
+    }
+    let mut seen = HashSet::new();
+    for para in &article.paragraphs {
+        let ids = std::iter::once(&para.id).chain(para.segments.iter().map(|s| &s.id));
+        for id in ids {
+            if id.is_empty() {
+                return Err(Error::EmptyId { article: article.id.clone() });
+            }
+            if !seen.insert(id.as_str()) {
+                return Err(Error::DuplicateId { article: article.id.clone(), id: id.clone() });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn header(
+    w: &mut Xml,
+    clean: &mut Cleaner,
+    article: &Article,
+    opts: &WriteOptions,
+) -> Result<(), Error> {
+    // phase name -> (tool id, description), sorted for a stable header.
+    let mut phases: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for seg in article.paragraphs.iter().flat_map(|p| &p.segments) {
+        let label = Label::of(seg);
+        if let Some(phase) = label.phase {
+            let entry = match &label.provider {
+                Some(p) => (p.clone(), format!("machine translation by {p}")),
+                None => (TOOL_ID.to_string(), "translation memory".to_string()),
+            };
+            phases.entry(phase).or_insert(entry);
+        }
+    }
+    w.open("header", &[])?;
+    if !phases.is_empty() {
+        w.open("phase-group", &[])?;
+        for (name, (tool, what)) in &phases {
+            let what = clean.clean(what, || "header phase".into());
+            w.open(
+                "phase",
+                &[("phase-name", name), ("process-name", "translation"), ("tool-id", tool)],
+            )?;
+            w.leaf("note", &[], &escape_text(&what))?;
+            w.close("phase")?;
+        }
+        w.close("phase-group")?;
+    }
+    w.empty(
+        "tool",
+        &[("tool-id", TOOL_ID), ("tool-name", "depeche"), ("tool-version", &opts.tool_version)],
+    )?;
+    let mut providers: Vec<&str> =
+        phases.values().map(|(t, _)| t.as_str()).filter(|t| *t != TOOL_ID).collect();
+    providers.dedup();
+    for p in providers {
+        w.empty("tool", &[("tool-id", p), ("tool-name", p)])?;
+    }
+    let mut meta: Vec<(String, &str)> = vec![
+        ("id".into(), &article.id),
+        ("origin".into(), &article.origin),
+        ("provider".into(), &opts.provider),
+    ];
+    let optional = [
+        ("title", &article.title),
+        ("published", &article.published),
+        ("byline", &article.byline),
+        ("publisher", &article.publisher),
+    ];
+    meta.extend(optional.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k.to_string(), v))));
+    meta.extend(article.meta.iter().map(|(k, v)| (format!("meta.{k}"), v.as_str())));
+    for (key, value) in meta.iter().filter(|(_, v)| !v.is_empty()) {
+        let text = clean.clean(value, || format!("header {key}"));
+        w.leaf("note", &[("from", TOOL_ID)], &escape_text(&format!("{key}: {text}")))?;
+    }
+    w.close("header")
+}
+
+fn paragraph(
+    w: &mut Xml,
+    clean: &mut Cleaner,
+    para: &Paragraph,
+    opts: &WriteOptions,
+) -> Result<(), Error> {
+    if para.segments.is_empty() && para.text.is_empty() {
+        return Ok(());
+    }
+    w.open("group", &[("id", &para.id), ("restype", restype(para.role))])?;
+    if para.segments.is_empty() {
+        // Not segmented: the paragraph is its own unit, so no text is lost.
+        let whole = Segment::new(para.id.clone(), para.text.clone());
+        unit(w, clean, &whole, opts)?;
+    }
+    for seg in &para.segments {
+        unit(w, clean, seg, opts)?;
+    }
+    w.close("group")
+}
+
+fn unit(w: &mut Xml, clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) -> Result<(), Error> {
+    let label = Label::of(seg);
+    let target =
+        seg.target.as_deref().filter(|t| !t.is_empty() && label.status != Status::Untranslated);
+    let preserve = needs_preserve(&seg.source) || target.is_some_and(needs_preserve);
+    let mut attrs = vec![("id", seg.id.as_str())];
+    if preserve {
+        attrs.push(("xml:space", "preserve"));
+    }
+    w.open("trans-unit", &attrs)?;
+    w.leaf("source", &[], &source_content(clean, seg, opts))?;
+
+    let state = match label.status {
+        Status::Untranslated => "needs-translation",
+        Status::NeedsReview => "needs-review-translation",
+        Status::Translated => "translated",
+    };
+    let mut tattrs = vec![("state", state)];
+    if let Some(q) = label.qualifier {
+        tattrs.push(("state-qualifier", q));
+    }
+    if let Some(p) = &label.phase {
+        tattrs.push(("phase-name", p));
+    }
+    // An empty <target> carries the state of an untranslated unit: 1.2 has
+    // no other place for it, the schema and translate-toolkit accept it, and
+    // CAT tools treat an empty target as untranslated.
+    let text = match target {
+        Some(t) => escape_text(&clean.clean(t, || format!("{} target", seg.id))).into_owned(),
+        None => String::new(),
+    };
+    w.leaf("target", &tattrs, &text)?;
+
+    for hit in distinct_terms(&seg.terms) {
+        let note = clean
+            .clean(&term_note(hit, &opts.target_lang), || format!("{} glossary note", seg.id))
+            .into_owned();
+        w.leaf(
+            "note",
+            &[("from", "glossary"), ("annotates", "source"), ("priority", "3")],
+            &escape_text(&note),
+        )?;
+    }
+    for issue in &seg.issues {
+        let priority = match issue.severity {
+            crate::model::Severity::Error => "1",
+            crate::model::Severity::Warning => "2",
+        };
+        let note = clean.clean(&qa_note(issue), || format!("{} qa note", seg.id)).into_owned();
+        w.leaf(
+            "note",
+            &[("from", "qa"), ("annotates", "target"), ("priority", priority)],
+            &escape_text(&note),
+        )?;
+    }
+    w.close("trans-unit")
+}
+
+/// The escaped content of `<source>`, with `<mrk mtype="term">` around
+/// glossary terms when asked.
+fn source_content(clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) -> String {
+    let place = || format!("{} source", seg.id);
+    if !opts.mark_terms || seg.terms.is_empty() {
+        return escape_text(&clean.clean(&seg.source, place)).into_owned();
+    }
+    let mut raw = String::new();
+    let mut out = String::new();
+    let mut at = 0;
+    for hit in markable_terms(&seg.source, &seg.terms) {
+        let (Some(before), Some(term)) =
+            (seg.source.get(at..hit.start), seg.source.get(hit.start..hit.end))
+        else {
+            continue;
+        };
+        raw.push_str(before);
+        raw.push_str(term);
+        out.push_str(&escape_text(&drop_forbidden(before)));
+        out.push_str(&format!(
+            "<mrk mtype=\"term\" comment=\"{}\">{}</mrk>",
+            escape_attr(&drop_forbidden(&hit.entry)),
+            escape_text(&drop_forbidden(term))
+        ));
+        at = hit.end;
+    }
+    let rest = seg.source.get(at..).unwrap_or("");
+    out.push_str(&escape_text(&drop_forbidden(rest)));
+    // Report once for the whole source, as the unmarked path does.
+    raw.push_str(rest);
+    let _ = clean.clean(&raw, place);
+    out
+}
+
+fn drop_forbidden(text: &str) -> Cow<'_, str> {
+    if text.chars().all(super::xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&c| super::xml_char(c)).collect())
+    }
+}
+
+/// quick-xml's writer with our escaping: indentation between elements,
+/// never inside text.
+pub(crate) struct Xml {
+    w: Writer<Vec<u8>>,
+}
+
+impl Xml {
+    pub(crate) fn new() -> Self {
+        Self { w: Writer::new_with_indent(Vec::new(), b' ', 2) }
+    }
+
+    pub(crate) fn decl(&mut self) -> Result<(), Error> {
+        self.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+    }
+
+    fn start<'a>(name: &'a str, attrs: &'a [(&'a str, &'a str)]) -> BytesStart<'a> {
+        let mut el = BytesStart::new(name);
+        for (k, v) in attrs {
+            // Escaped here rather than by quick-xml, which would also turn
+            // every apostrophe into `&apos;`.
+            el.push_attribute(Attribute { key: QName(k), value: escape_attr(v) });
+        }
+        el
+    }
+
+    pub(crate) fn open(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<(), Error> {
+        self.event(Event::Start(Self::start(name, attrs)))
+    }
+
+    pub(crate) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<(), Error> {
+        self.event(Event::Empty(Self::start(name, attrs)))
+    }
+
+    pub(crate) fn close(&mut self, name: &str) -> Result<(), Error> {
+        self.event(Event::End(BytesEnd::new(name)))
+    }
+
+    /// An element holding already-escaped content on one line; empty
+    /// content gives `<name/>`, so no indentation lands inside it.
+    pub(crate) fn leaf(
+        &mut self,
+        name: &str,
+        attrs: &[(&str, &str)],
+        escaped: &str,
+    ) -> Result<(), Error> {
+        if escaped.is_empty() {
+            return self.empty(name, attrs);
+        }
+        self.open(name, attrs)?;
+        self.event(Event::Text(BytesText::from_escaped(escaped)))?;
+        self.close(name)
+    }
+
+    fn event(&mut self, e: Event<'_>) -> Result<(), Error> {
+        self.w.write_event(e).map_err(Error::Write)
+    }
+
+    pub(crate) fn finish(self) -> Result<String, Error> {
+        let mut bytes = self.w.into_inner();
+        bytes.push(b'\n');
+        String::from_utf8(bytes)
+            .map_err(|e| Error::Write(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    fn article() -> Article {
+        let mut title = Paragraph::new("p1", Role::Title, "Titre");
+        title.segments.push(Segment::new("p1.s1", "Titre & <co>"));
+        let mut body = Paragraph::new("p2", Role::Body, "Une phrase.");
+        let mut s = Segment::new("p2.s1", "L'armée « dit » ]]> non.");
+        s.target = Some("The army \"says\" ]]> no.".into());
+        s.origin = Origin::Mt { provider: "deepl".into() };
+        body.segments.push(s);
+        Article {
+            id: "2025-10-31-titre-1a2b3c4d".into(),
+            origin: "corpus/a.txt".into(),
+            lang: "fr-FR".into(),
+            title: Some("Titre".into()),
+            paragraphs: vec![title, body],
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn writes_groups_units_and_states() {
+        let opts =
+            WriteOptions { tool_version: "0.0.0".into(), ..WriteOptions::new("en-GB", "deepl") };
+        let xml = write(&article(), &opts).unwrap().xml;
+        assert!(
+            xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\"")
+        );
+        assert!(xml.contains("<group id=\"p1\" restype=\"x-title\">"));
+        assert!(xml.contains("<source>Titre &amp; &lt;co&gt;</source>"));
+        assert!(xml.contains("<target state=\"needs-translation\"/>"));
+        assert!(xml.contains("<source>L'armée « dit » ]]&gt; non.</source>"));
+        assert!(xml.contains(
+            "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-mt\" \
+             phase-name=\"mt-deepl\">The army \"says\" ]]&gt; no.</target>"
+        ));
+        assert!(xml.contains(
+            "<phase phase-name=\"mt-deepl\" process-name=\"translation\" tool-id=\"deepl\">"
+        ));
+        assert!(xml.contains("<note from=\"depeche\">title: Titre</note>"));
+        assert!(!xml.contains("&apos;"));
+        assert_eq!(xml, write(&article(), &opts).unwrap().xml, "output must be deterministic");
+    }
+
+    #[test]
+    fn refuses_duplicate_ids_and_bad_languages() {
+        let mut a = article();
+        a.paragraphs[1].segments[0].id = "p1.s1".into();
+        let opts = WriteOptions::new("en-GB", "none");
+        assert!(matches!(write(&a, &opts), Err(Error::DuplicateId { id, .. }) if id == "p1.s1"));
+        let bad = WriteOptions::new("en_GB", "none");
+        let err = write(&article(), &bad).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "article 2025-10-31-titre-1a2b3c4d: target language \"en_GB\" is not a BCP 47 tag (write it like fr-FR)"
+        );
+    }
 }

@@ -4,7 +4,14 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use crate::support::{depeche, fixture, root, xliff_files};
+use crate::support::{depeche, fixture, root, validate_xliff, xliff_files};
+
+/// Validates every XLIFF file in `dir`.
+fn validate_all(dir: &Path) {
+    let files = xliff_files(dir);
+    let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    validate_xliff(&refs);
+}
 
 /// Number of article files in `fixtures/articles`.
 fn fixture_articles() -> usize {
@@ -50,6 +57,7 @@ fn readme_first_screen_commands_work() {
         .success()
         .stdout(predicate::str::contains("no translation provider configured"));
     assert_eq!(xliff_files(out.path()).len(), fixture_articles());
+    validate_all(out.path());
 
     // The test command is the CI script, which runs the test suite.
     assert_eq!(commands[1], "bash .ci/run");
@@ -71,6 +79,7 @@ fn several_targets_give_one_file_per_article_and_locale() {
     assert_eq!(files.len(), 2 * fixture_articles());
     let en = files.iter().filter(|f| f.to_string_lossy().ends_with(".en-GB.xlf")).count();
     assert_eq!(en, fixture_articles());
+    validate_all(out.path());
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let locale = if file.to_string_lossy().ends_with(".de-DE.xlf") { "de-DE" } else { "en-GB" };
@@ -97,6 +106,7 @@ fn a_bad_file_is_reported_and_the_rest_of_the_batch_is_written() {
         .stderr(predicate::str::contains("binary.txt"));
     let files = xliff_files(out.path());
     assert_eq!(files.len(), 1, "{files:?}");
+    validate_all(out.path());
     // No temporary or partial files are left behind.
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
 }
