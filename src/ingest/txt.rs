@@ -60,13 +60,17 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
             Error::InvalidBytes { path: path.into(), line, offset, byte }
         }
     })?;
-    let text = decoded.text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if decoded.text.contains('\r') {
+        decoded.text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        decoded.text
+    };
     let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
-    if lines.iter().all(|l| normalize::text(l).is_empty()) {
+    if lines.iter().all(|l| is_blank(l)) {
         return Err(Error::Empty { path: path.into() });
     }
     let stripped = boilerplate::strip(&lines);
-    if stripped.lines.iter().all(|l| normalize::text(l).is_empty()) {
+    if stripped.lines.iter().all(|l| is_blank(l)) {
         return Err(Error::OnlyBoilerplate { path: path.into(), removed: stripped.removed });
     }
 
@@ -133,12 +137,17 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
     })
 }
 
+/// A line with nothing [`normalize::text`] would keep.
+fn is_blank(line: &str) -> bool {
+    line.chars().all(|c| c.is_whitespace() || c.is_control() || normalize::is_invisible(c))
+}
+
 /// Groups lines into blocks separated by empty lines.
 fn blocks<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
     let mut out: Vec<Vec<&'a str>> = Vec::new();
     let mut current = Vec::new();
     for line in lines {
-        if normalize::text(line).is_empty() {
+        if is_blank(line) {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }

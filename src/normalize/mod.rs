@@ -15,8 +15,8 @@
 //!   hyphen, stray byte-order marks, C0 controls) are removed.
 //!
 //! The sub-modules hold the other normalisation steps the readers use:
-//! byte decoding ([`encoding`]), site boilerplate ([`boilerplate`]) and
-//! French date lines ([`date`]).
+//! byte decoding (`encoding`), site boilerplate (`boilerplate`) and
+//! French date lines (`date`).
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -53,7 +53,9 @@ pub fn text(input: &str) -> String {
         }
         out.push(ch);
     }
-    out
+    // A no-break space binds two things; at either end it binds nothing.
+    let trimmed = out.trim_matches(|c: char| c == NBSP || c == NNBSP || c == ' ');
+    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
 }
 
 /// True for the characters French text uses as an apostrophe: `'`, `’`
@@ -102,7 +104,7 @@ fn is_collapsible_space(ch: char) -> bool {
 
 /// Characters with no visible form that scraped pages leave in the text and
 /// that would split a word or a glossary term in two.
-fn is_invisible(ch: char) -> bool {
+pub(crate) fn is_invisible(ch: char) -> bool {
     matches!(ch, '\u{200b}' | '\u{ad}' | '\u{feff}' | '\u{2060}')
         || (ch.is_control() && !is_collapsible_space(ch))
 }
@@ -131,6 +133,8 @@ mod tests {
     fn text_keeps_no_break_spaces_and_apostrophes() {
         let input = "«\u{a0}Hier\u{a0}», a-t-il dit\u{202f}; l’ambassade l'a confirmé\u{202f}!";
         assert_eq!(text(input), input);
+        assert_eq!(text("\u{a0} Hier\u{a0}:\u{202f}"), "Hier\u{a0}:");
+        assert_eq!(text("\u{a0}"), "");
     }
 
     #[test]
