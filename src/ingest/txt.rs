@@ -24,7 +24,9 @@
 //! line, the leading one-line blocks without final punctuation. In it, the
 //! first of two or more distinct lines is the publisher when it is short
 //! ([`is_publisher_like`]); the next is the title; a line starting with
-//! `Par` is the byline; any further line is a deck, kept as a heading.
+//! `Par` is the byline; any further line is a deck, kept as a heading, or
+//! when it reads as a sentence, a standfirst, kept as the first body
+//! paragraph.
 //! Repeats of the title anywhere in the header or at the start of the body
 //! are dropped.
 //!
@@ -80,7 +82,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
     let is_title_repeat =
         |p: &str| title_key.as_deref().is_some_and(|t| normalize::fold_for_matching(p) == t);
 
-    let mut body: Vec<String> = Vec::new();
+    let mut body: Vec<String> = header.lead.clone();
     for block in body_blocks {
         for paragraph in split_block(&block) {
             let paragraph = normalize::text(&paragraph.join("\n"));
@@ -168,6 +170,8 @@ struct Header {
     title: Option<String>,
     byline: Option<String>,
     decks: Vec<String>,
+    /// Body text found in the header (a standfirst above the date line).
+    lead: Vec<String>,
     date: Option<date::DateTime>,
 }
 
@@ -240,7 +244,10 @@ fn split_header<'b, 'a>(blocks: &'b [Vec<&'a str>]) -> (Header, Vec<Vec<&'a str>
             header.title = Some(first);
         }
     }
-    header.decks = named.collect();
+    // A sentence before the date line is a standfirst, not a deck.
+    let (decks, lead): (Vec<String>, Vec<String>) = named.partition(|l| is_heading_like(l));
+    header.decks = decks;
+    header.lead = lead;
     (header, body)
 }
 
@@ -438,6 +445,33 @@ mod tests {
                 (Role::Body, "Fin.")
             ]
         );
+    }
+
+    #[test]
+    fn a_standfirst_above_the_date_is_body_text() {
+        let text = format!(
+            "Le Figaro\n\nUn titre\n\nParis s'inquiète des liens entre deux groupes.\n\nPublié le 15/11/2011\n\n{BODY}\n"
+        );
+        let a = article(&text);
+        assert_eq!(a.published.as_deref(), Some("2011-11-15"));
+        assert_eq!(
+            roles(&a),
+            [
+                (Role::Title, "Un titre"),
+                (Role::Body, "Paris s'inquiète des liens entre deux groupes."),
+                (Role::Body, BODY)
+            ]
+        );
+    }
+
+    #[test]
+    fn related_article_lists_and_old_mac_line_ends() {
+        let text = format!(
+            "PressAfrik\r\rQuatre soldats tués\r\r{BODY}\r\rAutres articles\r-\rTchad: un ex-membre accuse\r"
+        );
+        let a = article(&text);
+        assert_eq!(roles(&a), [(Role::Title, "Quatre soldats tués"), (Role::Body, BODY)]);
+        assert_eq!(a.meta.get("boilerplate_lines").map(String::as_str), Some("3"));
     }
 
     #[test]
