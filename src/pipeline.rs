@@ -281,7 +281,7 @@ async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>)
 
 /// Read, normalise and segment one file (blocking work).
 fn prepare(path: &Path, ctx: &Context) -> Result<Vec<Article>, ingest::Error> {
-    let opts = ingest::ReadOptions { max_bytes: ctx.max_article_bytes };
+    let opts = ingest::ReadOptions::default().with_max_bytes(ctx.max_article_bytes);
     let mut articles = ingest::read_path_with(path, &opts)?;
     for article in &mut articles {
         segment::segment_article(&ctx.segmenter, article);

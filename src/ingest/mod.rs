@@ -2,22 +2,30 @@
 //!
 //! Input: a path (file or folder). Output: articles with metadata and
 //! paragraphs (role + normalised text), no segments yet, and a stable id.
-//! Guarantees: bytes are decoded (UTF-8 with or without BOM, Windows-1252,
-//! ISO-8859-1) and the encoding used is recorded in `meta["encoding"]`;
-//! a file that cannot be read gives an [`Error`] naming the file, never a panic.
+//! Guarantees: bytes are decoded (UTF-8 with or without BOM, UTF-16 with a
+//! BOM, Windows-1252, ISO-8859-1) and the encoding used is recorded in
+//! `meta["encoding"]`; a file larger than [`ReadOptions::max_bytes`] is
+//! refused before it is read; a file that cannot be read gives an [`Error`]
+//! naming the file and what to do, never a panic.
 
+use std::fs::File;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::model::Article;
 
 pub(crate) mod txt;
 
+/// Default for [`ReadOptions::max_bytes`]: 10 MiB, far above any news
+/// article (the longest long-reads are a few hundred KB of text).
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Why a file could not be ingested.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The file could not be read.
-    #[error("{path}: cannot read the file")]
+    #[error("{path}: cannot read the file (check that it exists and is readable)")]
     Io {
         /// The file.
         path: PathBuf,
@@ -25,13 +33,43 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The file holds no article text.
-    #[error("{path}: {reason}")]
+    /// The file is larger than the article size limit.
+    #[error(
+        "{path}: the file is {}, over the {} limit for one article; \
+         if it really is one article, raise the maximum article size",
+        human_size(*.size),
+        human_size(*.limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least `limit + 1` when it could not be known in advance).
+        size: u64,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
+    /// The file is empty or holds only whitespace.
+    #[error("{path}: the file is empty; nothing to translate")]
     Empty {
         /// The file.
         path: PathBuf,
-        /// What was found instead, and what to do.
-        reason: String,
+    },
+    /// Every line of the file is site boilerplate.
+    #[error(
+        "{path}: the file holds only site boilerplate ({removed} line(s) such as \
+         \"Loading...\" or share buttons) and no article text; check the scraper output"
+    )]
+    OnlyBoilerplate {
+        /// The file.
+        path: PathBuf,
+        /// How many boilerplate lines were found.
+        removed: usize,
+    },
+    /// The file has a header (title, date) but no body paragraph.
+    #[error("{path}: no article text after the title and date lines; check the scraper output")]
+    NoBody {
+        /// The file.
+        path: PathBuf,
     },
     /// The file is not text in any supported encoding.
     #[error("{path}: {reason}")]
@@ -41,30 +79,109 @@ pub enum Error {
         /// Why, and what to do.
         reason: String,
     },
+    /// The bytes are neither UTF-8 nor plausible Windows-1252.
+    #[error(
+        "{path}:{line}: byte 0x{byte:02x} at offset {offset} is not valid utf-8, and the file \
+         does not read as windows-1252 either; re-save it as utf-8 (or read it lossily)"
+    )]
+    InvalidBytes {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first bad byte.
+        line: usize,
+        /// Byte offset of the first bad byte.
+        offset: usize,
+        /// The bad byte.
+        byte: u8,
+    },
 }
 
-/// Limits on what one file may hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How files are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadOptions {
-    /// Largest file read, in bytes.
+    /// Files larger than this many bytes are refused ([`Error::TooLarge`])
+    /// without being read. Default [`DEFAULT_MAX_BYTES`].
     pub max_bytes: u64,
+    /// Read invalid UTF-8 that is not Windows-1252 anyway, replacing bad
+    /// bytes with U+FFFD and saying so in `meta["encoding_note"]`, instead
+    /// of failing with [`Error::InvalidBytes`]. Default `false`: a
+    /// replacement character in a translation is worse than a clear error.
+    pub lossy: bool,
+    /// UTC offset in minutes for date lines that give a time but no offset
+    /// (`1er mars 2024 à 9h05`). Default `None`: such articles get a bare
+    /// date in `published` and the time in `meta["published_local_time"]`.
+    pub utc_offset_minutes: Option<i32>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { max_bytes: 10 * 1024 * 1024 }
+        Self { max_bytes: DEFAULT_MAX_BYTES, lossy: false, utc_offset_minutes: None }
     }
 }
 
-/// Reads one file into its articles, with default limits.
+impl ReadOptions {
+    /// Sets [`ReadOptions::max_bytes`].
+    pub fn with_max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Sets [`ReadOptions::lossy`].
+    pub fn with_lossy(mut self, lossy: bool) -> Self {
+        self.lossy = lossy;
+        self
+    }
+
+    /// Sets [`ReadOptions::utc_offset_minutes`].
+    pub fn with_utc_offset_minutes(mut self, minutes: Option<i32>) -> Self {
+        self.utc_offset_minutes = minutes;
+        self
+    }
+}
+
+/// Reads one file into its articles, with the default [`ReadOptions`].
 pub fn read_path(path: &Path) -> Result<Vec<Article>, Error> {
     read_path_with(path, &ReadOptions::default())
 }
 
 /// Reads one file into its articles.
-pub fn read_path_with(path: &Path, _opts: &ReadOptions) -> Result<Vec<Article>, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
-    txt::read(path, &bytes).map(|a| vec![a])
+pub fn read_path_with(path: &Path, options: &ReadOptions) -> Result<Vec<Article>, Error> {
+    let bytes = read_limited(path, options.max_bytes)?;
+    txt::read(path, &bytes, options).map(|a| vec![a])
+}
+
+/// Reads at most `limit` bytes; the size check comes first so that a huge
+/// file is refused without being loaded, and the bounded read still holds
+/// for files whose size is unknown in advance (pipes, `/dev/zero`).
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::Io { path: path.into(), source };
+    let file = File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Err(Error::TooLarge { path: path.into(), size, limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(Error::TooLarge { path: path.into(), size: read, limit });
+    }
+    Ok(bytes)
+}
+
+/// `10 MiB`, `52.4 MB`: sizes for error messages.
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1_000_000 {
+        #[expect(clippy::cast_precision_loss, reason = "one decimal is shown")]
+        let mb = bytes as f64 / 1_000_000.0;
+        format!("{mb:.1} MB ({bytes} bytes)")
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Lists the article files under `inputs` (files as given, folders walked
@@ -83,8 +200,10 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     let io = |source| Error::Io { path: dir.into(), source };
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        entries.push(entry.map_err(io)?.path());
+    }
     entries.sort();
     for path in entries {
         let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
@@ -102,5 +221,27 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 
 /// File extensions read as articles when walking a folder.
 fn is_article_file(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "text"))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("text"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(DEFAULT_MAX_BYTES), "10 MiB");
+        assert_eq!(human_size(52_428_801), "52.4 MB (52428801 bytes)");
+        assert_eq!(human_size(900), "900 bytes");
+    }
+
+    #[test]
+    fn article_files_by_extension() {
+        assert!(is_article_file(Path::new("a/b.txt")));
+        assert!(is_article_file(Path::new("a/b.TXT")));
+        assert!(!is_article_file(Path::new("a/b.xlf")));
+        assert!(!is_article_file(Path::new("a/txt")));
+    }
 }
