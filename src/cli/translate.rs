@@ -49,6 +49,10 @@ pub(crate) struct TranslateArgs {
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
 
+    /// Largest input file read, in bytes [default: 10485760]
+    #[arg(long, value_name = "BYTES")]
+    max_article_bytes: Option<u64>,
+
     /// Hide the progress bars
     #[arg(long)]
     no_progress: bool,
@@ -86,7 +90,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         targets: targets.clone(),
         out_dir: out_dir.clone(),
         max_articles_in_flight: args.jobs.unwrap_or(config.run.max_articles_in_flight).max(1),
-        max_article_bytes: config.run.max_article_bytes,
+        max_article_bytes: args.max_article_bytes.unwrap_or(config.run.max_article_bytes),
         segmenter: Segmenter::french(),
         matchers,
         provider: Arc::clone(&provider),

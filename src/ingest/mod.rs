@@ -36,7 +36,8 @@ pub enum Error {
     /// The file is larger than the article size limit.
     #[error(
         "{path}: the file is {}, over the {} limit for one article; \
-         if it really is one article, raise the maximum article size",
+         if it really is one article, raise the limit (--max-article-bytes, or \
+         max_article_bytes in depeche.toml)",
         human_size(*.size),
         human_size(*.limit)
     )]

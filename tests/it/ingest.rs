@@ -358,7 +358,10 @@ fn a_50_mb_file_is_over_the_default_limit() {
     let message = err.to_string();
     assert!(message.starts_with(&format!("{}: the file is 52.4 MB", path.display())), "{message}");
     assert!(
-        message.ends_with("over the 10 MiB limit for one article; if it really is one article, raise the maximum article size"),
+        message.ends_with(
+            "over the 10 MiB limit for one article; if it really is one article, raise the limit \
+             (--max-article-bytes, or max_article_bytes in depeche.toml)"
+        ),
         "{message}"
     );
 
