@@ -112,6 +112,7 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         provider: Arc::new(NoneProvider),
         checks: qa::default_checks(),
         tool_version: "bench".into(),
+        xliff_version: Default::default(),
         cancel: Default::default(),
     });
     let files = ingest::discover(&[dir.to_path_buf()])?;

@@ -49,6 +49,8 @@ pub struct Context {
     pub checks: Vec<Box<dyn Check>>,
     /// Version string written into the XLIFF `<tool>` element.
     pub tool_version: String,
+    /// Which XLIFF version to write.
+    pub xliff_version: XliffVersion,
     /// Set to stop starting new files (Ctrl-C); files in flight finish.
     pub cancel: Arc<AtomicBool>,
 }
@@ -60,6 +62,30 @@ impl std::fmt::Debug for Context {
             .field("out_dir", &self.out_dir)
             .field("provider", &self.provider.name())
             .finish_non_exhaustive()
+    }
+}
+
+/// The XLIFF version of the output files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+pub enum XliffVersion {
+    /// XLIFF 1.2, which every CAT tool reads.
+    #[default]
+    #[serde(rename = "1.2")]
+    V12,
+    /// XLIFF 2.1, with the glossary module.
+    #[serde(rename = "2.1")]
+    V21,
+}
+
+impl std::str::FromStr for XliffVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "1.2" => Ok(Self::V12),
+            "2" | "2.0" | "2.1" => Ok(Self::V21),
+            other => Err(format!("unknown XLIFF version {other:?} (use 1.2 or 2.1)")),
+        }
     }
 }
 
@@ -305,7 +331,11 @@ async fn translate_one(
     let stats = article_stats(&article, translate);
     let mut opts = xliff::WriteOptions::new(target, ctx.provider.name());
     opts.tool_version.clone_from(&ctx.tool_version);
-    let (xml, warnings) = match xliff::write12_report(&article, &opts) {
+    let written = match ctx.xliff_version {
+        XliffVersion::V12 => xliff::write12_report(&article, &opts),
+        XliffVersion::V21 => xliff::write20_report(&article, &opts),
+    };
+    let (xml, warnings) = match written {
         Ok(written) => (written.xml, written.warnings.iter().map(ToString::to_string).collect()),
         Err(error) => return failed(article.origin.clone(), Some(target), &error),
     };

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use depeche::pipeline::XliffVersion;
 use serde::Deserialize;
 
 /// The default file name, looked up in the working directory.
@@ -39,6 +40,8 @@ pub(crate) struct RunConfig {
     pub(crate) max_articles_in_flight: usize,
     /// Largest input file, in bytes.
     pub(crate) max_article_bytes: u64,
+    /// XLIFF version of the output.
+    pub(crate) xliff: XliffVersion,
 }
 
 impl Default for RunConfig {
@@ -48,6 +51,7 @@ impl Default for RunConfig {
             out: PathBuf::from("out"),
             max_articles_in_flight: 16,
             max_article_bytes: 10 * 1024 * 1024,
+            xliff: XliffVersion::V12,
         }
     }
 }

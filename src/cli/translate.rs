@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use depeche::glossary::Glossary;
-use depeche::pipeline::{self, Context, Summary};
+use depeche::pipeline::{self, Context, Summary, XliffVersion};
 use depeche::segment::Segmenter;
 use depeche::translate::{NoneProvider, Provider};
 use depeche::{ingest, qa};
@@ -52,6 +52,10 @@ pub(crate) struct TranslateArgs {
     /// Largest input file read, in bytes [default: 10485760]
     #[arg(long, value_name = "BYTES")]
     max_article_bytes: Option<u64>,
+
+    /// XLIFF version of the output: 1.2 or 2.1 [default: 1.2]
+    #[arg(long, value_name = "VERSION")]
+    xliff: Option<XliffVersion>,
 
     /// Hide the progress bars
     #[arg(long)]
@@ -96,6 +100,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         provider: Arc::clone(&provider),
         checks: qa::default_checks(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        xliff_version: args.xliff.unwrap_or(config.run.xliff),
         cancel: Arc::new(AtomicBool::new(false)),
     });
 

@@ -184,3 +184,19 @@ fn progress_bars_stay_off_when_stderr_is_not_a_terminal() {
         .stderr(predicate::str::is_empty());
     assert!(Path::new(out.path()).exists());
 }
+
+#[test]
+fn xliff_21_on_request_validates() {
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "fixtures/articles", "--no-progress", "--xliff", "2.1", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let files = xliff_files(out.path());
+    assert_eq!(files.len(), fixture_articles());
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("version=\"2.1\""), "{text}");
+    validate_all(out.path());
+    depeche().args(["translate", "fixtures/articles", "--xliff", "3"]).assert().code(2);
+}
