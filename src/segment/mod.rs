@@ -25,6 +25,11 @@ const FRENCH_SRX: &str = include_str!("fr.srx");
 /// work per candidate position, so segmentation stays linear in the text.
 const MAX_LOOKBEHIND: usize = 160;
 
+/// The same for a `beforebreak` starting with `^`, which must see the
+/// paragraph from its start (to count quotes, for instance); such a rule
+/// does not apply further than this into a paragraph.
+const MAX_ANCHORED_LOOKBEHIND: usize = 4096;
+
 /// Errors from loading segmentation rules.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -69,6 +74,12 @@ struct Rule {
     brk: bool,
     /// `beforebreak`, anchored at its end (`(?:…)$`).
     before: Option<Regex>,
+    /// How far back `before` may look.
+    lookbehind: usize,
+    /// For a `beforebreak` starting with `^`: the same pattern without the
+    /// anchor, a necessary condition that fails fast near the position, so
+    /// the paragraph is scanned from its start only when it may match.
+    prefilter: Option<Regex>,
     /// `afterbreak`, anchored at its start (`^(?:…)`).
     after: Option<Regex>,
 }
@@ -146,7 +157,13 @@ impl Segmenter {
                     candidates.push(compile(format!("(?:{})", spec.before), "beforebreak")?);
                 }
             }
-            rules.push(Rule { brk: spec.brk, before, after });
+            let (lookbehind, prefilter) = match spec.before.strip_prefix('^') {
+                Some(rest) => {
+                    (MAX_ANCHORED_LOOKBEHIND, Some(compile(format!("(?:{rest})$"), "beforebreak")?))
+                }
+                None => (MAX_LOOKBEHIND, None),
+            };
+            rules.push(Rule { brk: spec.brk, before, lookbehind, prefilter, after });
         }
         Ok(Self { rules: Arc::new(Rules { rules, candidates, every_position }) })
     }
@@ -196,23 +213,36 @@ impl Segmenter {
         let (Some(head), Some(tail)) = (text.get(..pos), text.get(pos..)) else {
             return false;
         };
-        let mut from = pos.saturating_sub(MAX_LOOKBEHIND);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
         for rule in &self.rules.rules {
             if rule.after.as_ref().is_some_and(|re| !re.is_match(tail)) {
                 continue;
             }
-            // `is_match_at` keeps the text before `from` as context, so `^`
-            // and `\b` still see the real paragraph start and word edges.
-            if rule.before.as_ref().is_some_and(|re| !re.is_match_at(head, from)) {
+            if let Some(re) = &rule.prefilter
+                && !re.is_match_at(head, window_start(head, pos, MAX_LOOKBEHIND))
+            {
                 continue;
+            }
+            if let Some(re) = &rule.before {
+                let from = window_start(head, pos, rule.lookbehind);
+                // `is_match_at` keeps the text before `from` as context, so
+                // `^` and `\b` still see the real paragraph start and word edges.
+                if !re.is_match_at(head, from) {
+                    continue;
+                }
             }
             return rule.brk;
         }
         false
     }
+}
+
+/// The first char boundary of `text` at most `len` bytes before `pos`.
+fn window_start(text: &str, pos: usize, len: usize) -> usize {
+    let mut from = pos.saturating_sub(len);
+    while from < pos && !text.is_char_boundary(from) {
+        from += 1;
+    }
+    from
 }
 
 /// Fills the segments of every paragraph of `article`.

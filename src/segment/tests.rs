@@ -246,6 +246,21 @@ const CASES: &[(&str, &[&str])] = &[
             "Elle a réuni 33 pays.",
         ],
     ),
+    (
+        "Le terme \" terroriste \" fait référence aux jihadistes. \" Ladite mission a vigoureusement riposté \", a ajouté l'armée.",
+        &[
+            "Le terme \" terroriste \" fait référence aux jihadistes.",
+            "\" Ladite mission a vigoureusement riposté \", a ajouté l'armée.",
+        ],
+    ),
+    (
+        "L'armée a annoncé la mort de quatre soldats. \" Le village a subi le passage des terroristes. \" Le renfort est déjà sur place.",
+        &[
+            "L'armée a annoncé la mort de quatre soldats.",
+            "\" Le village a subi le passage des terroristes. \"",
+            "Le renfort est déjà sur place.",
+        ],
+    ),
     // --- ellipses ---
     (
         "Le Royaume-Uni est fier... Hier, les ministères de la Défense ont signé le plan.",
@@ -382,6 +397,8 @@ fn odd_inputs_do_not_panic() {
     let long_word = "a".repeat(100_000);
     let long_text = "sans ponctuation aucune ".repeat(20_000);
     let dots = ". ".repeat(10_000);
+    let quotes = "Fin. \" ".repeat(10_000);
+    let opening = "« Oui. »\u{a0}".repeat(5_000);
     let inputs = [
         "",
         " ",
@@ -409,6 +426,8 @@ fn odd_inputs_do_not_panic() {
         &long_word,
         &long_text,
         &dots,
+        &quotes,
+        &opening,
     ];
     for input in inputs {
         let got = seg.split(input);
