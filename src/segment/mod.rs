@@ -218,7 +218,7 @@ impl Segmenter {
                 continue;
             }
             if let Some(re) = &rule.prefilter
-                && !re.is_match_at(head, window_start(head, pos, MAX_LOOKBEHIND))
+                && !re.is_match_at(head, window_start(head, pos, rule.lookbehind))
             {
                 continue;
             }
