@@ -7,5 +7,6 @@
 
 mod cli;
 mod ingest;
+mod segment_wmt;
 mod support;
 mod xliff;
