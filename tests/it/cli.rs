@@ -200,3 +200,76 @@ fn xliff_21_on_request_validates() {
     validate_all(out.path());
     depeche().args(["translate", "fixtures/articles", "--xliff", "3"]).assert().code(2);
 }
+
+#[test]
+fn the_reference_article_becomes_the_expected_xliff() {
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .arg(fixture("articles/lagazette-2025-10-31-azerbaidjan-royaume-uni.txt"))
+        .assert()
+        .success();
+    let files = xliff_files(out.path());
+    assert_eq!(files.len(), 1);
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("2025-10-31-azerbaidjan-royaume-uni-"), "{name}");
+    assert!(name.ends_with(".en-GB.xlf"), "{name}");
+    validate_xliff(&[files[0].as_path()]);
+
+    let doc = depeche::xliff::read_file(&files[0]).unwrap();
+    let file = &doc.files[0];
+    assert_eq!(file.source_lang, "fr-FR");
+    assert_eq!(file.target_lang.as_deref(), Some("en-GB"));
+    let notes: Vec<&str> = file.notes.iter().map(|n| n.text.as_str()).collect();
+    assert!(notes.contains(&"published: 2025-10-31T15:57:00+01:00"), "{notes:?}");
+    assert!(notes.contains(&"publisher: Lagazette"), "{notes:?}");
+
+    // Paragraphs in order, with their roles.
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for unit in &file.units {
+        let group = unit.group.clone().unwrap();
+        if groups.last().map(|g| &g.0) != Some(&group) {
+            groups.push((group, unit.kind.clone().unwrap_or_default()));
+        }
+    }
+    let kinds: Vec<&str> = groups.iter().map(|g| g.1.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "x-title").count(), 1, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "x-paragraph").count(), 8, "{kinds:?}");
+    let headings: Vec<&str> = file
+        .units
+        .iter()
+        .filter(|u| u.kind.as_deref() == Some("heading"))
+        .map(|u| u.source.as_str())
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Des priorités communes pour la sécurité régionale",
+            "Un partenariat stratégique renforcé"
+        ]
+    );
+
+    // The quoted paragraph: two sentences, the attribution with the second.
+    let quote: Vec<&str> = file
+        .units
+        .iter()
+        .filter(|u| u.group.as_deref() == Some("p4"))
+        .map(|u| u.source.as_str())
+        .collect();
+    assert_eq!(quote.len(), 2, "{quote:?}");
+    assert!(quote[0].starts_with("« Le Royaume-Uni est fier"));
+    assert!(quote[0].ends_with("partenariat stratégique."));
+    assert!(quote[1].starts_with("Hier, les ministères"));
+    assert!(quote[1].ends_with(
+        "», a indiqué la représentation diplomatique britannique sur le réseau social X."
+    ));
+
+    // Untranslated targets wait for a human; nothing from the boilerplate.
+    for unit in &file.units {
+        assert_eq!(unit.state.as_deref(), Some("needs-translation"), "{}", unit.id);
+        assert!(unit.target.is_none());
+        assert!(!unit.source.contains("Loading") && !unit.source.contains("Voir Plus"));
+    }
+    assert_eq!(file.units.len(), 13);
+}
