@@ -1,0 +1,3 @@
+//! Provider throughput benchmark (placeholder until the server lands).
+
+fn main() {}
