@@ -118,8 +118,8 @@ pub(crate) fn message_of(body: &str) -> String {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) {
         let candidates = [
             v.pointer("/error/message"),
-            v.get("message"),
             v.get("explanation"),
+            v.get("message"),
             v.get("error"),
             v.get("detail"),
         ];

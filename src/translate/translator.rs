@@ -164,6 +164,25 @@ impl Translator {
         out
     }
 
+    /// Gives each provider with a native glossary (DeepL) the termbase
+    /// entries for this language pair, created once and found again by
+    /// content hash; returns what each provider answered.
+    pub async fn prepare_glossary(
+        &self,
+        entries: &[(String, String)],
+        source_lang: &str,
+        target_lang: &str,
+    ) -> Vec<(String, Result<Option<String>, ProviderError>)> {
+        let mut out = Vec::new();
+        for l in
+            self.lanes.iter().filter(|l| l.provider.terminology() == super::TermSupport::Native)
+        {
+            let r = l.provider.prepare_glossary(entries, source_lang, target_lang).await;
+            out.push((l.provider.name().to_string(), r));
+        }
+        out
+    }
+
     /// Translates every segment of `article` that has no target yet into
     /// `target_lang`, walking the chain for segments a provider cannot
     /// serve. Targets produced are marked `Origin::Mt`; segments nobody
