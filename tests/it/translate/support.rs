@@ -53,9 +53,19 @@ pub(crate) fn hit(text: &str, needle: &str, expected: Option<&str>, dnt: bool) -
 
 /// Test settings: fast backoff, short timeout.
 pub(crate) fn config(toml_extra: &str) -> TranslateConfig {
-    let base =
-        "timeout_ms = 2000\nbackoff_initial_ms = 20\nbackoff_max_ms = 3000\nmax_attempts = 3\n";
-    toml::from_str(&format!("{base}{toml_extra}")).expect("test config parses")
+    let defaults = [
+        "timeout_ms = 2000",
+        "backoff_initial_ms = 20",
+        "backoff_max_ms = 3000",
+        "max_attempts = 3",
+    ];
+    let mut text: String = defaults
+        .iter()
+        .filter(|l| !toml_extra.contains(l.split(' ').next().unwrap()))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    text.push_str(toml_extra);
+    toml::from_str(&text).expect("test config parses")
 }
 
 /// A translator for `provider` at `endpoint`, with `vars` as its environment.
