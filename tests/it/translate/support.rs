@@ -137,11 +137,10 @@ pub(crate) fn apy_url() -> &'static str {
                     Ok(())
                 });
             }
-            let child = cmd.spawn().expect("spawn APy");
+            let mut child = cmd.spawn().expect("spawn APy");
             tx.send(child.id()).unwrap();
-            loop {
-                std::thread::park();
-            }
+            // Blocking here keeps this thread, and so the child, alive.
+            let _ = child.wait();
         });
         rx.recv().unwrap();
         let url = format!("http://127.0.0.1:{port}");
