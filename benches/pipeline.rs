@@ -14,7 +14,7 @@ use std::time::Instant;
 use depeche::glossary::Glossary;
 use depeche::pipeline::{self, Context, NoObserver};
 use depeche::segment::Segmenter;
-use depeche::translate::NoneProvider;
+use depeche::translate::{NoneProvider, Translator};
 use depeche::{ingest, qa};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -109,7 +109,7 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         max_articles_in_flight: 16,
         max_article_bytes: 10 * 1024 * 1024,
         segmenter: Segmenter::french(),
-        provider: Arc::new(NoneProvider),
+        translator: Arc::new(Translator::from_provider(Arc::new(NoneProvider))),
         checks: qa::default_checks(),
         tool_version: "bench".into(),
         xliff_version: Default::default(),

@@ -26,7 +26,7 @@ use crate::model::{Article, Origin, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
-use crate::translate::{self, Provider, TranslateStats};
+use crate::translate::{TranslateStats, Translator};
 use crate::xliff;
 
 /// What a run needs besides its input files.
@@ -43,8 +43,8 @@ pub struct Context {
     pub segmenter: Segmenter,
     /// One glossary matcher per target locale, in `targets` order.
     pub matchers: Vec<Matcher>,
-    /// The translation provider.
-    pub provider: Arc<dyn Provider>,
+    /// The translation providers (one, or a chain).
+    pub translator: Arc<Translator>,
     /// QA checks run on every target.
     pub checks: Vec<Box<dyn Check>>,
     /// Version string written into the XLIFF `<tool>` element.
@@ -60,7 +60,7 @@ impl std::fmt::Debug for Context {
         f.debug_struct("Context")
             .field("targets", &self.targets)
             .field("out_dir", &self.out_dir)
-            .field("provider", &self.provider.name())
+            .field("translator", &self.translator.describe())
             .finish_non_exhaustive()
     }
 }
@@ -135,7 +135,7 @@ pub enum Outcome {
         /// False when the file already held the same bytes.
         changed: bool,
         /// Figures for the summary.
-        stats: ArticleStats,
+        stats: Box<ArticleStats>,
         /// Warnings worth showing (dropped characters, ...).
         warnings: Vec<String>,
     },
@@ -217,9 +217,7 @@ impl Summary {
                     self.chars += stats.chars;
                 }
                 self.translated += stats.translated;
-                self.translate.requests += stats.translate.requests;
-                self.translate.segments_sent += stats.translate.segments_sent;
-                self.translate.chars_sent += stats.translate.chars_sent;
+                self.translate.add(&stats.translate);
                 self.segments_with_errors += stats.segments_with_errors;
                 for (domain, c) in &stats.terms {
                     let t = self.terms.entry(domain.clone()).or_default();
@@ -323,13 +321,24 @@ async fn translate_one(
     ctx: &Context,
 ) -> Outcome {
     glossary::annotate(matcher, &mut article);
-    let translate = match translate::translate_article(&*ctx.provider, &mut article, target).await {
+    // A provider that shuts off (bad key, quota) leaves the rest untranslated:
+    // the file is still written, so finished work is kept, and the segments
+    // left count as failed.
+    let translate = match ctx.translator.translate_article(&mut article, target).await {
         Ok(stats) => stats,
-        Err(error) => return failed(article.origin.clone(), Some(target), &error),
+        Err(error) => {
+            let left = article
+                .paragraphs
+                .iter()
+                .flat_map(|p| &p.segments)
+                .filter(|s| s.target.is_none())
+                .count();
+            TranslateStats { failed: left, errors: vec![error_chain(&error)], ..Default::default() }
+        }
     };
     qa::run(&ctx.checks, &mut article, target);
     let stats = article_stats(&article, translate);
-    let mut opts = xliff::WriteOptions::new(target, ctx.provider.name());
+    let mut opts = xliff::WriteOptions::new(target, ctx.translator.describe());
     opts.tool_version.clone_from(&ctx.tool_version);
     let written = match ctx.xliff_version {
         XliffVersion::V12 => xliff::write12_report(&article, &opts),
@@ -350,7 +359,7 @@ async fn translate_one(
             target: target.to_string(),
             path,
             changed,
-            stats,
+            stats: Box::new(stats),
             warnings,
         },
         Err(error) => failed(article.origin, Some(target), &error),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use depeche::pipeline::XliffVersion;
+use depeche::translate::TranslateConfig;
 use serde::Deserialize;
 
 /// The default file name, looked up in the working directory.
@@ -71,20 +72,6 @@ pub(crate) struct GlossaryConfig {
 impl Default for GlossaryConfig {
     fn default() -> Self {
         Self { paths: vec![PathBuf::from("glossaries")], domains: Vec::new(), strict_terms: false }
-    }
-}
-
-/// `[translate]`: the provider.
-#[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct TranslateConfig {
-    /// Provider name.
-    pub(crate) provider: String,
-}
-
-impl Default for TranslateConfig {
-    fn default() -> Self {
-        Self { provider: "none".into() }
     }
 }
 

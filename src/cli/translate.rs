@@ -1,6 +1,7 @@
 //! `depeche translate`: the main job.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use clap::Args;
 use depeche::glossary::Glossary;
 use depeche::pipeline::{self, Context, Summary, XliffVersion};
 use depeche::segment::Segmenter;
-use depeche::translate::{NoneProvider, Provider};
+use depeche::translate::{Overrides, Translator};
 use depeche::{ingest, qa};
 
 use super::Config;
@@ -33,9 +34,14 @@ pub(crate) struct TranslateArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Translation provider (none: empty targets for human translation)
+    /// Translation provider: deepl, google, azure, libretranslate, apertium,
+    /// openai, memory or none (empty targets for human translation)
     #[arg(long, value_name = "NAME")]
     provider: Option<String>,
+
+    /// Base URL of the provider (self-hosted servers, proxies)
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
 
     /// Glossary files or folders, instead of the configured ones [default: glossaries/]
     #[arg(long, value_name = "PATH")]
@@ -69,11 +75,11 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     let out_dir = args.out.clone().unwrap_or_else(|| config.run.out.clone());
     let strict_terms = args.strict_terms || config.glossary.strict_terms;
 
-    let provider_name = args.provider.clone().unwrap_or_else(|| config.translate.provider.clone());
-    let provider: Arc<dyn Provider> = match provider_name.as_str() {
-        "none" => Arc::new(NoneProvider),
-        other => bail!("unknown provider {other:?} (available: none)"),
-    };
+    let overrides = Overrides { provider: args.provider.clone(), endpoint: args.endpoint.clone() };
+    let translator = Arc::new(
+        Translator::new(&config.translate, &overrides)
+            .context("cannot set up the translation provider")?,
+    );
 
     let glossary = load_glossary(&args.glossary, config)?;
     let matchers = targets.iter().map(|t| glossary.matcher(t)).collect();
@@ -97,7 +103,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         max_article_bytes: args.max_article_bytes.unwrap_or(config.run.max_article_bytes),
         segmenter: Segmenter::french(),
         matchers,
-        provider: Arc::clone(&provider),
+        translator: Arc::clone(&translator),
         checks: qa::default_checks(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         xliff_version: args.xliff.unwrap_or(config.run.xliff),
@@ -126,11 +132,16 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     });
     progress.finish();
 
-    print!("{}", report(&summary, &targets, &out_dir, &*provider));
+    std::io::stdout().write_all(report(&summary, &targets, &out_dir, &translator).as_bytes())?;
     let violations = summary.terms_violated();
     let interrupted = summary.not_started > 0;
+    let untranslated = summary.translate.failed > 0;
     let code =
-        if summary.failed > 0 || interrupted || (strict_terms && violations > 0) { 1 } else { 0 };
+        if summary.failed > 0 || interrupted || untranslated || (strict_terms && violations > 0) {
+            1
+        } else {
+            0
+        };
     if strict_terms && violations > 0 {
         eprintln!("error: {violations} glossary violations (--strict-terms)");
     }
@@ -173,7 +184,7 @@ fn report(
     summary: &Summary,
     targets: &[String],
     out_dir: &Path,
-    provider: &dyn Provider,
+    translator: &Translator,
 ) -> String {
     let mut s = String::new();
     let secs = summary.elapsed.as_secs_f64();
@@ -212,15 +223,31 @@ fn report(
         }
         let _ = writeln!(s, "terms      {line}");
     }
-    if provider.produces_targets() {
+    if !translator.is_offline() {
+        let t = &summary.translate;
         let _ = writeln!(
             s,
-            "translate  {}: {} segments translated, {} requests, {} characters sent",
-            provider.name(),
-            summary.translated,
-            summary.translate.requests,
-            summary.translate.chars_sent
+            "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
+            translator.describe(),
+            t.translated,
+            t.failed,
+            t.requests,
+            t.chars_sent,
+            t.retries
         );
+        for (name, usage) in &t.per_provider {
+            let _ = writeln!(
+                s,
+                "           {name}: {} requests, {} segments, {} characters",
+                usage.requests, usage.segments_sent, usage.chars_sent
+            );
+        }
+        let mut errors: Vec<&String> = t.errors.iter().collect();
+        errors.sort();
+        errors.dedup();
+        for error in errors.iter().take(5) {
+            let _ = writeln!(s, "           error: {error}");
+        }
     } else {
         let _ = writeln!(
             s,

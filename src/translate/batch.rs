@@ -1,17 +1,78 @@
-//! Batching: an article's segments cut into provider-sized requests.
+//! Batching and checking: an article's segments cut into provider-sized
+//! requests, and each answer checked before it is trusted.
 
-use super::{Batch, BatchItem, Limits, Provider, ProviderError};
-use crate::model::{Article, Origin};
+use std::collections::BTreeMap;
 
-/// What translating one article cost.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+use super::{BatchItem, Limits, ProviderError};
+
+/// What translating one article cost and produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TranslateStats {
+    /// Requests sent, over all providers.
+    pub requests: usize,
+    /// Segments sent, over all providers (a resent segment counts again).
+    pub segments_sent: usize,
+    /// Characters of source text sent, over all providers.
+    pub chars_sent: usize,
+    /// Segments that received a machine translation.
+    pub translated: usize,
+    /// Segments no provider could translate; their target stays empty.
+    pub failed: usize,
+    /// Segments skipped because they already had a target (translation memory).
+    pub skipped: usize,
+    /// Requests repeated after a retryable error or an unusable answer.
+    pub retries: usize,
+    /// The same figures per provider.
+    pub per_provider: BTreeMap<String, ProviderUsage>,
+    /// What went wrong, one line per distinct error.
+    pub errors: Vec<String>,
+}
+
+impl TranslateStats {
+    /// Adds `other` to these figures (for run totals).
+    pub fn add(&mut self, other: &TranslateStats) {
+        self.requests += other.requests;
+        self.segments_sent += other.segments_sent;
+        self.chars_sent += other.chars_sent;
+        self.translated += other.translated;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+        self.retries += other.retries;
+        for (name, u) in &other.per_provider {
+            self.per_provider.entry(name.clone()).or_default().add(u);
+        }
+        for e in &other.errors {
+            if !self.errors.contains(e) {
+                self.errors.push(e.clone());
+            }
+        }
+    }
+}
+
+/// Traffic to one provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProviderUsage {
     /// Requests sent.
     pub requests: usize,
-    /// Segments sent to the provider.
+    /// Segments sent.
     pub segments_sent: usize,
-    /// Characters of source text sent.
+    /// Characters sent (what most providers bill).
     pub chars_sent: usize,
+    /// Segments this provider translated.
+    pub translated: usize,
+    /// Requests repeated.
+    pub retries: usize,
+}
+
+impl ProviderUsage {
+    /// Adds `other` to these figures.
+    pub fn add(&mut self, other: &ProviderUsage) {
+        self.requests += other.requests;
+        self.segments_sent += other.segments_sent;
+        self.chars_sent += other.chars_sent;
+        self.translated += other.translated;
+        self.retries += other.retries;
+    }
 }
 
 /// Splits `items` into runs that respect `limits`; a single item larger
@@ -37,53 +98,80 @@ pub fn plan(items: &[BatchItem<'_>], limits: Limits) -> Vec<std::ops::Range<usiz
     out
 }
 
-/// Translates every segment of `article` into `target_lang` with `provider`.
-pub async fn translate_article(
-    provider: &dyn Provider,
-    article: &mut Article,
-    target_lang: &str,
-) -> Result<TranslateStats, ProviderError> {
-    let source_lang = article.lang.clone();
-    let mut stats = TranslateStats::default();
-    let targets: Vec<String> = {
-        let items: Vec<BatchItem<'_>> = article
-            .paragraphs
-            .iter()
-            .flat_map(|p| &p.segments)
-            .map(|s| BatchItem { id: &s.id, text: &s.source, terms: &s.terms })
-            .collect();
-        let mut targets = Vec::with_capacity(items.len());
-        for range in plan(&items, provider.limits()) {
-            let Some(chunk) = items.get(range) else { continue };
-            let batch = Batch { source_lang: &source_lang, target_lang, items: chunk };
-            let out = provider.translate(&batch).await?;
-            if out.len() != chunk.len() {
-                return Err(ProviderError::BadResponse {
-                    provider: provider.name(),
-                    detail: format!("{} translations for {} segments", out.len(), chunk.len()),
-                });
-            }
-            if provider.produces_targets() {
-                stats.requests += 1;
-                stats.segments_sent += chunk.len();
-                stats.chars_sent += chunk.iter().map(|i| i.text.chars().count()).sum::<usize>();
-            }
-            targets.extend(out);
-        }
-        targets
-    };
-    let produces = provider.produces_targets();
-    let segs = article.paragraphs.iter_mut().flat_map(|p| &mut p.segments);
-    for (seg, target) in segs.zip(targets) {
-        if produces {
-            seg.target = Some(target);
-            seg.origin = Origin::Mt { provider: provider.name().to_string() };
+/// Text written in capitals (a shouted headline) in sentence case, which
+/// engines translate far better; anything else unchanged. The source
+/// segment itself stays as written.
+pub fn sentence_case_if_shouting(text: &str) -> std::borrow::Cow<'_, str> {
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .collect::<Vec<_>>();
+    let shouting = words.len() >= 2
+        && text.chars().any(char::is_uppercase)
+        && !text.chars().any(char::is_lowercase);
+    if !shouting {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut first = true;
+    for c in text.chars() {
+        if c.is_alphabetic() && first {
+            out.push(c);
+            first = false;
         } else {
-            seg.target = None;
-            seg.origin = Origin::None;
+            out.extend(c.to_lowercase());
         }
     }
-    Ok(stats)
+    std::borrow::Cow::Owned(out)
+}
+
+/// Checks an answer against what was sent: one translation per segment,
+/// none empty for a non-empty source, inline tags back exactly once.
+pub(crate) fn validate(
+    provider: &'static str,
+    items: &[BatchItem<'_>],
+    out: &[String],
+) -> Result<(), ProviderError> {
+    if out.len() != items.len() {
+        return Err(ProviderError::BadResponse {
+            provider,
+            detail: format!("{} translations for {} segments", out.len(), items.len()),
+        });
+    }
+    for (item, target) in items.iter().zip(out) {
+        if !item.text.trim().is_empty() && target.trim().is_empty() {
+            return Err(ProviderError::BadResponse {
+                provider,
+                detail: format!("empty translation for segment {}", item.id),
+            });
+        }
+        if tags(item.text) != tags(target) {
+            return Err(ProviderError::BadResponse {
+                provider,
+                detail: format!("inline tags of segment {} did not come back intact", item.id),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The inline tags of `text` (`<` then a letter or `/`, up to `>`), sorted.
+fn tags(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(a) = rest.find('<') {
+        let after = rest.get(a..).unwrap_or("");
+        let opens_tag = after.chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
+        match after.find('>') {
+            Some(b) if opens_tag && !after.get(1..b).unwrap_or("<").contains('<') => {
+                out.push(after.get(..=b).unwrap_or(""));
+                rest = after.get(b + 1..).unwrap_or("");
+            }
+            _ => rest = after.get(1..).unwrap_or(""),
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 #[cfg(test)]
@@ -102,5 +190,32 @@ mod tests {
         let p = plan(&it, Limits { max_segments: 50, max_bytes: 1000 });
         assert_eq!(p, vec![0..5]);
         assert!(plan(&[], Limits { max_segments: 1, max_bytes: 1 }).is_empty());
+    }
+
+    #[test]
+    fn shouting_headlines_go_to_sentence_case() {
+        assert_eq!(
+            sentence_case_if_shouting("L’AZERBAÏDJAN ET LE ROYAUME-UNI SIGNENT UN PLAN"),
+            "L’azerbaïdjan et le royaume-uni signent un plan"
+        );
+        assert_eq!(sentence_case_if_shouting("L'OTAN se réunit."), "L'OTAN se réunit.");
+        assert_eq!(sentence_case_if_shouting("OTAN"), "OTAN");
+        assert_eq!(sentence_case_if_shouting("2026-2027"), "2026-2027");
+    }
+
+    #[test]
+    fn validation_catches_count_empty_and_tags() {
+        let it = items(&["Le <x id=\"1\"/> plan.", "Bonjour."]);
+        let ok = vec!["The <x id=\"1\"/> plan.".to_string(), "Hello.".to_string()];
+        assert!(validate("t", &it, &ok).is_ok());
+        let short = vec!["The plan.".to_string()];
+        assert!(
+            validate("t", &it, &short).unwrap_err().to_string().contains("1 translations for 2")
+        );
+        let empty = vec!["The <x id=\"1\"/> plan.".to_string(), " ".to_string()];
+        assert!(validate("t", &it, &empty).unwrap_err().to_string().contains("empty"));
+        let lost = vec!["The plan.".to_string(), "Hello.".to_string()];
+        assert!(validate("t", &it, &lost).unwrap_err().to_string().contains("tags"));
+        assert!(validate("t", &items(&["a < b et c > d"]), &["a < b and c > d".into()]).is_ok());
     }
 }

@@ -5,6 +5,11 @@
 //! the provider could serve. A provider sees one batch per call and returns
 //! one translation per input segment, in order; batching, limits and retries
 //! are shared code in this module, never inside a provider.
+//!
+//! The entry point is [`Translator`]: built once from [`TranslateConfig`] and
+//! [`Overrides`], shared by every article in flight, it owns one concurrency
+//! limit, one rate limiter and one circuit breaker per provider, and walks the
+//! configured chain when a provider cannot serve a segment.
 
 use std::fmt;
 use std::time::Duration;
@@ -13,11 +18,66 @@ use async_trait::async_trait;
 
 use crate::model::TermHit;
 
+pub(crate) mod apertium;
+pub(crate) mod azure;
 pub(crate) mod batch;
+pub(crate) mod config;
+pub(crate) mod deepl;
+pub(crate) mod google;
+pub(crate) mod http;
+pub(crate) mod libretranslate;
+pub(crate) mod limiter;
 pub(crate) mod none;
+pub(crate) mod openai;
+pub(crate) mod placeholder;
+pub(crate) mod registry;
+pub(crate) mod retry;
+pub(crate) mod translator;
 
-pub use batch::{TranslateStats, plan, translate_article};
+pub use batch::{ProviderUsage, TranslateStats, plan, sentence_case_if_shouting};
+pub use config::{Overrides, ProviderConfig, TranslateConfig};
 pub use none::NoneProvider;
+pub use registry::{ProviderInfo, provider_list};
+pub use translator::Translator;
+
+/// Why a [`Translator`] could not be built from the configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The provider name is not one depeche knows.
+    #[error("unknown translation provider `{name}` (known: {known})")]
+    UnknownProvider {
+        /// The name as written.
+        name: String,
+        /// The names that would work.
+        known: String,
+    },
+    /// A provider needs a key and its environment variable is not set.
+    #[error("{provider} needs an API key: set the environment variable {env}")]
+    MissingKey {
+        /// Provider name.
+        provider: &'static str,
+        /// The variable that was read.
+        env: String,
+    },
+    /// An endpoint is not a usable http(s) URL.
+    #[error("{provider}: endpoint `{url}` is not an http(s) URL")]
+    BadEndpoint {
+        /// Provider name.
+        provider: &'static str,
+        /// The URL as written.
+        url: String,
+    },
+    /// The configuration is inconsistent.
+    #[error("[translate] configuration: {detail}")]
+    Config {
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client")]
+    Client(#[source] reqwest::Error),
+}
 
 /// The documented request limits of a provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +147,25 @@ pub trait Provider: Send + Sync + fmt::Debug {
     }
     /// Translates one batch.
     async fn translate(&self, batch: &Batch<'_>) -> Result<Vec<String>, ProviderError>;
+    /// Makes the provider use `entries` (source term, target term) as a
+    /// native glossary for this language pair, creating it if needed;
+    /// returns its id. Providers without one do nothing.
+    async fn prepare_glossary(
+        &self,
+        _entries: &[(String, String)],
+        _source_lang: &str,
+        _target_lang: &str,
+    ) -> Result<Option<String>, ProviderError> {
+        Ok(None)
+    }
+    /// One cheap call proving the provider answers with this configuration;
+    /// returns a short human-readable result.
+    async fn check(&self) -> Result<String, ProviderError> {
+        let items = [BatchItem { id: "check", text: "bonjour", terms: &[] }];
+        let batch = Batch { source_lang: "fr", target_lang: "en", items: &items };
+        let out = self.translate(&batch).await?;
+        Ok(format!("bonjour -> {}", out.first().map(String::as_str).unwrap_or("")))
+    }
 }
 
 /// Why a provider call failed, and whether trying again can help.
@@ -166,6 +245,14 @@ pub enum ProviderError {
         /// What was wrong with it.
         detail: String,
     },
+    /// An earlier unrecoverable error stopped all traffic to this provider.
+    #[error("{provider} is disabled for this run: {reason}")]
+    CircuitOpen {
+        /// Provider name.
+        provider: &'static str,
+        /// The error that opened the circuit, with what to do.
+        reason: String,
+    },
 }
 
 impl ProviderError {
@@ -179,6 +266,18 @@ impl ProviderError {
         )
     }
 
+    /// True when the provider cannot serve anything more in this run (bad
+    /// key, exhausted quota, rejected request shape): its circuit opens.
+    pub fn opens_circuit(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Auth { .. }
+                | ProviderError::QuotaExhausted { .. }
+                | ProviderError::BadRequest { .. }
+                | ProviderError::CircuitOpen { .. }
+        )
+    }
+
     /// The wait the provider asked for, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -187,4 +286,9 @@ impl ProviderError {
             _ => None,
         }
     }
+}
+
+/// The primary language subtag, lowercase: `fr-FR` → `fr`.
+pub(crate) fn primary_lang(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase()
 }

@@ -9,4 +9,5 @@ mod cli;
 mod ingest;
 mod segment_wmt;
 mod support;
+mod translate;
 mod xliff;

@@ -1,0 +1,228 @@
+//! Google Cloud Translation: v2 (`/language/translate/v2`, API key) and
+//! v3 (`/v3/projects/{p}/locations/{l}:translateText`, bearer token).
+//!
+//! Terminology: v3 `glossaryConfig` when a glossary is configured; with v2,
+//! protected terms are sent as their target inside `notranslate` spans.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+use super::http::{self, escape_xml, unescape_xml};
+use super::primary_lang;
+use super::registry::{Built, Setup};
+use super::{Batch, BatchItem, Limits, Provider, ProviderConfig, ProviderError, TermSupport};
+
+const NAME: &str = "google";
+/// Google's Translation API host.
+pub(crate) const DEFAULT_ENDPOINT: &str = "https://translation.googleapis.com";
+
+/// True when the settings select the v3 API.
+pub(crate) fn is_v3(cfg: &ProviderConfig) -> bool {
+    match cfg.version.as_deref() {
+        Some(v) => v == "v3",
+        None => cfg.project.is_some(),
+    }
+}
+
+/// A Google Cloud Translation client.
+#[derive(Debug)]
+pub(crate) struct Google {
+    base: String,
+    key: SecretString,
+    env: String,
+    /// `projects/P/locations/L` for v3; none for v2.
+    parent: Option<String>,
+    glossary: Option<String>,
+    model: Option<String>,
+    client: reqwest::Client,
+}
+
+pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
+    s.only(NAME, &["version", "project", "location", "glossary", "model"])?;
+    let v3 = is_v3(s.cfg);
+    if let Some(v) = s.cfg.version.as_deref().filter(|v| !matches!(*v, "v2" | "v3")) {
+        return Err(super::Error::Config {
+            detail: format!("[translate.google] version `{v}`: use \"v2\" or \"v3\""),
+        });
+    }
+    let parent = if v3 {
+        let project = s.cfg.project.clone().ok_or_else(|| super::Error::Config {
+            detail: "[translate.google] v3 needs `project`".into(),
+        })?;
+        let location = s.cfg.location.clone().unwrap_or_else(|| "global".into());
+        Some(format!("projects/{project}/locations/{location}"))
+    } else {
+        None
+    };
+    let default_env = if v3 { "GOOGLE_ACCESS_TOKEN" } else { "GOOGLE_API_KEY" };
+    let (env, key) = s.key(NAME, default_env, true)?;
+    let key = key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
+    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+    let provider = Google {
+        base: base.clone(),
+        key,
+        env,
+        parent,
+        glossary: s.cfg.glossary.clone(),
+        model: s.cfg.model.clone(),
+        client: s.client.clone(),
+    };
+    Ok(Built { provider: Arc::new(provider), endpoint: base })
+}
+
+/// v2 HTML: the text escaped, protected terms replaced by their target in
+/// a `notranslate` span.
+fn protected_html(item: &BatchItem<'_>) -> String {
+    let mut hits: Vec<_> = item
+        .terms
+        .iter()
+        .filter(|t| item.text.get(t.start..t.end).is_some())
+        .filter(|t| t.do_not_translate || t.expected.is_some())
+        .collect();
+    hits.sort_by_key(|t| t.start);
+    let mut out = String::new();
+    let mut pos = 0;
+    for t in hits {
+        if t.start < pos {
+            continue;
+        }
+        let src = item.text.get(t.start..t.end).unwrap_or("");
+        let target = if t.do_not_translate { src } else { t.expected.as_deref().unwrap_or(src) };
+        out.push_str(&escape_xml(item.text.get(pos..t.start).unwrap_or("")));
+        out.push_str(&format!("<span class=\"notranslate\">{}</span>", escape_xml(target)));
+        pos = t.end;
+    }
+    out.push_str(&escape_xml(item.text.get(pos..).unwrap_or("")));
+    out
+}
+
+impl Google {
+    fn failure(&self, f: http::Failure) -> ProviderError {
+        let m = f.message.to_ascii_lowercase();
+        match f.status.as_u16() {
+            403 if m.contains("daily limit") => {
+                ProviderError::QuotaExhausted { provider: NAME, detail: f.message }
+            }
+            403 if m.contains("rate limit") => {
+                ProviderError::RateLimited { provider: NAME, retry_after: f.retry_after }
+            }
+            400 if m.contains("too long") || m.contains("too many") || m.contains("exceed") => {
+                ProviderError::TooLarge { provider: NAME }
+            }
+            400 if m.contains("language") && m.contains("support") => {
+                ProviderError::UnsupportedPair { provider: NAME, pair: f.message }
+            }
+            _ => http::map_failure(NAME, &self.env, f),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for Google {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn limits(&self) -> Limits {
+        if self.parent.is_some() {
+            // v3: 1,024 items and 30K code points; bytes bound code points.
+            Limits { max_segments: 1024, max_bytes: 30_000 }
+        } else {
+            // v2: 128 segments; Google recommends 5K code points per request.
+            Limits { max_segments: 128, max_bytes: 30_000 }
+        }
+    }
+
+    fn terminology(&self) -> TermSupport {
+        if self.glossary.is_some() { TermSupport::Native } else { TermSupport::Inline }
+    }
+
+    async fn translate(&self, batch: &Batch<'_>) -> Result<Vec<String>, ProviderError> {
+        let (src, tgt) = (primary_lang(batch.source_lang), primary_lang(batch.target_lang));
+        let (req, pointer, html) = match &self.parent {
+            Some(parent) => {
+                let contents: Vec<&str> = batch.items.iter().map(|i| i.text).collect();
+                let mut body = json!({
+                    "contents": contents,
+                    "mimeType": "text/plain",
+                    "sourceLanguageCode": src,
+                    "targetLanguageCode": tgt,
+                });
+                let mut pointer = "/translations";
+                if let Some(map) = body.as_object_mut() {
+                    if let Some(g) = &self.glossary {
+                        map.insert(
+                            "glossaryConfig".into(),
+                            json!({"glossary": g, "ignoreCase": true}),
+                        );
+                        pointer = "/glossaryTranslations";
+                    }
+                    if let Some(m) = &self.model {
+                        map.insert("model".into(), json!(m));
+                    }
+                }
+                let req = self
+                    .client
+                    .post(format!("{}/v3/{parent}:translateText", self.base))
+                    .bearer_auth(self.key.expose_secret())
+                    .json(&body);
+                (req, pointer, false)
+            }
+            None => {
+                let html = batch
+                    .items
+                    .iter()
+                    .any(|i| i.terms.iter().any(|t| t.do_not_translate || t.expected.is_some()));
+                let q: Vec<String> = batch
+                    .items
+                    .iter()
+                    .map(|i| if html { protected_html(i) } else { i.text.to_string() })
+                    .collect();
+                let body = json!({
+                    "q": q, "source": src, "target": tgt,
+                    "format": if html { "html" } else { "text" },
+                });
+                // The key goes in a header: a URL may end up in logs.
+                let req = self
+                    .client
+                    .post(format!("{}/language/translate/v2", self.base))
+                    .header("x-goog-api-key", self.key.expose_secret())
+                    .json(&body);
+                (req, "/data/translations", html)
+            }
+        };
+        let reply = http::send(NAME, req, Some(&self.key)).await?.map_err(|f| self.failure(f))?;
+        let v: Value = http::json(NAME, &reply)?;
+        let rows = v.pointer(pointer).and_then(Value::as_array).ok_or_else(|| {
+            ProviderError::BadResponse {
+                provider: NAME,
+                detail: format!("no {pointer} in the answer"),
+            }
+        })?;
+        if rows.len() != batch.items.len() {
+            return Err(ProviderError::BadResponse {
+                provider: NAME,
+                detail: format!("{} translations for {} segments", rows.len(), batch.items.len()),
+            });
+        }
+        rows.iter()
+            .map(|r| {
+                let t = r.get("translatedText").and_then(Value::as_str).ok_or_else(|| {
+                    ProviderError::BadResponse {
+                        provider: NAME,
+                        detail: "a translation has no text".into(),
+                    }
+                })?;
+                Ok(if html { strip_spans(&unescape_xml(t)) } else { t.to_string() })
+            })
+            .collect()
+    }
+}
+
+/// Removes the `notranslate` spans added for v2, keeping their text.
+fn strip_spans(s: &str) -> String {
+    s.replace("<span class=\"notranslate\">", "").replace("</span>", "")
+}

@@ -1,0 +1,10 @@
+//! Translation providers against local servers speaking their protocols.
+
+// Test helpers outside #[test] functions may unwrap and index freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod apertium;
+mod deepl;
+mod leak;
+mod others;
+mod support;
