@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod config;
 mod progress;
+mod tm;
 mod translate;
 
 pub(crate) use config::Config;
@@ -32,6 +33,8 @@ pub(crate) struct Cli {
 enum Command {
     /// Translate articles into one XLIFF file per article and target language
     Translate(translate::TranslateArgs),
+    /// Import, export and inspect the translation memory
+    Tm(tm::TmArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -39,5 +42,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Translate(args) => translate::run(args, &config, cli.verbose),
+        Command::Tm(args) => tm::run(args, &config),
     }
 }
