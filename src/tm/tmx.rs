@@ -487,7 +487,9 @@ impl Parser<'_> {
                     if let Some(buf) = text.as_mut().filter(|_| code_depth == 0) {
                         buf.push_str(&t.xml10_content());
                     } else if stack.is_empty() && !t.trim().is_empty() {
-                        return Err(self.fail(pos, "text outside the <tmx> element"));
+                        return Err(
+                            self.fail(pos, "text outside the <tmx> element (not a TMX file)")
+                        );
                     }
                 }
                 Event::CData(c) => {
