@@ -127,7 +127,7 @@ pub enum Error {
         line: u64,
         /// The parser's finding.
         #[source]
-        source: quick_xml::Error,
+        source: XmlError,
     },
     /// A TMX file is well-formed but not valid TMX 1.4b.
     #[error("{path}:{line}: {message}")]
@@ -143,6 +143,21 @@ pub enum Error {
     #[error(transparent)]
     Write(#[from] crate::output::Error),
 }
+
+/// What the XML parser found wrong.
+///
+/// The parser's own messages already spell out their cause, so this
+/// wrapper ends the error chain there and the message prints once.
+#[derive(Debug)]
+pub struct XmlError(pub quick_xml::Error);
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for XmlError {}
 
 /// Who produced a stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1015,6 +1030,30 @@ mod tests {
         let err =
             tm.store(&[NewEntry::new("a", "b", "fr FR", "en", EntryOrigin::Human)]).unwrap_err();
         assert_eq!(err.to_string(), "\"fr FR\" is not a language tag (expected one like fr-FR)");
+    }
+
+    #[test]
+    fn two_handles_on_one_file_write_and_read_at_once() {
+        let (dir, tm) = memory();
+        let other = Memory::open(&dir.path().join("sub/tm.sqlite")).unwrap();
+        std::thread::scope(|s| {
+            for (who, handle) in [("a", &tm), ("b", &other)] {
+                s.spawn(move || {
+                    for i in 0..50 {
+                        let e = mt(&format!("{who} {i}."), &format!("{who} {i} en."), "deepl");
+                        assert_eq!(handle.store(&[e]).unwrap(), 1);
+                        assert!(
+                            handle
+                                .lookup(&format!("{who} {i}."), "fr-FR", "en-GB")
+                                .unwrap()
+                                .is_some()
+                        );
+                    }
+                });
+            }
+        });
+        assert_eq!(tm.len().unwrap(), 100);
+        assert!(other.check_integrity().unwrap());
     }
 
     #[test]

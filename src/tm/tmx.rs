@@ -277,7 +277,11 @@ impl Parser<'_> {
     }
 
     fn xml(&self, pos: usize, source: quick_xml::Error) -> Error {
-        Error::Xml { path: self.path.into(), line: line_of(self.text.as_bytes(), pos), source }
+        Error::Xml {
+            path: self.path.into(),
+            line: line_of(self.text.as_bytes(), pos),
+            source: super::XmlError(source),
+        }
     }
 
     fn attr(&self, el: &BytesStart<'_>, name: &str, pos: usize) -> Result<Option<String>, Error> {
