@@ -411,6 +411,15 @@ impl Memory {
 
     fn migrate(&self) -> Result<(), Error> {
         let mut conn = self.conn();
+        // The common case, a file already at this schema, needs only a read,
+        // so opening never waits for another process's long write.
+        match stored_version(&conn).map_err(|e| self.err(e))? {
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(Error::TooNew { path: self.path.clone(), found: v });
+            }
+            Some(SCHEMA_VERSION) => return Ok(()),
+            _ => {}
+        }
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| self.err(e))?;
@@ -705,6 +714,19 @@ impl Memory {
             .map_err(|e| self.err(e))?;
         Ok(verdict == "ok")
     }
+}
+
+/// The schema version the file records, if it has the table yet.
+fn stored_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let has_table: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(None);
+    }
+    conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
 }
 
 fn needs_target(seg: &Segment) -> bool {

@@ -288,6 +288,13 @@ fn a_killed_import_leaves_a_consistent_memory() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(child.try_wait().unwrap().is_none(), "the import ended before it could be killed");
+    // Readers are not blocked by the write, and do not see it before it commits.
+    let started = Instant::now();
+    depeche().args(["tm", "stats", "--tm"]).arg(&tm).assert().success().stdout(
+        predicate::str::ends_with("total                                              2\n"),
+    );
+    assert!(started.elapsed() < Duration::from_secs(5), "stats waited for the writer");
+    assert!(child.try_wait().unwrap().is_none(), "the import ended before it could be killed");
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success());
