@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod qa;
 pub mod segment;
+pub mod tm;
 pub mod translate;
 pub mod xliff;
 

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod config;
 mod progress;
 mod providers;
+mod tm;
 mod translate;
 
 pub(crate) use config::Config;
@@ -35,6 +36,8 @@ enum Command {
     Translate(translate::TranslateArgs),
     /// List the translation providers, their endpoints and whether their keys are set
     Providers(providers::ProvidersArgs),
+    /// Import, export and inspect the translation memory
+    Tm(tm::TmArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -43,5 +46,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Translate(args) => translate::run(args, &config, cli.verbose),
         Command::Providers(args) => providers::run(args, &config),
+        Command::Tm(args) => tm::run(args, &config),
     }
 }

@@ -9,5 +9,6 @@ mod cli;
 mod ingest;
 mod segment_wmt;
 mod support;
+mod tm;
 mod translate;
 mod xliff;

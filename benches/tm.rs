@@ -1,0 +1,190 @@
+//! Translation memory speed: inserts and exact-match lookups.
+//!
+//! Builds a memory of 100,000 generated French news sentences, then, in a
+//! fresh child process (a new connection with an empty SQLite page cache;
+//! the OS file cache cannot be dropped without root), times lookups of
+//! every sentence one by one, again warm, then in batches of 50 (an
+//! article's sentences) and 1,000, and lookups that miss.
+//!
+//! Run: `cargo bench --bench tm` (add a size as argument to change it).
+
+use std::path::Path;
+use std::time::Instant;
+
+use depeche::tm::{EntryOrigin, Memory, NewEntry};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() -> Res<()> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("child") {
+        let path = args.get(1).ok_or("child needs a memory path")?;
+        let n = args.get(2).and_then(|n| n.parse().ok()).ok_or("child needs a size")?;
+        return child(Path::new(path), n);
+    }
+    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("tm.sqlite");
+    let sentences = sentences(n);
+    let bytes: usize = sentences.iter().map(String::len).sum();
+    println!(
+        "translation memory, {n} French sentences ({:.1} MB of source text)",
+        bytes as f64 / 1e6
+    );
+
+    let memory = Memory::open(&path)?;
+    let entries: Vec<NewEntry> = sentences
+        .iter()
+        .map(|s| NewEntry {
+            glossary_version: Some("bench".into()),
+            ..NewEntry::new(
+                s,
+                target(s),
+                "fr-FR",
+                "en-GB",
+                EntryOrigin::Mt { provider: "deepl".into() },
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let stored = memory.store(&entries)?;
+    let secs = started.elapsed().as_secs_f64();
+    report("insert, one transaction", stored, secs);
+    let more: Vec<NewEntry> = entries
+        .iter()
+        .take(10_000)
+        .map(|e| NewEntry { target: format!("{} (rev.)", e.target), ..e.clone() })
+        .collect();
+    let started = Instant::now();
+    let mut changed = 0;
+    for chunk in more.chunks(50) {
+        changed += memory.store(chunk)?;
+    }
+    report("upsert, 50 per transaction", changed, started.elapsed().as_secs_f64());
+    drop(memory);
+    let size = std::fs::metadata(&path)?.len();
+    println!("{:<34} {:>10.1} MB", "file size", size as f64 / 1e6);
+
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .arg("child")
+        .arg(&path)
+        .arg(n.to_string())
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("child failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    Ok(())
+}
+
+/// Lookups in a fresh process.
+fn child(path: &Path, n: usize) -> Res<()> {
+    let sentences = sentences(n);
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+
+    let started = Instant::now();
+    let memory = Memory::open(path)?;
+    let open = started.elapsed().as_secs_f64();
+    println!("{:<34} {:>10.2} ms", "open (fresh process)", open * 1e3);
+
+    let started = Instant::now();
+    let first = memory.lookup(refs.first().ok_or("no sentences")?, "fr-FR", "en-GB")?;
+    println!("{:<34} {:>10.2} ms", "first lookup, cold", started.elapsed().as_secs_f64() * 1e3);
+    if first.is_none() {
+        return Err("first sentence not found".into());
+    }
+
+    for pass in ["single lookups, cold", "single lookups, warm"] {
+        let started = Instant::now();
+        let mut hits = 0;
+        for s in &refs {
+            hits += usize::from(memory.lookup(s, "fr-FR", "en-GB")?.is_some());
+        }
+        check(hits, n)?;
+        report(pass, n, started.elapsed().as_secs_f64());
+    }
+    for size in [50, 1000] {
+        let started = Instant::now();
+        let mut hits = 0;
+        for chunk in refs.chunks(size) {
+            hits += memory.lookup_many(chunk, "fr-FR", "en-GB")?.iter().flatten().count();
+        }
+        check(hits, n)?;
+        report(
+            &format!("batch lookups ({size} per call), warm"),
+            n,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    let misses: Vec<String> = refs.iter().map(|s| format!("{s} (inédit)")).collect();
+    let misses: Vec<&str> = misses.iter().map(String::as_str).collect();
+    let started = Instant::now();
+    let mut hits = 0;
+    for chunk in misses.chunks(50) {
+        hits += memory.lookup_many(chunk, "fr-FR", "en-GB")?.iter().flatten().count();
+    }
+    check(hits, 0)?;
+    report("batch misses (50 per call)", n, started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn check(hits: usize, expected: usize) -> Res<()> {
+    if hits == expected { Ok(()) } else { Err(format!("{hits} hits, expected {expected}").into()) }
+}
+
+fn report(what: &str, n: usize, secs: f64) {
+    println!("{what:<34} {:>10.0} /s   ({n} in {:.3} s)", n as f64 / secs, secs);
+}
+
+/// `n` distinct French-like news sentences, the same on every call.
+fn sentences(n: usize) -> Vec<String> {
+    const SUBJECTS: &[&str] = &[
+        "Le ministre des Armées",
+        "L’ambassadeur d’Azerbaïdjan",
+        "La porte-parole du gouvernement",
+        "Le chef d’état-major",
+        "La Commission européenne",
+        "Le président du Sénat",
+        "Les députés de l’opposition",
+        "Le préfet de police",
+    ];
+    const VERBS: &[&str] =
+        &["a annoncé", "a démenti", "a confirmé", "a précisé", "a rappelé", "a dénoncé", "a salué"];
+    const OBJECTS: &[&str] = &[
+        "une hausse du budget de la défense",
+        "la signature d’un accord de coopération",
+        "l’ouverture d’une enquête",
+        "le report du sommet",
+        "un plan de soutien aux agriculteurs",
+        "la fermeture de la frontière",
+        "des sanctions contre trois entreprises",
+    ];
+    const WHEN: &[&str] = &["jeudi", "lundi soir", "mardi matin", "dans la nuit", "ce week-end"];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % m as u64).unwrap_or(0)
+    };
+    (0..n)
+        .map(|i| {
+            format!(
+                "{} {} {} {}, pour un montant de {} millions d’euros (dépêche n° {i}).",
+                pick(SUBJECTS, next(SUBJECTS.len())),
+                pick(VERBS, next(VERBS.len())),
+                pick(WHEN, next(WHEN.len())),
+                pick(OBJECTS, next(OBJECTS.len())),
+                next(900) + 10,
+            )
+        })
+        .collect()
+}
+
+fn pick<'a>(list: &[&'a str], i: usize) -> &'a str {
+    list.get(i).copied().unwrap_or_default()
+}
+
+fn target(source: &str) -> String {
+    format!("EN: {source}")
+}
