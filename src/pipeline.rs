@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -26,6 +26,7 @@ use crate::model::{Article, Origin, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
+use crate::tm::Memory;
 use crate::translate::{TranslateStats, Translator};
 use crate::xliff;
 
@@ -53,6 +54,62 @@ pub struct Context {
     pub xliff_version: XliffVersion,
     /// Set to stop starting new files (Ctrl-C); files in flight finish.
     pub cancel: Arc<AtomicBool>,
+    /// The translation memory: looked up before any provider, fed with
+    /// every machine translation before its XLIFF is written.
+    pub memory: Option<Arc<Memory>>,
+    /// Version of the glossary in force (a content hash), stored with TM
+    /// entries so that a glossary change re-checks cached translations.
+    pub glossary_version: String,
+    /// Run everything but the provider calls, and write nothing.
+    pub dry_run: bool,
+    /// Most characters the run may send to providers.
+    pub budget: Option<Budget>,
+}
+
+/// A character budget shared by every article of a run (`--max-chars`).
+///
+/// An article is sent only when all its untranslated characters fit in
+/// what is left; once one does not fit, sending stops for the whole run, so
+/// the order in which articles are translated stays predictable.
+#[derive(Debug)]
+pub struct Budget {
+    limit: usize,
+    spent: AtomicUsize,
+    exhausted: AtomicBool,
+}
+
+impl Budget {
+    /// A budget of `limit` characters.
+    pub fn new(limit: usize) -> Self {
+        Self { limit, spent: AtomicUsize::new(0), exhausted: AtomicBool::new(false) }
+    }
+
+    /// Reserves `chars`; false (and the budget closes) when they do not fit.
+    fn reserve(&self, chars: usize) -> bool {
+        if self.exhausted.load(Ordering::SeqCst) {
+            return false;
+        }
+        let granted = self
+            .spent
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |spent| {
+                spent.checked_add(chars).filter(|total| *total <= self.limit)
+            })
+            .is_ok();
+        if !granted {
+            self.exhausted.store(true, Ordering::SeqCst);
+        }
+        granted
+    }
+
+    /// True once an article did not fit.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted.load(Ordering::SeqCst)
+    }
+
+    /// Characters reserved so far.
+    pub fn spent(&self) -> usize {
+        self.spent.load(Ordering::SeqCst)
+    }
 }
 
 impl std::fmt::Debug for Context {
@@ -106,6 +163,12 @@ pub struct ArticleStats {
     pub terms: BTreeMap<String, TermCounts>,
     /// Segments with at least one QA error.
     pub segments_with_errors: usize,
+    /// Segments served by the translation memory.
+    pub memory_hits: usize,
+    /// Segments and characters a dry run would have sent.
+    pub would_send: (usize, usize),
+    /// Segments left untranslated because the budget ran out.
+    pub over_budget: usize,
 }
 
 /// Glossary figures for one domain.
@@ -195,6 +258,12 @@ pub struct Summary {
     pub failures: Vec<(String, String)>,
     /// Input files never started because the run was interrupted.
     pub not_started: usize,
+    /// Segments served by the translation memory, over all targets.
+    pub memory_hits: usize,
+    /// Dry run: segments and characters that would have been sent.
+    pub would_send: (usize, usize),
+    /// Segments left untranslated because the budget ran out.
+    pub over_budget: usize,
 }
 
 impl Summary {
@@ -218,6 +287,10 @@ impl Summary {
                 }
                 self.translated += stats.translated;
                 self.translate.add(&stats.translate);
+                self.memory_hits += stats.memory_hits;
+                self.would_send.0 += stats.would_send.0;
+                self.would_send.1 += stats.would_send.1;
+                self.over_budget += stats.over_budget;
                 self.segments_with_errors += stats.segments_with_errors;
                 for (domain, c) in &stats.terms {
                     let t = self.terms.entry(domain.clone()).or_default();
@@ -321,33 +394,90 @@ async fn translate_one(
     ctx: &Context,
 ) -> Outcome {
     glossary::annotate(matcher, &mut article);
-    // A provider that shuts off (bad key, quota) leaves the rest untranslated:
-    // the file is still written, so finished work is kept, and the segments
-    // left count as failed.
-    let translate = match ctx.translator.translate_article(&mut article, target).await {
-        Ok(stats) => stats,
-        Err(error) => {
-            let left = article
-                .paragraphs
-                .iter()
-                .flat_map(|p| &p.segments)
-                .filter(|s| s.target.is_none())
-                .count();
-            TranslateStats { failed: left, errors: vec![error_chain(&error)], ..Default::default() }
+    let mut memory_hits = 0;
+    let mut warnings = Vec::new();
+    if let Some(memory) = &ctx.memory {
+        // Cached MT stored under another glossary version is served only if
+        // it still passes the glossary checks.
+        let verify = |seg: &crate::model::Segment| {
+            ctx.checks.iter().all(|c| {
+                c.check(seg, target).iter().all(|i| i.severity != Severity::Error)
+            })
+        };
+        let applied = tokio::task::block_in_place(|| {
+            memory.apply(&mut article, target, &ctx.glossary_version, &verify)
+        });
+        match applied {
+            Ok(hits) => memory_hits = hits,
+            Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
+        }
+    }
+    let (pending_segments, pending_chars) = pending(&article);
+    let mut would_send = (0, 0);
+    let mut over_budget = 0;
+    let translate = if ctx.translator.is_offline() || pending_segments == 0 {
+        TranslateStats::default()
+    } else if ctx.dry_run {
+        would_send = (pending_segments, pending_chars);
+        TranslateStats::default()
+    } else if ctx.budget.as_ref().is_some_and(|b| !b.reserve(pending_chars)) {
+        over_budget = pending_segments;
+        TranslateStats::default()
+    } else {
+        // A provider that shuts off (bad key, quota) leaves the rest
+        // untranslated: the file is still written, so finished work is kept,
+        // and the segments left count as failed.
+        match ctx.translator.translate_article(&mut article, target).await {
+            Ok(stats) => stats,
+            Err(error) => TranslateStats {
+                failed: pending(&article).0,
+                errors: vec![error_chain(&error)],
+                ..Default::default()
+            },
         }
     };
+    // Fed before the XLIFF is written: a run killed in between finds these
+    // translations in the memory next time instead of paying for them again.
+    if let (Some(memory), false) = (&ctx.memory, ctx.dry_run) {
+        if translate.translated > 0 {
+            let recorded = tokio::task::block_in_place(|| {
+                memory.record(&article, target, &ctx.glossary_version)
+            });
+            if let Err(error) = recorded {
+                warnings.push(format!("translation memory: {}", error_chain(&error)));
+            }
+        }
+    }
     qa::run(&ctx.checks, &mut article, target);
-    let stats = article_stats(&article, translate);
+    let mut stats = article_stats(&article, translate);
+    stats.memory_hits = memory_hits;
+    stats.would_send = would_send;
+    stats.over_budget = over_budget;
     let mut opts = xliff::WriteOptions::new(target, ctx.translator.describe());
     opts.tool_version.clone_from(&ctx.tool_version);
     let written = match ctx.xliff_version {
         XliffVersion::V12 => xliff::write12_report(&article, &opts),
         XliffVersion::V21 => xliff::write20_report(&article, &opts),
     };
-    let (xml, warnings) = match written {
-        Ok(written) => (written.xml, written.warnings.iter().map(ToString::to_string).collect()),
+    let xml = match written {
+        Ok(written) => {
+            warnings.extend(written.warnings.iter().map(ToString::to_string));
+            written.xml
+        }
         Err(error) => return failed(article.origin.clone(), Some(target), &error),
     };
+    if ctx.dry_run {
+        let path = ctx.out_dir.join(format!("{}.{target}.xlf", article.id));
+        return Outcome::Written {
+            id: article.id,
+            origin: article.origin,
+            target: target.to_string(),
+            path,
+            changed: false,
+            stats: Box::new(stats),
+            warnings,
+        };
+    }
     let name = format!("{}.{target}.xlf", article.id);
     let write = output::safe_path(&ctx.out_dir, &name).and_then(|path| {
         output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
@@ -364,6 +494,16 @@ async fn translate_one(
         },
         Err(error) => failed(article.origin, Some(target), &error),
     }
+}
+
+/// Segments without a target, and their characters.
+fn pending(article: &Article) -> (usize, usize) {
+    article
+        .paragraphs
+        .iter()
+        .flat_map(|p| &p.segments)
+        .filter(|s| s.target.is_none() && !s.source.trim().is_empty())
+        .fold((0, 0), |(n, c), s| (n + 1, c + s.source.chars().count()))
 }
 
 fn count_segments(article: &Article) -> usize {

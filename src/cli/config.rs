@@ -27,6 +27,24 @@ pub(crate) struct Config {
     pub(crate) glossary: GlossaryConfig,
     /// Which provider translates, and how.
     pub(crate) translate: TranslateConfig,
+    /// The translation memory.
+    pub(crate) memory: MemoryConfig,
+}
+
+/// `[memory]`: the translation memory.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct MemoryConfig {
+    /// Use the memory at all.
+    pub(crate) enabled: bool,
+    /// The SQLite file [default: .depeche/tm.sqlite next to the config file].
+    pub(crate) path: Option<PathBuf>,
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        Self { enabled: true, path: None }
+    }
 }
 
 /// `[run]`: defaults for `depeche translate`.
@@ -43,6 +61,8 @@ pub(crate) struct RunConfig {
     pub(crate) max_article_bytes: u64,
     /// XLIFF version of the output.
     pub(crate) xliff: XliffVersion,
+    /// Most characters a run may send to providers.
+    pub(crate) max_chars: Option<usize>,
 }
 
 impl Default for RunConfig {
@@ -53,6 +73,7 @@ impl Default for RunConfig {
             max_articles_in_flight: 16,
             max_article_bytes: 10 * 1024 * 1024,
             xliff: XliffVersion::V12,
+            max_chars: None,
         }
     }
 }

@@ -11,7 +11,9 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use depeche::glossary::Glossary;
-use depeche::pipeline::{self, Context, Summary, XliffVersion};
+use depeche::model::short_hash;
+use depeche::pipeline::{self, Budget, Context, Summary, XliffVersion};
+use depeche::tm::{self, Memory};
 use depeche::segment::Segmenter;
 use depeche::translate::{Overrides, Translator};
 use depeche::{ingest, qa};
@@ -63,6 +65,22 @@ pub(crate) struct TranslateArgs {
     #[arg(long, value_name = "VERSION")]
     xliff: Option<XliffVersion>,
 
+    /// Translation memory file [default: .depeche/tm.sqlite next to the config file]
+    #[arg(long, value_name = "FILE")]
+    tm: Option<PathBuf>,
+
+    /// Neither read nor feed the translation memory
+    #[arg(long, conflicts_with = "tm")]
+    no_memory: bool,
+
+    /// Do everything but call the provider: report what would be sent, write nothing
+    #[arg(long)]
+    dry_run: bool,
+
+    /// Stop sending to providers once this many characters would be exceeded
+    #[arg(long, value_name = "N")]
+    max_chars: Option<usize>,
+
     /// Hide the progress bars
     #[arg(long)]
     no_progress: bool,
@@ -81,7 +99,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
             .context("cannot set up the translation provider")?,
     );
 
-    let glossary = load_glossary(&args.glossary, config)?;
+    let (glossary, glossary_version) = load_glossary(&args.glossary, config)?;
     let matchers = targets.iter().map(|t| glossary.matcher(t)).collect();
 
     for input in &args.inputs {
@@ -93,8 +111,26 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     if files.is_empty() {
         bail!("no article files found in the given paths (expected .txt files)");
     }
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
+    if !args.dry_run {
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
+    }
+
+    // The memory serves every run that can call a provider (and any chain
+    // that names it); a `none` run leaves targets to humans and needs none.
+    let memory = if args.no_memory || !config.memory.enabled {
+        None
+    } else if args.tm.is_some() || !translator.is_offline() || translator.uses_memory() {
+        let path = args.tm.clone().or_else(|| config.memory.path.clone()).unwrap_or_else(|| {
+            tm::default_path(config.path.as_deref().and_then(Path::parent))
+        });
+        let memory = Memory::open(&path)
+            .with_context(|| format!("{}: cannot open the translation memory", path.display()))?;
+        Some(Arc::new(memory))
+    } else {
+        None
+    };
+    let max_chars = args.max_chars.or(config.run.max_chars);
 
     let ctx = Arc::new(Context {
         targets: targets.clone(),
@@ -108,6 +144,10 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         xliff_version: args.xliff.unwrap_or(config.run.xliff),
         cancel: Arc::new(AtomicBool::new(false)),
+        memory: memory.clone(),
+        glossary_version,
+        dry_run: args.dry_run,
+        budget: max_chars.map(Budget::new),
     });
 
     let mut progress = Progress::new(files.len(), !args.no_progress && verbose == 0, verbose > 0);
@@ -132,10 +172,11 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     });
     progress.finish();
 
-    std::io::stdout().write_all(report(&summary, &targets, &out_dir, &translator).as_bytes())?;
+    let text = report(&summary, &targets, &out_dir, &translator, memory.is_some(), args.dry_run);
+    std::io::stdout().write_all(text.as_bytes())?;
     let violations = summary.terms_violated();
     let interrupted = summary.not_started > 0;
-    let untranslated = summary.translate.failed > 0;
+    let untranslated = summary.translate.failed > 0 || summary.over_budget > 0;
     let code =
         if summary.failed > 0 || interrupted || untranslated || (strict_terms && violations > 0) {
             1
@@ -170,13 +211,43 @@ fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<Glossary> {
+/// Loads the termbases of this run, with a version string: a hash of the
+/// files' names and bytes and of the domain filter, stored with translation
+/// memory entries so that a glossary change re-checks cached translations.
+fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<(Glossary, String)> {
     let paths: Vec<&Path> = if flags.is_empty() {
         config.glossary.paths.iter().map(PathBuf::as_path).filter(|p| p.exists()).collect()
     } else {
         flags.iter().map(PathBuf::as_path).collect()
     };
-    Glossary::load(&paths).context("cannot load the glossary")
+    let glossary = Glossary::load(&paths).context("cannot load the glossary")?;
+    let glossary = glossary.with_domains(&config.glossary.domains);
+    let mut fingerprint = String::new();
+    for path in &paths {
+        let mut files = vec![path.to_path_buf()];
+        if path.is_dir() {
+            files = std::fs::read_dir(path)
+                .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            files.retain(|f| {
+                f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(e.to_ascii_lowercase().as_str(), "tbx" | "csv" | "tsv")
+                })
+            });
+            files.sort();
+        }
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            let _ = write!(
+                fingerprint,
+                "{}:{};",
+                file.display(),
+                short_hash(&String::from_utf8_lossy(&bytes))
+            );
+        }
+    }
+    let _ = write!(fingerprint, "domains:{}", config.glossary.domains.join(","));
+    Ok((glossary, short_hash(&fingerprint)))
 }
 
 /// The one-screen summary printed after a run.
@@ -185,6 +256,8 @@ fn report(
     targets: &[String],
     out_dir: &Path,
     translator: &Translator,
+    memory: bool,
+    dry_run: bool,
 ) -> String {
     let mut s = String::new();
     let secs = summary.elapsed.as_secs_f64();
@@ -253,6 +326,33 @@ fn report(
             s,
             "translate  no translation provider configured: targets left empty for human \
              translation (set --provider or [translate] provider in depeche.toml)"
+        );
+    }
+    if memory {
+        let looked = summary.segments * targets.len();
+        let rate = if looked > 0 { 100.0 * summary.memory_hits as f64 / looked as f64 } else { 0.0 };
+        let _ = writeln!(
+            s,
+            "memory     {} hits of {looked} segments ({rate:.1}% hit rate)",
+            summary.memory_hits
+        );
+    }
+    if dry_run && !translator.is_offline() {
+        let _ = writeln!(
+            s,
+            "dry run    {} would be sent {} segments, {} characters (after memory hits); \
+             nothing was sent or written",
+            translator.describe(),
+            summary.would_send.0,
+            summary.would_send.1
+        );
+    }
+    if summary.over_budget > 0 {
+        let _ = writeln!(
+            s,
+            "budget     character budget reached: {} segments left untranslated; \
+             raise --max-chars or run again to continue",
+            summary.over_budget
         );
     }
     let rate = if secs > 0.0 { summary.articles_ok as f64 / secs } else { 0.0 };
