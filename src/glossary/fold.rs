@@ -192,7 +192,10 @@ pub(crate) fn normalise_key(w: &mut String) {
         ("aine", "ain"),
     ];
     for (from, to) in ENDINGS {
-        if w.len() > from.len() + 1 && w.ends_with(from) {
+        // `-ée` needs a longer word so that `armée` (army) keeps apart from
+        // `arme` (weapon) while `alliée` joins `allié`.
+        let min = if *from == "ee" { 6 } else { from.len() + 2 };
+        if w.len() >= min && w.ends_with(from) {
             w.truncate(w.len() - from.len());
             w.push_str(to);
             break;
@@ -207,7 +210,12 @@ mod tests {
     fn all(text: &str) -> Vec<(String, bool, bool, String)> {
         let mut out = Vec::new();
         tokens(text, true, |t, k| {
-            out.push((k.to_string(), t.glued, t.upper, text[t.start..t.end].to_string()))
+            out.push((
+                k.to_string(),
+                t.glued,
+                t.upper,
+                text.get(t.start..t.end).unwrap().to_string(),
+            ))
         });
         out
     }
@@ -236,6 +244,8 @@ mod tests {
             assert!(k.windows(2).all(|p| p[0] == p[1]), "{group:?} -> {k:?}");
         }
         assert_ne!(keys("défense"), keys("défensive"));
+        assert_ne!(keys("armée"), keys("arme"));
+        assert_eq!(keys("armées"), keys("ARMEE"));
     }
 
     #[test]

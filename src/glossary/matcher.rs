@@ -4,9 +4,9 @@
 //! lowercase, accents off, apostrophes, hyphens, no-break spaces and line
 //! breaks as separators, light plural/feminine normalisation. Each distinct
 //! token key gets an id, and the terms form a trie over ids. Matching walks
-//! the trie from each token and keeps the longest term that ends there and
-//! passes its context rule, then resumes after it, so `ministère de la
-//! Défense` wins over `Défense` and hits never overlap.
+//! the trie from each token and keeps the longest term starting there that
+//! passes its context rule; of overlapping terms the longest is kept, so
+//! `ministère de la Défense` wins over `Défense` and hits never overlap.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -111,10 +111,10 @@ impl Matcher {
         fold::tokens(text, true, |t, key| {
             toks.push((t, inner.vocab.get(key).copied().unwrap_or(0)));
         });
-        let mut hits = Vec::new();
+        // Best (longest accepted) term starting at each token.
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
         let mut candidates: Vec<(usize, u32)> = Vec::new();
-        let mut i = 0;
-        while i < toks.len() {
+        for i in 0..toks.len() {
             candidates.clear();
             let mut node = 0u32;
             let mut j = i;
@@ -131,25 +131,45 @@ impl Matcher {
                 }
                 j += 1;
             }
-            let found = candidates.iter().rev().find_map(|&(last, node)| {
+            let best = candidates.iter().rev().find_map(|&(last, node)| {
                 let terms = inner.terminals.get(node as usize)?;
-                terms.iter().find(|t| inner.accepts(t, &toks, i, last)).map(|t| (last, t.entry))
+                terms.iter().find(|t| inner.accepts(t, &toks, i, last)).map(|t| (i, last, t.entry))
             });
-            match found {
-                Some((last, entry)) => {
-                    if let (Some(first), Some(end), Some(template)) =
-                        (toks.get(i), toks.get(last), inner.hits.get(entry as usize))
-                    {
-                        let (start, end) = (first.0.start, end.0.end);
-                        let mut hit = template.clone();
-                        hit.start = start;
-                        hit.end = end;
-                        hit.text = text.get(start..end).unwrap_or_default().to_string();
-                        hits.push(hit);
+            found.extend(best);
+        }
+        // Of overlapping terms the longest wins, wherever it starts:
+        // `PLAN DE COOPERATION EN MATIERE DE DEFENSE` is a plan about
+        // defence cooperation, not a cooperation plan followed by a stray
+        // word. Ties go to the leftmost.
+        if found.len() > 1 {
+            let mut order: Vec<usize> = (0..found.len()).collect();
+            order.sort_by_key(|&k| found.get(k).map(|&(a, b, _)| (usize::MAX - (b - a), a)));
+            let mut taken = vec![false; toks.len()];
+            let mut keep = vec![false; found.len()];
+            for k in order {
+                let Some(&(a, b, _)) = found.get(k) else { continue };
+                let Some(span) = taken.get_mut(a..=b) else { continue };
+                if span.iter().all(|t| !t) {
+                    span.iter_mut().for_each(|t| *t = true);
+                    if let Some(slot) = keep.get_mut(k) {
+                        *slot = true;
                     }
-                    i = last + 1;
                 }
-                None => i += 1,
+            }
+            let mut kept = keep.iter();
+            found.retain(|_| kept.next().copied().unwrap_or(false));
+        }
+        let mut hits = Vec::with_capacity(found.len());
+        for (first, last, entry) in found {
+            if let (Some(a), Some(b), Some(template)) =
+                (toks.get(first), toks.get(last), inner.hits.get(entry as usize))
+            {
+                let (start, end) = (a.0.start, b.0.end);
+                let mut hit = template.clone();
+                hit.start = start;
+                hit.end = end;
+                hit.text = text.get(start..end).unwrap_or_default().to_string();
+                hits.push(hit);
             }
         }
         hits
@@ -201,10 +221,10 @@ impl Inner {
                 }
             };
         }
-        if let Some(t) = self.terminals.get_mut(node as usize) {
-            if !t.iter().any(|x| x.entry == entry) {
-                t.push(Terminal { entry, acronyms });
-            }
+        if let Some(t) = self.terminals.get_mut(node as usize)
+            && !t.iter().any(|x| x.entry == entry)
+        {
+            t.push(Terminal { entry, acronyms });
         }
     }
 
@@ -344,7 +364,7 @@ mod tests {
         let hits = m.find(text);
         let got: Vec<_> = hits.iter().map(|h| (h.entry.as_str(), h.text.as_str())).collect();
         assert_eq!(got, [("m", "ministères de la\u{a0}Défense"), ("d", "défense")]);
-        assert_eq!(&text[hits[0].start..hits[0].end], "ministères de la\u{a0}Défense");
+        assert_eq!(text.get(hits[0].start..hits[0].end).unwrap(), "ministères de la\u{a0}Défense");
         assert_eq!(hits[0].expected.as_deref(), Some("Ministry of Defence"));
     }
 
