@@ -66,6 +66,12 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                     has_letter = true;
                 }
                 buf.push(c.to_ascii_lowercase());
+            } else if let Some(folded) = fold_latin1(c) {
+                // Latin-1 letters are most of French text beyond ASCII:
+                // answer them from a table rather than Unicode lookups.
+                has_letter = true;
+                has_lower |= c >= '\u{DF}';
+                buf.push_str(folded);
             } else {
                 if c.is_lowercase() {
                     has_lower = true;
@@ -105,7 +111,30 @@ pub(crate) fn keys(text: &str) -> Vec<String> {
 
 /// Letters, digits, and combining marks (so decomposed text stays one word).
 fn is_word_char(c: char) -> bool {
+    if ('\u{C0}'..='\u{FF}').contains(&c) {
+        return c != '\u{D7}' && c != '\u{F7}';
+    }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Folded spelling of a Latin-1 letter (`É` → `e`), or `None` for any
+/// other character.
+fn fold_latin1(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' => "c",
+        'È'..='Ë' | 'è'..='ë' => "e",
+        'Ì'..='Ï' | 'ì'..='ï' => "i",
+        'Ð' | 'ð' => "d",
+        'Ñ' | 'ñ' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
+        'Ù'..='Ü' | 'ù'..='ü' => "u",
+        'Ý' | 'ý' | 'ÿ' => "y",
+        'Þ' | 'þ' => "th",
+        'ß' => "ss",
+        _ => return None,
+    })
 }
 
 /// Characters that may sit inside a multiword term.
@@ -125,6 +154,10 @@ fn is_glue(c: char) -> bool {
 
 /// Pushes the lowercase, accentless spelling of `c`.
 pub(crate) fn fold_into(c: char, out: &mut String) {
+    if let Some(f) = fold_latin1(c) {
+        out.push_str(f);
+        return;
+    }
     for l in c.to_lowercase() {
         match l {
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),

@@ -141,7 +141,11 @@ impl Matcher {
         // `PLAN DE COOPERATION EN MATIERE DE DEFENSE` is a plan about
         // defence cooperation, not a cooperation plan followed by a stray
         // word. Ties go to the leftmost.
-        if found.len() > 1 {
+        let overlapping = found.windows(2).any(|w| match w {
+            [(_, last, _), (next, _, _)] => next <= last,
+            _ => false,
+        });
+        if overlapping {
             let mut order: Vec<usize> = (0..found.len()).collect();
             order.sort_by_key(|&k| found.get(k).map(|&(a, b, _)| (usize::MAX - (b - a), a)));
             let mut taken = vec![false; toks.len()];
