@@ -4,6 +4,9 @@
 //! Run with `cargo bench --bench glossary`. Targets: load < 0.5 s,
 //! matching >= 50 MB/s.
 
+// A benchmark binary: a failed setup step should stop it loudly.
+#![allow(clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -68,14 +71,14 @@ fn generate_tbx(n: usize, text_share: u64) -> String {
             continue;
         }
         let domain = if id % 2 == 0 { "defence" } else { "diplomacy" };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<termEntry id=\"g{id}\"><descrip type=\"subjectField\">{domain}</descrip>\
              <langSet xml:lang=\"fr\"><tig><term>{term}</term></tig></langSet>\
              <langSet xml:lang=\"en-GB\"><tig><term>term {id} gb</term></tig></langSet>\
              <langSet xml:lang=\"en-US\"><tig><term>term {id} us</term></tig></langSet>\
              <langSet xml:lang=\"de\"><tig><term>Begriff {id}</term></tig></langSet>\
-             </termEntry>\n"
+             </termEntry>"
         );
         id += 1;
     }
