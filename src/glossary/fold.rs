@@ -207,7 +207,10 @@ pub(crate) fn normalise_key(w: &mut String) {
     if w.len() <= 3 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return;
     }
-    if w.ends_with("aux") && w.len() > 4 {
+    if w.ends_with("eaux") {
+        // bureaux, cordeaux: plural of -eau, not of -al.
+        w.pop();
+    } else if w.ends_with("aux") && w.len() > 4 {
         w.truncate(w.len() - 3);
         w.push_str("al");
     } else if w.ends_with('s') || w.ends_with('x') {
@@ -272,6 +275,7 @@ mod tests {
             &["national", "nationale", "nationaux", "nationales"],
             &["défensif", "défensive", "défensives"],
             &["européen", "européenne", "européennes"],
+            &["cordeau", "cordeaux"],
         ] {
             let k: Vec<_> = group.iter().map(|w| keys(w)).collect();
             assert!(k.windows(2).all(|p| p[0] == p[1]), "{group:?} -> {k:?}");
