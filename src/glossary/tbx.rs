@@ -158,7 +158,7 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                 match name.as_ref() {
                     "term" | "descrip" | "admin" | "termNote" | "note" => {
                         if let Some((f, value)) = field.take() {
-                            apply(f, value.trim(), line, entry.as_mut(), term.as_mut())
+                            apply(f, value.trim(), entry.as_mut(), term.as_mut())
                                 .map_err(|m| invalid(line, m))?;
                         }
                     }
@@ -218,7 +218,6 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
 fn apply(
     field: Field,
     value: &str,
-    line: usize,
     entry: Option<&mut Entry>,
     term: Option<&mut TermBuild>,
 ) -> Result<(), String> {
@@ -253,8 +252,8 @@ fn apply(
                 None => value.to_string(),
             })
         }
-        (Field::Dnt, None, Some(e)) => e.do_not_translate = flag(value, line)?,
-        (Field::Ambiguous, None, Some(e)) => e.ambiguous = flag(value, line)?,
+        (Field::Dnt, None, Some(e)) => e.do_not_translate = flag(value)?,
+        (Field::Ambiguous, None, Some(e)) => e.ambiguous = flag(value)?,
         (Field::Requires, None, Some(e)) => e.requires.extend(list(value)),
         (Field::Excludes, None, Some(e)) => e.excludes.extend(list(value)),
         _ => {}
@@ -262,7 +261,7 @@ fn apply(
     Ok(())
 }
 
-fn flag(value: &str, _line: usize) -> Result<bool, String> {
+fn flag(value: &str) -> Result<bool, String> {
     match value.to_ascii_lowercase().as_str() {
         "yes" | "true" | "1" => Ok(true),
         "no" | "false" | "0" => Ok(false),
