@@ -24,12 +24,25 @@ const CONTEXT_WINDOW: usize = 12;
 /// Built once per run by [`Glossary::matcher`](super::Glossary::matcher);
 /// immutable, so clones share one compiled trie and can be used from any
 /// thread.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Matcher {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug, Default)]
+impl std::fmt::Debug for Matcher {
+    // The compiled tables run to hundreds of thousands of items: show their
+    // sizes, not their contents.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("locale", &self.inner.locale)
+            .field("concepts", &self.inner.hits.len())
+            .field("words", &self.inner.vocab.len())
+            .field("trie_nodes", &self.inner.terminals.len())
+            .finish()
+    }
+}
+
+#[derive(Default)]
 struct Inner {
     locale: String,
     vocab: FxMap<Box<str>, u32>,
