@@ -113,6 +113,10 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         checks: qa::default_checks(),
         tool_version: "bench".into(),
         xliff_version: Default::default(),
+        memory: None,
+        glossary_version: "bench".into(),
+        dry_run: false,
+        budget: None,
         cancel: Default::default(),
     });
     let files = ingest::discover(&[dir.to_path_buf()])?;

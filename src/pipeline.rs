@@ -400,9 +400,9 @@ async fn translate_one(
         // Cached MT stored under another glossary version is served only if
         // it still passes the glossary checks.
         let verify = |seg: &crate::model::Segment| {
-            ctx.checks.iter().all(|c| {
-                c.check(seg, target).iter().all(|i| i.severity != Severity::Error)
-            })
+            ctx.checks
+                .iter()
+                .all(|c| c.check(seg, target).iter().all(|i| i.severity != Severity::Error))
         };
         let applied = tokio::task::block_in_place(|| {
             memory.apply(&mut article, target, &ctx.glossary_version, &verify)
@@ -438,14 +438,11 @@ async fn translate_one(
     };
     // Fed before the XLIFF is written: a run killed in between finds these
     // translations in the memory next time instead of paying for them again.
-    if let (Some(memory), false) = (&ctx.memory, ctx.dry_run) {
-        if translate.translated > 0 {
-            let recorded = tokio::task::block_in_place(|| {
-                memory.record(&article, target, &ctx.glossary_version)
-            });
-            if let Err(error) = recorded {
-                warnings.push(format!("translation memory: {}", error_chain(&error)));
-            }
+    if let Some(memory) = ctx.memory.as_ref().filter(|_| !ctx.dry_run && translate.translated > 0) {
+        let recorded =
+            tokio::task::block_in_place(|| memory.record(&article, target, &ctx.glossary_version));
+        if let Err(error) = recorded {
+            warnings.push(format!("translation memory: {}", error_chain(&error)));
         }
     }
     qa::run(&ctx.checks, &mut article, target);

@@ -13,8 +13,8 @@ use clap::Args;
 use depeche::glossary::Glossary;
 use depeche::model::short_hash;
 use depeche::pipeline::{self, Budget, Context, Summary, XliffVersion};
-use depeche::tm::{self, Memory};
 use depeche::segment::Segmenter;
+use depeche::tm::{self, Memory};
 use depeche::translate::{Overrides, Translator};
 use depeche::{ingest, qa};
 
@@ -121,9 +121,11 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     let memory = if args.no_memory || !config.memory.enabled {
         None
     } else if args.tm.is_some() || !translator.is_offline() || translator.uses_memory() {
-        let path = args.tm.clone().or_else(|| config.memory.path.clone()).unwrap_or_else(|| {
-            tm::default_path(config.path.as_deref().and_then(Path::parent))
-        });
+        let path = args
+            .tm
+            .clone()
+            .or_else(|| config.memory.path.clone())
+            .unwrap_or_else(|| tm::default_path(config.path.as_deref().and_then(Path::parent)));
         let memory = Memory::open(&path)
             .with_context(|| format!("{}: cannot open the translation memory", path.display()))?;
         Some(Arc::new(memory))
@@ -330,7 +332,8 @@ fn report(
     }
     if memory {
         let looked = summary.segments * targets.len();
-        let rate = if looked > 0 { 100.0 * summary.memory_hits as f64 / looked as f64 } else { 0.0 };
+        let rate =
+            if looked > 0 { 100.0 * summary.memory_hits as f64 / looked as f64 } else { 0.0 };
         let _ = writeln!(
             s,
             "memory     {} hits of {looked} segments ({rate:.1}% hit rate)",

@@ -1,63 +1,339 @@
 //! Glossary: termbases in, term hits on segments out.
 //!
-//! Loads TBX and CSV/TSV termbases, and finds their terms in French text the
-//! way French news writes them (case, elision, inflection, accents).
+//! Input: TBX files (ISO 30042, TBX-Basic or TBX-Core, `termEntry` or
+//! `conceptEntry`) and CSV/TSV files (`source, target, locale, domain,
+//! note`). Output: a [`Matcher`] for one target locale, which finds the
+//! glossary's French terms in text as French news writes them (case,
+//! accents, elision, plural and feminine forms, hyphens, line breaks and
+//! no-break spaces), longest match first, and returns [`TermHit`]s carrying
+//! the expected target for that locale.
+//!
+//! Guarantees: loading either yields every concept or an error naming the
+//! file and line; a concept that needs context (an ambiguous word such as
+//! `défense`) is only tagged when its context rule holds; a matcher is
+//! immutable, cheap to clone and shareable across threads.
 
-use std::path::Path;
+mod check;
+mod csv;
+pub(crate) mod fold;
+mod matcher;
+mod tbx;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::{Article, TermHit};
+
+pub use check::Problem;
+pub use matcher::Matcher;
 
 /// Why a glossary could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The file could not be read.
-    #[error("{path}: cannot read the glossary")]
+    /// The file or folder could not be read.
+    #[error("{path}: cannot read the glossary (check the path and its permissions)", path = path.display())]
     Io {
         /// The file.
-        path: std::path::PathBuf,
+        path: PathBuf,
         /// The I/O failure.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not well-formed XML.
+    #[error("{path}:{line}: not well-formed XML", path = path.display())]
+    Xml {
+        /// The file.
+        path: PathBuf,
+        /// Line of the error (1-based).
+        line: usize,
+        /// The parser's complaint.
+        #[source]
+        source: quick_xml::Error,
+    },
+    /// A CSV/TSV row could not be read.
+    #[error("{path}:{line}: malformed row (check quoting and the number of fields)", path = path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Line of the row (1-based).
+        line: usize,
+        /// The parser's complaint.
+        #[source]
+        source: ::csv::Error,
+    },
+    /// The file parses but an entry is incomplete or contradictory.
+    #[error("{path}:{line}: {message}", path = path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Line of the entry (1-based).
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The file is neither `.tbx`, `.csv` nor `.tsv`.
+    #[error("{path}: unknown glossary format (use .tbx, .csv or .tsv)", path = path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// How a target term stands in the house style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Status {
+    /// The term to use.
+    Preferred,
+    /// Accepted as well.
+    Admitted,
+    /// Rejected: a translation must not use it.
+    Forbidden,
+}
+
+/// A target-language term of a concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Target {
+    /// BCP 47 tag as written in the file (`en-GB`, `en`, `de`).
+    pub locale: String,
+    /// The term.
+    pub term: String,
+    /// Preferred, admitted or forbidden.
+    pub status: Status,
+    /// Usage note (`UK institution; for the US department see ...`).
+    pub note: Option<String>,
+    /// Line of the term in its file.
+    pub line: usize,
+}
+
+/// One concept: French source terms, target terms per locale, and the
+/// rules that decide when and how it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Entry {
+    /// Concept id, unique across the glossary (`def-0012`).
+    pub id: String,
+    /// Subject field (`defence`, `diplomacy`, ...).
+    pub domain: String,
+    /// French terms; the first is the preferred one.
+    pub sources: Vec<String>,
+    /// Target terms, all locales.
+    pub targets: Vec<Target>,
+    /// Keep the term verbatim in every target language (names such as
+    /// `Caliber.Az`).
+    pub do_not_translate: bool,
+    /// Only tag the term when a `requires` word is near; with no such
+    /// word listed, never tag it automatically.
+    pub ambiguous: bool,
+    /// Words of which one must occur within a few words of the term.
+    pub requires: Vec<String>,
+    /// Phrases in which the term is another concept (`défense de fumer`).
+    pub excludes: Vec<String>,
+    /// Free note for translators.
+    pub note: Option<String>,
+    /// File the concept comes from.
+    pub path: PathBuf,
+    /// Line of the concept in that file.
+    pub line: usize,
+}
+
+/// Target terms of one concept for one locale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Resolved {
+    /// The term a translation should use.
+    pub expected: Option<String>,
+    /// Other accepted renderings.
+    pub alternatives: Vec<String>,
+    /// Renderings the house style rejects.
+    pub forbidden: Vec<String>,
+}
+
+impl Entry {
+    /// The preferred French term.
+    pub fn term(&self) -> &str {
+        self.sources.first().map_or("", String::as_str)
+    }
+
+    /// Target terms for `locale`, falling back within the language
+    /// (`en-GB` → `en` → `en-US`, `de-DE` → `de` → `de-AT`).
+    ///
+    /// Forbidden renderings come only from the locale itself and its bare
+    /// language, since `Ministry of Defence` is wrong in en-US and right in
+    /// en-GB. A do-not-translate concept expects its own French term unless
+    /// a target is given.
+    pub fn resolve(&self, locale: &str) -> Resolved {
+        let want = locale.to_ascii_lowercase();
+        let lang = want.split(['-', '_']).next().unwrap_or("").to_string();
+        let loc = |t: &Target| t.locale.to_ascii_lowercase().replace('_', "-");
+        let same_lang = |t: &Target| {
+            let l = loc(t);
+            l == lang || l.starts_with(&format!("{lang}-"))
+        };
+        let accepted = |t: &&Target| t.status != Status::Forbidden;
+        let mut order: Vec<String> = vec![want.clone(), lang.clone()];
+        let mut others: Vec<String> = self
+            .targets
+            .iter()
+            .filter(|t| same_lang(t))
+            .map(loc)
+            .filter(|l| !order.contains(l))
+            .collect();
+        others.sort();
+        others.dedup();
+        order.extend(others);
+        let mut out = Resolved::default();
+        for l in &order {
+            let mut group: Vec<&Target> =
+                self.targets.iter().filter(|t| &loc(t) == l).filter(accepted).collect();
+            if group.is_empty() {
+                continue;
+            }
+            group.sort_by_key(|t| t.status);
+            out.expected = group.first().map(|t| t.term.clone());
+            out.alternatives = group.iter().skip(1).map(|t| t.term.clone()).collect();
+            break;
+        }
+        if out.expected.is_none() && self.do_not_translate {
+            out.expected = Some(self.term().to_string());
+        }
+        for t in self.targets.iter().filter(|t| t.status == Status::Forbidden) {
+            let l = loc(t);
+            if (l == want || l == lang) && !out.forbidden.contains(&t.term) {
+                out.forbidden.push(t.term.clone());
+            }
+        }
+        out
+    }
 }
 
 /// A set of termbases.
 #[derive(Debug, Clone, Default)]
-pub struct Glossary {}
+pub struct Glossary {
+    entries: Arc<Vec<Entry>>,
+}
 
 impl Glossary {
-    /// Loads every `.tbx`, `.csv` and `.tsv` file under `paths`.
-    pub fn load(_paths: &[&Path]) -> Result<Self, Error> {
-        Ok(Self {})
+    /// Loads every `.tbx`, `.csv` and `.tsv` file in `paths`.
+    ///
+    /// A folder contributes the glossary files directly inside it, in name
+    /// order (sub-folders such as `tools/` are not read).
+    pub fn load(paths: &[&Path]) -> Result<Self, Error> {
+        let mut entries = Vec::new();
+        for path in paths {
+            let meta = std::fs::metadata(path)
+                .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            if meta.is_dir() {
+                let mut files = Vec::new();
+                let dir = std::fs::read_dir(path)
+                    .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+                for item in dir {
+                    let item =
+                        item.map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+                    let p = item.path();
+                    if p.is_file() && format_of(&p).is_some() {
+                        files.push(p);
+                    }
+                }
+                files.sort();
+                for f in files {
+                    load_file(&f, &mut entries)?;
+                }
+            } else {
+                load_file(path, &mut entries)?;
+            }
+        }
+        Ok(Self { entries: Arc::new(entries) })
+    }
+
+    /// A glossary made of `entries` (for tools and tests that build one in
+    /// memory).
+    pub fn from_entries(entries: Vec<Entry>) -> Self {
+        Self { entries: Arc::new(entries) }
     }
 
     /// Number of concepts.
     pub fn len(&self) -> usize {
-        0
+        self.entries.len()
     }
 
     /// True when the glossary holds no concept.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.entries.is_empty()
     }
 
-    /// A matcher for one target locale.
+    /// The concepts, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The concept with this id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Domains present, sorted.
+    pub fn domains(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.entries.iter().map(|e| e.domain.clone()).collect();
+        d.sort();
+        d.dedup();
+        d
+    }
+
+    /// The concepts of the given domains only (case-insensitive); an empty
+    /// list keeps everything.
+    pub fn with_domains(&self, domains: &[String]) -> Glossary {
+        if domains.is_empty() {
+            return self.clone();
+        }
+        let keep: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| domains.iter().any(|d| d.eq_ignore_ascii_case(&e.domain)))
+            .cloned()
+            .collect();
+        Glossary { entries: Arc::new(keep) }
+    }
+
+    /// Duplicates, conflicts and gaps, for `depeche glossary check`.
+    ///
+    /// A problem of [`Severity::Error`](crate::model::Severity::Error)
+    /// (a conflict, a concept with no target) should fail the check.
+    pub fn check(&self) -> Vec<Problem> {
+        check::check(&self.entries)
+    }
+
+    /// A matcher for one target locale (`en-GB`, `en-US`, `de`, ...).
     pub fn matcher(&self, target_locale: &str) -> Matcher {
-        Matcher { _locale: target_locale.to_string() }
+        Matcher::new(&self.entries, target_locale)
     }
 }
 
-/// Finds glossary terms in text.
-#[derive(Debug, Clone)]
-pub struct Matcher {
-    _locale: String,
+/// The loader for a file name, by extension.
+fn format_of(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "tbx" => Some("tbx"),
+        "csv" => Some("csv"),
+        "tsv" | "tab" => Some("tsv"),
+        _ => None,
+    }
 }
 
-impl Matcher {
-    /// Term hits in `text`, left to right, longest match first.
-    pub fn find(&self, _text: &str) -> Vec<TermHit> {
-        Vec::new()
+fn load_file(path: &Path, entries: &mut Vec<Entry>) -> Result<(), Error> {
+    let Some(format) = format_of(path) else {
+        return Err(Error::Format { path: path.to_path_buf() });
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match format {
+        "tbx" => tbx::parse(path, text, entries),
+        "tsv" => csv::parse(path, text, b'\t', entries),
+        _ => csv::parse(path, text, b',', entries),
     }
 }
 
@@ -67,5 +343,125 @@ pub fn annotate(matcher: &Matcher, article: &mut Article) {
         for seg in &mut para.segments {
             seg.terms = matcher.find(&seg.source);
         }
+    }
+}
+
+/// Term counts of one domain, for the run summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TermStats {
+    /// Term occurrences found in the source.
+    pub found: usize,
+    /// Occurrences in translated segments whose target passed verification.
+    pub applied: usize,
+    /// Occurrences whose target failed verification.
+    pub violated: usize,
+}
+
+impl TermStats {
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: TermStats) {
+        self.found += other.found;
+        self.applied += other.applied;
+        self.violated += other.violated;
+    }
+}
+
+/// Terms found, applied and violated per domain in `article`, after QA.
+///
+/// A hit counts as violated when its segment carries a `terms` issue for
+/// its concept; as applied when the segment has a target and no such issue.
+pub fn stats(article: &Article) -> BTreeMap<String, TermStats> {
+    let mut out: BTreeMap<String, TermStats> = BTreeMap::new();
+    for seg in article.paragraphs.iter().flat_map(|p| &p.segments) {
+        let translated = seg.target.as_deref().is_some_and(|t| !t.trim().is_empty());
+        for hit in &seg.terms {
+            let s = out.entry(hit.domain.clone()).or_default();
+            s.found += 1;
+            let violated = seg
+                .issues
+                .iter()
+                .any(|i| i.check == "terms" && i.entry.as_deref() == Some(hit.entry.as_str()));
+            if violated {
+                s.violated += 1;
+            } else if translated {
+                s.applied += 1;
+            }
+        }
+    }
+    out
+}
+
+/// One line per hit, as `depeche glossary match` prints it:
+/// `ministère de la Défense → Ministry of Defence [defence]`.
+pub fn describe(hit: &TermHit) -> String {
+    let target = match (&hit.expected, hit.do_not_translate) {
+        (_, true) => format!("{} (do not translate)", hit.expected.as_deref().unwrap_or(&hit.text)),
+        (Some(t), false) => t.clone(),
+        (None, false) => "(no target for this locale)".to_string(),
+    };
+    format!("{} → {target} [{}]", hit.term, hit.domain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(targets: &[(&str, &str, Status)]) -> Entry {
+        Entry {
+            id: "t1".into(),
+            domain: "defence".into(),
+            sources: vec!["ministère de la Défense".into()],
+            targets: targets
+                .iter()
+                .map(|(l, t, s)| Target {
+                    locale: (*l).into(),
+                    term: (*t).into(),
+                    status: *s,
+                    note: None,
+                    line: 1,
+                })
+                .collect(),
+            do_not_translate: false,
+            ambiguous: false,
+            requires: vec![],
+            excludes: vec![],
+            note: None,
+            path: PathBuf::from("x.tbx"),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn resolve_falls_back_within_the_language() {
+        let e = entry(&[
+            ("en-GB", "Ministry of Defence", Status::Preferred),
+            ("en-GB", "defence ministry", Status::Admitted),
+            ("en-US", "Defense Ministry", Status::Preferred),
+            ("en-US", "Ministry of Defence", Status::Forbidden),
+            ("de", "Verteidigungsministerium", Status::Preferred),
+        ]);
+        let gb = e.resolve("en-GB");
+        assert_eq!(gb.expected.as_deref(), Some("Ministry of Defence"));
+        assert_eq!(gb.alternatives, ["defence ministry"]);
+        assert!(gb.forbidden.is_empty());
+        let us = e.resolve("en-US");
+        assert_eq!(us.expected.as_deref(), Some("Defense Ministry"));
+        assert_eq!(us.forbidden, ["Ministry of Defence"]);
+        assert_eq!(e.resolve("en").expected.as_deref(), Some("Ministry of Defence"));
+        assert_eq!(e.resolve("de-DE").expected.as_deref(), Some("Verteidigungsministerium"));
+        assert_eq!(e.resolve("es").expected, None);
+        let us_only = entry(&[("en-US", "Department of Defense", Status::Preferred)]);
+        assert_eq!(us_only.resolve("en-GB").expected.as_deref(), Some("Department of Defense"));
+    }
+
+    #[test]
+    fn with_domains_filters() {
+        let mut a = entry(&[]);
+        a.domain = "diplomacy".into();
+        let g = Glossary::from_entries(vec![entry(&[]), a]);
+        assert_eq!(g.with_domains(&["Diplomacy".to_string()]).len(), 1);
+        assert_eq!(g.with_domains(&[]).len(), 2);
+        assert_eq!(g.domains(), ["defence", "diplomacy"]);
     }
 }

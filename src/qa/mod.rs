@@ -2,6 +2,8 @@
 //!
 //! Every check sees each segment with a target and may add [`QaIssue`]s.
 
+pub mod terms;
+
 use crate::model::{Article, QaIssue, Segment};
 
 /// One QA check.
@@ -30,5 +32,5 @@ pub fn run(checks: &[Box<dyn Check>], article: &mut Article, target_lang: &str) 
 
 /// The checks every run applies.
 pub fn default_checks() -> Vec<Box<dyn Check>> {
-    Vec::new()
+    vec![Box::new(terms::TermCheck::new())]
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod cli;
+mod glossary;
 mod ingest;
 mod segment_wmt;
 mod support;
