@@ -4,6 +4,8 @@
 //! Run with `cargo bench --bench glossary`. Targets: load < 0.5 s,
 //! matching >= 50 MB/s.
 
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
 // A benchmark binary: a failed setup step should stop it loudly.
 #![allow(clippy::expect_used)]
 

@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo bench --bench pipeline` (add sizes as arguments to change them).
 
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;

@@ -5,6 +5,8 @@
 //! request, wall time, the lower bound set by latency, concurrency and the
 //! rate limit, their ratio, and peak RSS.
 
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::sync::{Arc, Mutex};

@@ -4,6 +4,9 @@
 //! `cargo bench --bench segment_wmt`; set `SEGMENT_WMT_DIFF=1` to also list
 //! every boundary where the rules and the reference disagree.
 
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,9 @@
 //!
 //! Run: `cargo bench --bench tm` (add a size as argument to change it).
 
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::Path;
 use std::time::Instant;
 

@@ -29,6 +29,10 @@ pub enum Error {
     },
 }
 
+/// Temporary files are named `.depeche-XXXXXX.tmp` in the destination folder.
+const TEMP_PREFIX: &str = ".depeche-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// The path of `name` inside `dir`, refusing anything but a plain file name
 /// (no separators, no `..`, no leading dot).
 pub fn safe_path(dir: &Path, name: &str) -> Result<PathBuf, Error> {
@@ -66,7 +70,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
     Ok(true)
 }
 
+/// Removes the temporary files a killed run left in `dir` (ours only, by
+/// their `.depeche-*.tmp` names); returns how many were removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
 
@@ -93,5 +113,15 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::File::create(dir.path().join(".depeche-abc123.tmp")).unwrap();
+        std::fs::File::create(dir.path().join("a.xlf")).unwrap();
+        std::fs::File::create(dir.path().join("notes.tmp")).unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

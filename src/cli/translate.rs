@@ -114,6 +114,8 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     if !args.dry_run {
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
+        // A killed run may have left a temporary file behind; never an XLIFF.
+        depeche::output::remove_stale_temporaries(&out_dir);
     }
 
     // The memory serves every run that can call a provider (and any chain

@@ -778,6 +778,7 @@ fn classify(path: &Path, source: rusqlite::Error) -> Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
     use crate::model::Paragraph;

@@ -27,6 +27,9 @@ pub struct TranslateConfig {
     pub backoff_initial_ms: u64,
     /// Longest backoff delay and longest honoured Retry-After, in milliseconds.
     pub backoff_max_ms: u64,
+    /// Give providers the glossary hits (native glossary, markup,
+    /// placeholders, prompt). Off, targets are still verified by QA.
+    pub enforce_terms: bool,
     /// `[translate.deepl]`.
     pub deepl: ProviderConfig,
     /// `[translate.google]`.
@@ -53,6 +56,7 @@ impl Default for TranslateConfig {
             max_attempts: 5,
             backoff_initial_ms: 1_000,
             backoff_max_ms: 120_000,
+            enforce_terms: true,
             deepl: ProviderConfig::default(),
             google: ProviderConfig::default(),
             azure: ProviderConfig::default(),

@@ -24,6 +24,8 @@ pub struct Translator {
     /// `memory` appears in the chain: the pipeline fills targets from the
     /// translation memory before calling [`Translator::translate_article`].
     memory: bool,
+    /// Send glossary hits to providers (glossary, markup, placeholders).
+    enforce_terms: bool,
 }
 
 /// One provider with its shared traffic controls.
@@ -110,7 +112,7 @@ impl Translator {
                 lanes.push(lane);
             }
         }
-        Ok(Translator { lanes, memory })
+        Ok(Translator { lanes, memory, enforce_terms: config.enforce_terms })
     }
 
     /// A translator with one provider and default traffic controls, for
@@ -126,7 +128,7 @@ impl Translator {
             registry::retry_policy(&cfg),
             cfg.concurrency,
         );
-        Translator { lanes: vec![lane], memory: false }
+        Translator { lanes: vec![lane], memory: false, enforce_terms: cfg.enforce_terms }
     }
 
     /// True when no provider of the chain translates (`none`, `memory`).
@@ -210,7 +212,9 @@ impl Translator {
                 }
                 let sent = sentence_case_if_shouting(&s.source);
                 // Term offsets hold only if case folding kept the byte length.
-                let terms = if sent.len() == s.source.len() { s.terms.clone() } else { Vec::new() };
+                let keeps_offsets = sent.len() == s.source.len();
+                let terms =
+                    if self.enforce_terms && keeps_offsets { s.terms.clone() } else { Vec::new() };
                 pending.push(Pending {
                     para: pi,
                     seg: si,

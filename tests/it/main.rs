@@ -4,10 +4,14 @@
 #![allow(unreachable_pub)]
 // Test code may panic on a broken fixture: that is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+// Tests write their own input files directly; only product output goes
+// through `output::write_atomic`.
+#![allow(clippy::disallowed_methods)]
 
 mod cli;
 mod glossary;
 mod ingest;
+mod resume;
 mod segment_wmt;
 mod support;
 mod tm;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod apertium;
+mod compliance;
 mod deepl;
 mod leak;
 mod others;
