@@ -129,6 +129,13 @@ mod tests {
         let text = include_str!("../../depeche.example.toml");
         let config = Config::parse(text).unwrap();
         assert_eq!(config.run.to, vec!["en-GB".to_string()]);
+        assert_eq!(config.glossary.paths, vec![PathBuf::from("glossaries")]);
+        assert!(config.memory.enabled);
+        assert_eq!(config.translate.apertium.endpoint.as_deref(), Some("http://127.0.0.1:2737"));
+        // Every provider section must be accepted by the provider it configures.
+        let overrides = depeche::translate::Overrides::default();
+        let translator = depeche::translate::Translator::new(&config.translate, &overrides).unwrap();
+        assert!(translator.is_offline());
     }
 
     #[test]
