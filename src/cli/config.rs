@@ -134,7 +134,8 @@ mod tests {
         assert_eq!(config.translate.apertium.endpoint.as_deref(), Some("http://127.0.0.1:2737"));
         // Every provider section must be accepted by the provider it configures.
         let overrides = depeche::translate::Overrides::default();
-        let translator = depeche::translate::Translator::new(&config.translate, &overrides).unwrap();
+        let translator =
+            depeche::translate::Translator::new(&config.translate, &overrides).unwrap();
         assert!(translator.is_offline());
     }
 

@@ -159,6 +159,25 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    if !translator.is_offline() && !args.dry_run && config.translate.enforce_terms {
+        for target in &targets {
+            let entries = native_glossary_entries(&glossary, target);
+            let prepared = runtime.block_on(translator.prepare_glossary(&entries, "fr-FR", target));
+            for (name, result) in prepared {
+                match result {
+                    Ok(Some(id)) if verbose > 0 => {
+                        progress.println(&format!("{name}: glossary {id} for {target}"));
+                    }
+                    Ok(_) => {}
+                    Err(error) => progress.println(&format!(
+                        "warning: {name}: no native glossary for {target}, translating without \
+                         it (targets are still verified): {}",
+                        pipeline::error_chain(&error)
+                    )),
+                }
+            }
+        }
+    }
     let cancel = Arc::clone(&ctx.cancel);
     let summary = runtime.block_on(async {
         // Ctrl-C: stop starting files, let those in flight finish and be
@@ -191,6 +210,28 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         eprintln!("error: {violations} glossary violations (--strict-terms)");
     }
     Ok(ExitCode::from(code))
+}
+
+/// Source and target pairs for a provider-side glossary (DeepL, Google v3).
+///
+/// Only concepts that are safe everywhere go in: an ambiguous or
+/// context-bound term (`défense`) would be forced where it means something
+/// else, so those are left to inline enforcement and QA.
+fn native_glossary_entries(glossary: &Glossary, target: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in glossary.entries() {
+        if entry.ambiguous || !entry.requires.is_empty() || !entry.excludes.is_empty() {
+            continue;
+        }
+        let expected = if entry.do_not_translate { None } else { entry.resolve(target).expected };
+        for source in &entry.sources {
+            let target_term = expected.clone().unwrap_or_else(|| source.clone());
+            if entry.do_not_translate || expected.is_some() {
+                out.push((source.clone(), target_term));
+            }
+        }
+    }
+    out
 }
 
 /// Checks that every locale looks like a BCP 47 tag (`en`, `en-GB`).

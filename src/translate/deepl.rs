@@ -30,8 +30,11 @@ pub(crate) struct DeepL {
     client: reqwest::Client,
     formality: Option<String>,
     model: Option<String>,
-    /// Configured glossary id, or the one [`Provider::prepare_glossary`] made.
+    /// Configured glossary id, used for every language pair.
     glossary: Mutex<Option<String>>,
+    /// Glossaries [`Provider::prepare_glossary`] made, by target language:
+    /// one per pair, so a run into several languages uses the right one.
+    prepared: Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// Free keys end in `:fx` and only work on the Free host.
@@ -61,6 +64,7 @@ pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
         formality: s.cfg.formality.clone(),
         model: s.cfg.model.clone(),
         glossary: Mutex::new(s.cfg.glossary.clone()),
+        prepared: Mutex::new(std::collections::HashMap::new()),
     };
     Ok(Built { provider: Arc::new(provider), endpoint: base })
 }
@@ -176,7 +180,10 @@ impl Provider for DeepL {
                 map.insert("tag_handling".into(), json!("xml"));
                 map.insert("ignore_tags".into(), json!(["dnt"]));
             }
-            if let Some(g) = self.glossary.lock().ok().and_then(|g| g.clone()) {
+            let target = primary_lang(batch.target_lang);
+            let prepared = self.prepared.lock().ok().and_then(|p| p.get(&target).cloned());
+            let configured = || self.glossary.lock().ok().and_then(|g| g.clone());
+            if let Some(g) = prepared.or_else(configured) {
                 map.insert("glossary_id".into(), json!(g));
             }
             if let Some(f) = &self.formality {
@@ -276,8 +283,8 @@ impl Provider for DeepL {
                 )?
             }
         };
-        if let Ok(mut g) = self.glossary.lock() {
-            *g = Some(id.clone());
+        if let Ok(mut p) = self.prepared.lock() {
+            p.insert(tgt.clone(), id.clone());
         }
         Ok(Some(id))
     }

@@ -11,6 +11,7 @@
 mod cli;
 mod glossary;
 mod ingest;
+mod native_glossary;
 mod resume;
 mod segment_wmt;
 mod support;
