@@ -120,6 +120,7 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         glossary_version: "bench".into(),
         dry_run: false,
         budget: None,
+        counters: Default::default(),
         cancel: Default::default(),
     });
     let files = ingest::discover(&[dir.to_path_buf()])?;

@@ -64,6 +64,16 @@ pub struct Context {
     pub dry_run: bool,
     /// Most characters the run may send to providers.
     pub budget: Option<Budget>,
+    /// Live counters for progress displays.
+    pub counters: Arc<Counters>,
+}
+
+/// Figures that grow while a run goes, for progress bars: read them at any
+/// time from another thread.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Segments found in the files read so far.
+    pub segments_found: AtomicUsize,
 }
 
 /// A character budget shared by every article of a run (`--max-chars`).
@@ -359,6 +369,7 @@ async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>)
         Err(join) => return (0, vec![failed(origin, None, &join)]),
     };
     let segments: usize = articles.iter().map(count_segments).sum();
+    ctx.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
     let mut outcomes = Vec::with_capacity(articles.len() * ctx.targets.len());
     for article in articles {
         for (i, target) in ctx.targets.iter().enumerate() {

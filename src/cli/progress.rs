@@ -8,7 +8,10 @@ use std::io::IsTerminal;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use depeche::pipeline::{Observer, Outcome};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use depeche::pipeline::{Counters, Observer, Outcome};
 
 /// The two bars of a `translate` run.
 pub(crate) struct Progress {
@@ -17,11 +20,12 @@ pub(crate) struct Progress {
     segments: ProgressBar,
     visible: bool,
     verbose: bool,
+    counters: Arc<Counters>,
 }
 
 impl Progress {
     /// Bars for `files` input files.
-    pub(crate) fn new(files: usize, enabled: bool, verbose: bool) -> Self {
+    pub(crate) fn new(files: usize, enabled: bool, verbose: bool, counters: Arc<Counters>) -> Self {
         let visible = enabled && std::io::stderr().is_terminal();
         let target = if visible {
             ProgressDrawTarget::stderr_with_hz(10)
@@ -45,7 +49,7 @@ impl Progress {
                 .progress_chars("=> "),
         );
         segments.set_prefix("segments");
-        Self { multi, articles, segments, visible, verbose }
+        Self { multi, articles, segments, visible, verbose, counters }
     }
 
     /// Prints a line above the bars (or plainly when they are hidden).
@@ -65,7 +69,10 @@ impl Progress {
 impl Observer for Progress {
     fn segments_found(&mut self, count: usize) {
         self.articles.inc(1);
-        self.segments.inc_length(count as u64);
+        // The length counts every segment read so far, files in flight
+        // included; the position counts those of finished files.
+        let found = self.counters.segments_found.load(Ordering::Relaxed);
+        self.segments.set_length(found as u64);
         self.segments.inc(count as u64);
     }
 
@@ -79,7 +86,8 @@ impl Observer for Progress {
                     let what = if *changed { "wrote" } else { "unchanged" };
                     self.println(&format!("{what} {}", path.display()));
                 }
-                self.articles.set_message(path.display().to_string());
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                self.articles.set_message(name.unwrap_or_default());
             }
             Outcome::Failed { origin, target, error } => {
                 let target = target.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();

@@ -152,9 +152,15 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         glossary_version,
         dry_run: args.dry_run,
         budget: max_chars.map(Budget::new),
+        counters: Arc::default(),
     });
 
-    let mut progress = Progress::new(files.len(), !args.no_progress && verbose == 0, verbose > 0);
+    let mut progress = Progress::new(
+        files.len(),
+        !args.no_progress && verbose == 0,
+        verbose > 0,
+        Arc::clone(&ctx.counters),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
