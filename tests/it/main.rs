@@ -14,6 +14,7 @@ mod ingest;
 mod native_glossary;
 mod resume;
 mod segment_wmt;
+mod snapshots;
 mod support;
 mod tm;
 mod translate;
