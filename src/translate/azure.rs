@@ -42,30 +42,14 @@ pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
 
 /// The source with each term wrapped in dynamic-dictionary markup.
 fn with_dictionary(item: &BatchItem<'_>) -> String {
-    let mut hits: Vec<_> = item
-        .terms
-        .iter()
-        .filter(|t| item.text.get(t.start..t.end).is_some())
-        .filter(|t| t.do_not_translate || t.expected.is_some())
-        .collect();
-    hits.sort_by_key(|t| t.start);
-    let mut out = String::new();
-    let mut pos = 0;
-    for t in hits {
-        if t.start < pos {
-            continue;
-        }
-        let src = item.text.get(t.start..t.end).unwrap_or("");
-        let target = if t.do_not_translate { src } else { t.expected.as_deref().unwrap_or(src) };
-        out.push_str(item.text.get(pos..t.start).unwrap_or(""));
-        out.push_str(&format!(
+    let keep = |t: &crate::model::TermHit| t.do_not_translate || t.expected.is_some();
+    let render = |src: &str, target: &str| {
+        format!(
             "<mstrans:dictionary translation=\"{}\">{src}</mstrans:dictionary>",
             escape_xml(target)
-        ));
-        pos = t.end;
-    }
-    out.push_str(item.text.get(pos..).unwrap_or(""));
-    out
+        )
+    };
+    super::placeholder::splice_terms(item, keep, str::to_string, render).0
 }
 
 #[derive(Deserialize)]

@@ -116,28 +116,9 @@ impl DeepL {
 
 /// Wraps do-not-translate spans in `<dnt>`; the rest is XML-escaped.
 fn mark_dnt(item: &super::BatchItem<'_>) -> (String, usize) {
-    let mut spans: Vec<_> = item
-        .terms
-        .iter()
-        .filter(|t| t.do_not_translate && item.text.get(t.start..t.end).is_some())
-        .collect();
-    spans.sort_by_key(|t| t.start);
-    let mut out = String::new();
-    let mut pos = 0;
-    let mut n = 0;
-    for t in spans {
-        if t.start < pos {
-            continue;
-        }
-        out.push_str(&escape_xml(item.text.get(pos..t.start).unwrap_or("")));
-        out.push_str("<dnt>");
-        out.push_str(&escape_xml(item.text.get(t.start..t.end).unwrap_or("")));
-        out.push_str("</dnt>");
-        pos = t.end;
-        n += 1;
-    }
-    out.push_str(&escape_xml(item.text.get(pos..).unwrap_or("")));
-    (out, n)
+    let keep = |t: &crate::model::TermHit| t.do_not_translate;
+    let render = |src: &str, _: &str| format!("<dnt>{}</dnt>", escape_xml(src));
+    super::placeholder::splice_terms(item, keep, escape_xml, render)
 }
 
 #[async_trait]

@@ -76,27 +76,11 @@ pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
 /// v2 HTML: the text escaped, protected terms replaced by their target in
 /// a `notranslate` span.
 fn protected_html(item: &BatchItem<'_>) -> String {
-    let mut hits: Vec<_> = item
-        .terms
-        .iter()
-        .filter(|t| item.text.get(t.start..t.end).is_some())
-        .filter(|t| t.do_not_translate || t.expected.is_some())
-        .collect();
-    hits.sort_by_key(|t| t.start);
-    let mut out = String::new();
-    let mut pos = 0;
-    for t in hits {
-        if t.start < pos {
-            continue;
-        }
-        let src = item.text.get(t.start..t.end).unwrap_or("");
-        let target = if t.do_not_translate { src } else { t.expected.as_deref().unwrap_or(src) };
-        out.push_str(&escape_xml(item.text.get(pos..t.start).unwrap_or("")));
-        out.push_str(&format!("<span class=\"notranslate\">{}</span>", escape_xml(target)));
-        pos = t.end;
-    }
-    out.push_str(&escape_xml(item.text.get(pos..).unwrap_or("")));
-    out
+    let keep = |t: &crate::model::TermHit| t.do_not_translate || t.expected.is_some();
+    let render = |_: &str, target: &str| {
+        format!("<span class=\"notranslate\">{}</span>", escape_xml(target))
+    };
+    super::placeholder::splice_terms(item, keep, escape_xml, render).0
 }
 
 impl Google {

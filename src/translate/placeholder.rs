@@ -13,6 +13,40 @@ const STEM: &str = "GLOSSTERM";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Slots(Vec<String>);
 
+/// Rewrites `item.text` with every hit that `keep` accepts (in order,
+/// overlaps skipped, only on character boundaries) replaced by
+/// `render(source as written, target)`, where the target is the source for
+/// do-not-translate terms and the expected rendering otherwise. Text between
+/// hits goes through `plain`. Returns the text and the number of hits
+/// rendered. Shared by the markup-based providers (DeepL `<dnt>`, Azure
+/// dynamic dictionary, Google `notranslate` spans).
+pub(crate) fn splice_terms(
+    item: &super::BatchItem<'_>,
+    keep: impl Fn(&TermHit) -> bool,
+    plain: impl Fn(&str) -> String,
+    render: impl Fn(&str, &str) -> String,
+) -> (String, usize) {
+    let mut hits: Vec<&TermHit> =
+        item.terms.iter().filter(|t| item.text.get(t.start..t.end).is_some() && keep(t)).collect();
+    hits.sort_by_key(|t| t.start);
+    let mut out = String::new();
+    let mut pos = 0;
+    let mut n = 0;
+    for t in hits {
+        if t.start < pos {
+            continue;
+        }
+        let src = item.text.get(t.start..t.end).unwrap_or("");
+        let target = if t.do_not_translate { src } else { t.expected.as_deref().unwrap_or(src) };
+        out.push_str(&plain(item.text.get(pos..t.start).unwrap_or("")));
+        out.push_str(&render(src, target));
+        pos = t.end;
+        n += 1;
+    }
+    out.push_str(&plain(item.text.get(pos..).unwrap_or("")));
+    (out, n)
+}
+
 /// Replaces each protectable hit in `text` by a token. Hits that do not
 /// fall on character boundaries of `text`, overlap or have nothing to put
 /// back are left alone.
