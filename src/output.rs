@@ -45,9 +45,14 @@ pub fn safe_path(dir: &Path, name: &str) -> Result<PathBuf, Error> {
     Ok(dir.join(name))
 }
 
-/// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync
-/// of the folder). Returns false, writing nothing, when the file already
-/// holds exactly these bytes.
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+/// Returns false, writing nothing, when the file already holds exactly
+/// these bytes.
+///
+/// The rename itself becomes durable when the folder is synced: a batch
+/// calls [`sync_dir`] once at the end rather than once per file, so that a
+/// power cut can at worst lose whole files written since, never leave half
+/// of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
     let io = |source| Error::Io { path: path.into(), source };
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
@@ -63,11 +68,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
-    // The rename is durable only once the folder entry is synced.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
     Ok(true)
+}
+
+/// Makes the renames done in `dir` durable (fsync of the folder).
+pub fn sync_dir(dir: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io { path: dir.into(), source };
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
 }
 
 /// Removes the temporary files a killed run left in `dir` (ours only, by

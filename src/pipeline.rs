@@ -350,6 +350,13 @@ pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Obse
             summary.add(&outcome, &first_target);
         }
     }
+    if summary.files_written > summary.files_unchanged && !ctx.dry_run {
+        // One folder sync makes every rename of the run durable.
+        if let Err(error) = output::sync_dir(&ctx.out_dir) {
+            summary.failures.push((ctx.out_dir.display().to_string(), error_chain(&error)));
+            summary.failed += 1;
+        }
+    }
     summary.elapsed = started.elapsed();
     summary.not_started = total.saturating_sub(started_files.load(Ordering::Relaxed));
     summary
@@ -487,9 +494,19 @@ async fn translate_one(
         };
     }
     let name = format!("{}.{target}.xlf", article.id);
-    let write = output::safe_path(&ctx.out_dir, &name).and_then(|path| {
+    // The write (with its fsync) runs on the blocking pool, so files in
+    // flight wait for the disk side by side instead of holding up the
+    // runtime's few worker threads.
+    let out_dir = ctx.out_dir.clone();
+    let write = tokio::task::spawn_blocking(move || {
+        let path = output::safe_path(&out_dir, &name)?;
         output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
-    });
+    })
+    .await;
+    let write = match write {
+        Ok(result) => result,
+        Err(join) => return failed(article.origin, Some(target), &join),
+    };
     match write {
         Ok((path, changed)) => Outcome::Written {
             id: article.id,
