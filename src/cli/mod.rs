@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod config;
+mod glossary;
 mod progress;
 mod providers;
 mod tm;
@@ -38,6 +39,8 @@ enum Command {
     Providers(providers::ProvidersArgs),
     /// Import, export and inspect the translation memory
     Tm(tm::TmArgs),
+    /// Check the termbases, or list the terms found in articles
+    Glossary(glossary::GlossaryArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -47,5 +50,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Translate(args) => translate::run(args, &config, cli.verbose),
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
+        Command::Glossary(args) => glossary::run(args, &config),
     }
 }

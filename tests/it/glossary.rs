@@ -227,11 +227,7 @@ const POSITIVE: &[(&str, &str, &str)] = &[
     ("la marine nationale a déployé une frégate", "def-marine-nationale", "marine nationale"),
     ("la marine a envoyé une frégate", "def-marine", "marine"),
     ("des frappes aériennes en Syrie", "def-frappe-aerienne", "frappes aériennes"),
-    (
-        "Raid aérien contre des installations militaires en Syrie",
-        "def-frappe-aerienne",
-        "Raid aérien",
-    ),
+    ("Raid aérien contre des installations militaires en Syrie", "def-raid-aerien", "Raid aérien"),
     (
         "Raid aérien contre des installations militaires en Syrie",
         "def-installations-militaires",

@@ -10,6 +10,7 @@
 
 mod cli;
 mod glossary;
+mod glossary_cli;
 mod ingest;
 mod native_glossary;
 mod resume;
