@@ -23,5 +23,8 @@ pub mod segment;
 pub mod tm;
 pub mod translate;
 pub mod xliff;
+mod xml_error;
+
+pub use xml_error::XmlError;
 
 pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};

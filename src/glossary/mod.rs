@@ -50,7 +50,7 @@ pub enum Error {
         line: usize,
         /// The parser's complaint.
         #[source]
-        source: quick_xml::Error,
+        source: crate::XmlError,
     },
     /// A CSV/TSV row could not be read.
     #[error("{path}:{line}: malformed row (check quoting and the number of fields)", path = path.display())]

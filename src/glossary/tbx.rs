@@ -56,7 +56,7 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
             line: lines.line_at(
                 usize::try_from(reader.error_position()).unwrap_or(usize::MAX).min(text.len()),
             ),
-            source,
+            source: crate::XmlError(source),
         })?;
         let line = lines.line_at(before.min(text.len()));
         match event {

@@ -43,7 +43,7 @@ pub enum Error {
         line: usize,
         /// What the XML reader found.
         #[source]
-        source: quick_xml::Error,
+        source: crate::XmlError,
     },
     /// The document has no `<languagerule>` with the requested name.
     #[error("{origin}: no languagerule named `{name}` (check languagerulename)")]

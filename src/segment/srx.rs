@@ -44,7 +44,7 @@ pub(crate) fn parse(xml: &str, origin: &str, name: &str) -> Result<Vec<RuleSpec>
         let event = reader.read_event().map_err(|source| Error::Xml {
             origin: origin.to_owned(),
             line: line_of(xml, usize::try_from(reader.error_position()).unwrap_or(0)),
-            source,
+            source: crate::XmlError(source),
         })?;
         let (start, empty) = match event {
             Event::Start(e) => (e, false),

@@ -144,20 +144,7 @@ pub enum Error {
     Write(#[from] crate::output::Error),
 }
 
-/// What the XML parser found wrong.
-///
-/// The parser's own messages already spell out their cause, so this
-/// wrapper ends the error chain there and the message prints once.
-#[derive(Debug)]
-pub struct XmlError(pub quick_xml::Error);
-
-impl fmt::Display for XmlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for XmlError {}
+pub use crate::xml_error::XmlError;
 
 /// Who produced a stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

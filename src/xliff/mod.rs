@@ -79,7 +79,7 @@ pub enum Error {
         line: usize,
         /// The parser's complaint.
         #[source]
-        source: quick_xml::Error,
+        source: crate::XmlError,
     },
     /// Well-formed XML that is not an XLIFF document this reader knows.
     #[error("{path}: {reason}")]

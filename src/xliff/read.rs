@@ -217,7 +217,7 @@ fn dom(xml: &str, path: &str) -> Result<Elem, Error> {
     let fail = |source: quick_xml::Error, pos: u64| Error::Xml {
         path: path.to_string(),
         line: line_of(pos),
-        source,
+        source: crate::XmlError(source),
     };
     let mut stack: Vec<Elem> = vec![Elem::default()];
     loop {
