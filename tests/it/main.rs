@@ -10,7 +10,9 @@
 
 mod cli;
 mod glossary;
+mod glossary_change;
 mod ingest;
+mod leak_cli;
 mod resume;
 mod segment_wmt;
 mod support;
