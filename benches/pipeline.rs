@@ -16,9 +16,8 @@ use std::time::Instant;
 
 use depeche::glossary::Glossary;
 use depeche::pipeline::{self, Context, NoObserver};
-use depeche::segment::Segmenter;
 use depeche::translate::{NoneProvider, Translator};
-use depeche::{ingest, qa};
+use depeche::ingest;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -105,24 +104,8 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let glossary = Glossary::load(&[glossary_dir.as_path()])?;
     let targets = vec!["en-GB".to_string()];
     let out = tempfile::tempdir()?;
-    let ctx = Arc::new(Context {
-        matchers: targets.iter().map(|t| glossary.matcher(t)).collect(),
-        targets,
-        out_dir: out.path().to_path_buf(),
-        max_articles_in_flight: 16,
-        max_article_bytes: 10 * 1024 * 1024,
-        segmenter: Segmenter::french(),
-        translator: Arc::new(Translator::from_provider(Arc::new(NoneProvider))),
-        checks: qa::default_checks(),
-        tool_version: "bench".into(),
-        xliff_version: Default::default(),
-        memory: None,
-        glossary_version: "bench".into(),
-        dry_run: false,
-        budget: None,
-        counters: Default::default(),
-        cancel: Default::default(),
-    });
+    let translator = Arc::new(Translator::from_provider(Arc::new(NoneProvider)));
+    let ctx = Arc::new(Context::new(&glossary, targets, out.path().to_path_buf(), translator));
     let files = ingest::discover(&[dir.to_path_buf()])?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let started = Instant::now();

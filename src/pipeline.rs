@@ -68,6 +68,37 @@ pub struct Context {
     pub counters: Arc<Counters>,
 }
 
+impl Context {
+    /// A context with the default settings: French segmentation, the
+    /// default QA checks, 16 files in flight, 10 MiB per file, XLIFF 1.2, no
+    /// memory, no budget. Set the public fields to change them.
+    pub fn new(
+        glossary: &crate::glossary::Glossary,
+        targets: Vec<String>,
+        out_dir: PathBuf,
+        translator: Arc<Translator>,
+    ) -> Self {
+        Self {
+            matchers: targets.iter().map(|t| glossary.matcher(t)).collect(),
+            targets,
+            out_dir,
+            max_articles_in_flight: 16,
+            max_article_bytes: ingest::DEFAULT_MAX_BYTES,
+            segmenter: Segmenter::french(),
+            translator,
+            checks: qa::default_checks(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            xliff_version: XliffVersion::default(),
+            cancel: Arc::default(),
+            memory: None,
+            glossary_version: String::new(),
+            dry_run: false,
+            budget: None,
+            counters: Arc::default(),
+        }
+    }
+}
+
 /// Figures that grow while a run goes, for progress bars: read them at any
 /// time from another thread.
 #[derive(Debug, Default)]

@@ -10,8 +10,10 @@
 
 mod cli;
 mod glossary;
+mod glossary_change;
 mod glossary_cli;
 mod ingest;
+mod leak_cli;
 mod native_glossary;
 mod resume;
 mod segment_wmt;

@@ -1,0 +1,190 @@
+//! A second run over already-translated articles: every sentence a memory
+//! hit, nothing sent.
+//!
+//! Builds 1,000 unique articles from `fixtures/articles` (as the pipeline
+//! bench does), starts a local LibreTranslate-protocol server that answers
+//! `EN <text>`, and runs the pipeline twice with the same translation memory
+//! and output folder, each run in a fresh child process so that time and
+//! peak memory are its own. Prints, per run: articles, wall seconds,
+//! milliseconds per article, requests the server received, memory hits and
+//! the child's peak resident memory.
+//!
+//! Run: `cargo bench --bench resume` (add a size as argument to change it).
+
+// A benchmark writes its own input files directly.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use depeche::glossary::Glossary;
+use depeche::pipeline::{self, Context, NoObserver};
+use depeche::tm::Memory;
+use depeche::translate::{Overrides, TranslateConfig, Translator};
+use depeche::ingest;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("child") {
+        let arg = |i: usize| args.get(i).cloned().ok_or("child needs: corpus tm out endpoint");
+        return child(Path::new(&arg(1)?), Path::new(&arg(2)?), Path::new(&arg(3)?), &arg(4)?);
+    }
+    let size: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sources = read_fixtures(&root.join("fixtures/articles"))?;
+    let work = tempfile::tempdir()?;
+    let corpus = work.path().join("articles");
+    std::fs::create_dir(&corpus)?;
+    build_corpus(&sources, size, &corpus)?;
+    let tm = work.path().join("tm.sqlite");
+    let out = work.path().join("out");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let server = runtime.block_on(echo_server());
+    println!(
+        "resume: {size} articles, libretranslate at {} (local echo), glossaries/ on",
+        server.uri()
+    );
+    println!(
+        "{:<6} {:>8} {:>9} {:>11} {:>9} {:>9} {:>9} {:>12}",
+        "run", "articles", "seconds", "ms/article", "requests", "segments", "hits", "peak RSS MB"
+    );
+    let mut seen = 0;
+    for run in ["first", "second"] {
+        let exe = std::env::current_exe()?;
+        let output = std::process::Command::new(exe)
+            .arg("child")
+            .arg(&corpus)
+            .arg(&tm)
+            .arg(&out)
+            .arg(server.uri())
+            .output()?;
+        if !output.status.success() {
+            return Err(format!("child failed: {}", String::from_utf8_lossy(&output.stderr)).into());
+        }
+        let report = String::from_utf8_lossy(&output.stdout).into_owned();
+        let fields: Vec<f64> = report.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        let field = |i: usize| fields.get(i).copied().unwrap_or(0.0);
+        let (ok, secs, segments, hits, rss_kb) = (field(0), field(1), field(2), field(3), field(4));
+        let received = runtime.block_on(server.received_requests()).unwrap_or_default().len();
+        println!(
+            "{:<6} {:>8} {:>9.2} {:>11.2} {:>9} {:>9} {:>9} {:>12.1}",
+            run,
+            ok,
+            secs,
+            1000.0 * secs / ok.max(1.0),
+            received - seen,
+            segments,
+            hits,
+            rss_kb / 1024.0
+        );
+        seen = received;
+    }
+    Ok(())
+}
+
+/// A LibreTranslate server answering `EN <text>` for each `q`.
+async fn echo_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/translate"))
+        .respond_with(|r: &Request| {
+            let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+            let out: Vec<String> = v
+                .get("q")
+                .and_then(Value::as_array)
+                .map(|q| q.iter().map(|t| format!("EN {}", t.as_str().unwrap_or(""))).collect())
+                .unwrap_or_default();
+            ResponseTemplate::new(200).set_body_json(json!({ "translatedText": out }))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The fixture articles' bytes.
+fn read_fixtures(dir: &Path) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for path in ingest::discover(&[dir.to_path_buf()])? {
+        out.push(std::fs::read(path)?);
+    }
+    if out.is_empty() {
+        return Err("no fixture articles".into());
+    }
+    Ok(out)
+}
+
+/// Writes `size` articles into `dir`, each a fixture plus one unique
+/// paragraph in its middle (so ids, hashes and files all differ).
+fn build_corpus(sources: &[Vec<u8>], size: usize, dir: &Path) -> std::io::Result<()> {
+    for (i, source) in sources.iter().cycle().take(size).enumerate() {
+        let source = String::from_utf8_lossy(source).into_owned();
+        let mut blocks: Vec<&str> = source.split("\n\n").collect();
+        let extra = format!("Mise à jour n° {i} : la dépêche a été complétée à 16 h 05.");
+        let at = (blocks.len() / 2).max(1).min(blocks.len());
+        blocks.insert(at, &extra);
+        std::fs::write(dir.join(format!("article-{i:05}.txt")), blocks.join("\n\n"))?;
+    }
+    Ok(())
+}
+
+/// Runs the pipeline over `corpus` and prints
+/// `ok seconds segments_sent memory_hits peak_rss_kb`.
+fn child(
+    corpus: &Path,
+    tm: &Path,
+    out: &Path,
+    endpoint: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let glossary = Glossary::load(&[root.join("glossaries").as_path()])?;
+    let targets = vec!["en-GB".to_string()];
+    let overrides =
+        Overrides { provider: Some("libretranslate".into()), endpoint: Some(endpoint.to_string()) };
+    let translator = Translator::with_env(&TranslateConfig::default(), &overrides, &|_| None)?;
+    std::fs::create_dir_all(out)?;
+    let mut ctx = Context::new(&glossary, targets, out.to_path_buf(), Arc::new(translator));
+    ctx.memory = Some(Arc::new(Memory::open(tm)?));
+    ctx.glossary_version = "bench".into();
+    let ctx = Arc::new(ctx);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let started = Instant::now();
+    let files = ingest::discover(&[corpus.to_path_buf()])?;
+    let summary = runtime.block_on(pipeline::run(files, ctx, &mut NoObserver));
+    let secs = started.elapsed().as_secs_f64();
+    if summary.failed > 0 || summary.translate.failed > 0 {
+        return Err(format!(
+            "{} failures, {} segments untranslated, first: {:?} {:?}",
+            summary.failed,
+            summary.translate.failed,
+            summary.failures.first(),
+            summary.translate.errors.first()
+        )
+        .into());
+    }
+    println!(
+        "{} {secs} {} {} {}",
+        summary.articles_ok,
+        summary.translate.segments_sent,
+        summary.memory_hits,
+        peak_rss_kb()
+    );
+    Ok(())
+}
+
+/// Peak resident set size of this process, in KiB (Linux).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
