@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use depeche::glossary::Glossary;
+use depeche::ingest;
 use depeche::pipeline::{self, Context, NoObserver};
 use depeche::translate::{NoneProvider, Translator};
-use depeche::ingest;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();

@@ -23,10 +23,10 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use depeche::glossary::Glossary;
+use depeche::ingest;
 use depeche::pipeline::{self, Context, NoObserver};
 use depeche::tm::Memory;
 use depeche::translate::{Overrides, TranslateConfig, Translator};
-use depeche::ingest;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
