@@ -263,7 +263,8 @@ fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
 }
 
 /// Loads the termbases of this run, with a version string: a hash of the
-/// files' names and bytes and of the domain filter, stored with translation
+/// files' names and bytes, of the domain filter and of whether terms are
+/// enforced, stored with translation
 /// memory entries so that a glossary change re-checks cached translations.
 fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<(Glossary, String)> {
     let paths: Vec<&Path> = if flags.is_empty() {
@@ -297,7 +298,13 @@ fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<(Glossary
             );
         }
     }
-    let _ = write!(fingerprint, "domains:{}", config.glossary.domains.join(","));
+    // Turning enforcement on must re-check translations cached without it.
+    let _ = write!(
+        fingerprint,
+        "domains:{};enforce:{}",
+        config.glossary.domains.join(","),
+        config.translate.enforce_terms
+    );
     Ok((glossary, short_hash(&fingerprint)))
 }
 
