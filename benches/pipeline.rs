@@ -10,6 +10,8 @@
 // A benchmark writes its own input files directly.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.iter().filter_map(|a| a.parse().ok()).collect()
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let sources = read_fixtures(&root.join("fixtures/articles"))?;
+    let sources = common::read_fixtures(&root.join("fixtures/articles"))?;
     println!(
         "pipeline, offline (provider none, glossaries/ on), {} fixture articles",
         sources.len()
@@ -42,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for size in sizes {
         let corpus = tempfile::tempdir()?;
-        let bytes = build_corpus(&sources, size, corpus.path())?;
+        let bytes = common::build_corpus(&sources, size, corpus.path())?;
         let exe = std::env::current_exe()?;
         let started = Instant::now();
         let out = std::process::Command::new(exe).arg("child").arg(corpus.path()).output()?;
@@ -67,36 +69,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The fixture articles' bytes.
-fn read_fixtures(dir: &Path) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for path in ingest::discover(&[dir.to_path_buf()])? {
-        out.push(std::fs::read(path)?);
-    }
-    if out.is_empty() {
-        return Err("no fixture articles".into());
-    }
-    Ok(out)
-}
-
-/// Writes `size` articles into `dir`, each a fixture plus one unique
-/// paragraph in its middle (so ids, hashes and files all differ). Returns
-/// the total bytes written.
-fn build_corpus(sources: &[Vec<u8>], size: usize, dir: &Path) -> std::io::Result<usize> {
-    let mut total = 0;
-    for (i, source) in sources.iter().cycle().take(size).enumerate() {
-        let source = String::from_utf8_lossy(source).into_owned();
-        let mut blocks: Vec<&str> = source.split("\n\n").collect();
-        let extra = format!("Mise à jour n° {i} : la dépêche a été complétée à 16 h 05.");
-        let at = (blocks.len() / 2).max(1).min(blocks.len());
-        blocks.insert(at, &extra);
-        let text = blocks.join("\n\n");
-        total += text.len();
-        std::fs::write(dir.join(format!("article-{i:05}.txt")), text)?;
-    }
-    Ok(total)
-}
-
 /// Runs the pipeline over `dir` and prints `ok seconds peak_rss_kb`.
 fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -116,18 +88,6 @@ fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
             format!("{} failures, first: {:?}", summary.failed, summary.failures.first()).into()
         );
     }
-    println!("{} {secs} {}", summary.articles_ok, peak_rss_kb());
+    println!("{} {secs} {}", summary.articles_ok, common::peak_rss_kb());
     Ok(())
-}
-
-/// Peak resident set size of this process, in KiB (Linux).
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
 }

@@ -5,9 +5,9 @@
 //! request, wall time, the lower bound set by latency, concurrency and the
 //! rate limit, their ratio, and peak RSS.
 
-// A benchmark writes its own input files directly.
-#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -49,17 +49,6 @@ fn article(i: usize) -> Article {
         paragraphs.push(para);
     }
     Article { id: format!("a{i}"), lang: "fr-FR".into(), paragraphs, ..Article::default() }
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
 }
 
 fn main() {
@@ -138,5 +127,5 @@ async fn run() {
          rate {CLIENT_RPS}/s = {rate_bound:.3} s)"
     );
     println!("ratio               {:.3} (target <= 1.15)", wall / bound);
-    println!("peak RSS            {} KiB", peak_rss_kib());
+    println!("peak RSS            {} KiB", common::peak_rss_kb());
 }

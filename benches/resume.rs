@@ -14,6 +14,8 @@
 // A benchmark writes its own input files directly.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -36,11 +38,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let size: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let sources = read_fixtures(&root.join("fixtures/articles"))?;
+    let sources = common::read_fixtures(&root.join("fixtures/articles"))?;
     let work = tempfile::tempdir()?;
     let corpus = work.path().join("articles");
     std::fs::create_dir(&corpus)?;
-    build_corpus(&sources, size, &corpus)?;
+    common::build_corpus(&sources, size, &corpus)?;
     let tm = work.path().join("tm.sqlite");
     let out = work.path().join("out");
 
@@ -107,32 +109,6 @@ async fn echo_server() -> MockServer {
     server
 }
 
-/// The fixture articles' bytes.
-fn read_fixtures(dir: &Path) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for path in ingest::discover(&[dir.to_path_buf()])? {
-        out.push(std::fs::read(path)?);
-    }
-    if out.is_empty() {
-        return Err("no fixture articles".into());
-    }
-    Ok(out)
-}
-
-/// Writes `size` articles into `dir`, each a fixture plus one unique
-/// paragraph in its middle (so ids, hashes and files all differ).
-fn build_corpus(sources: &[Vec<u8>], size: usize, dir: &Path) -> std::io::Result<()> {
-    for (i, source) in sources.iter().cycle().take(size).enumerate() {
-        let source = String::from_utf8_lossy(source).into_owned();
-        let mut blocks: Vec<&str> = source.split("\n\n").collect();
-        let extra = format!("Mise à jour n° {i} : la dépêche a été complétée à 16 h 05.");
-        let at = (blocks.len() / 2).max(1).min(blocks.len());
-        blocks.insert(at, &extra);
-        std::fs::write(dir.join(format!("article-{i:05}.txt")), blocks.join("\n\n"))?;
-    }
-    Ok(())
-}
-
 /// Runs the pipeline over `corpus` and prints
 /// `ok seconds segments_sent memory_hits peak_rss_kb`.
 fn child(
@@ -172,19 +148,7 @@ fn child(
         summary.articles_ok,
         summary.translate.segments_sent,
         summary.memory_hits,
-        peak_rss_kb()
+        common::peak_rss_kb()
     );
     Ok(())
-}
-
-/// Peak resident set size of this process, in KiB (Linux).
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
 }
