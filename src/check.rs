@@ -63,6 +63,15 @@ pub enum Drift {
         /// The first differing lines, with context.
         diff: String,
     },
+    /// The article's file name changed (its text did, and the id hashes
+    /// it): the golden file of the same input and target language, and
+    /// the diff from it.
+    Renamed {
+        /// Name of the golden file it replaces.
+        from: String,
+        /// The first differing lines, golden (`-`) to written (`+`).
+        diff: String,
+    },
     /// The run wrote the file but there is no golden file for it.
     MissingGolden,
     /// A golden file that no article of the run produced.
@@ -119,6 +128,11 @@ impl Report {
 pub enum Update {
     /// A new golden file.
     Added,
+    /// A golden file replaced by one of a new name (see [`Drift::Renamed`]).
+    Renamed {
+        /// The name of the removed golden file.
+        from: String,
+    },
     /// A golden file rewritten; the diff of the change.
     Changed {
         /// The first differing lines, old (`-`) to new (`+`).
@@ -586,29 +600,53 @@ fn read_text(path: &Path) -> Result<String, Error> {
 /// Compares the XLIFF files of `out_dir` (just written from the articles
 /// in `input_dir`) with those of `golden_dir`: drift, validity of both
 /// sides and the glossary violations of each written file.
+///
+/// Files are paired by name. Since an article's id (and so its file name)
+/// hashes its text, an edited article gets a new name: a written file with
+/// no golden file of its name is then paired with the golden file no run
+/// produced that has the same input path and target language, and reported
+/// as [`Drift::Renamed`] with the diff of the two.
 pub fn compare(out_dir: &Path, golden_dir: &Path, input_dir: &Path) -> Result<Report, Error> {
     let written = xliff_files(out_dir)?;
     let golden = xliff_files(golden_dir)?;
-    let names: BTreeSet<&String> = written.keys().chain(golden.keys()).collect();
+    let mut orphans: BTreeMap<(String, Option<String>), String> = BTreeMap::new();
+    for (name, path) in &golden {
+        if !written.contains_key(name)
+            && let Some(key) = read_text(path).ok().as_deref().and_then(origin_key)
+        {
+            orphans.entry(key).or_insert_with(|| name.clone());
+        }
+    }
+    let mut paired: BTreeMap<String, String> = BTreeMap::new();
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for (name, path) in &written {
+        let xml = portable_paths(&read_text(path)?, input_dir);
+        if !golden.contains_key(name)
+            && let Some(old) = origin_key(&xml).and_then(|key| orphans.remove(&key))
+        {
+            paired.insert(name.clone(), old);
+        }
+        texts.insert(name.clone(), xml);
+    }
+    let taken: BTreeSet<&String> = paired.values().collect();
+    let names: BTreeSet<&String> =
+        written.keys().chain(golden.keys().filter(|n| !taken.contains(n))).collect();
     let mut report = Report::default();
     for name in names {
-        let actual = match written.get(name) {
+        let golden_form = texts.get(name).cloned();
+        let old_name = paired.get(name).unwrap_or(name);
+        let expected = match golden.get(old_name) {
             Some(path) => Some(read_text(path)?),
             None => None,
         };
-        let expected = match golden.get(name) {
-            Some(path) => Some(read_text(path)?),
-            None => None,
-        };
-        let golden_form = actual.as_deref().map(|xml| portable_paths(xml, input_dir));
         let drift = match (&golden_form, &expected) {
             (Some(new), Some(old)) => {
                 let (old, new) = (mask(old), mask(new));
-                if old == new {
-                    Drift::Same
-                } else {
-                    let old_name = format!("golden/{name}");
-                    Drift::Changed { diff: diff(&old_name, &format!("run/{name}"), &old, &new) }
+                let diff = diff(&format!("golden/{old_name}"), &format!("run/{name}"), &old, &new);
+                match paired.get(name) {
+                    Some(from) => Drift::Renamed { from: from.clone(), diff },
+                    None if diff.is_empty() => Drift::Same,
+                    None => Drift::Changed { diff },
                 }
             }
             (Some(_), None) => Drift::MissingGolden,
@@ -617,13 +655,20 @@ pub fn compare(out_dir: &Path, golden_dir: &Path, input_dir: &Path) -> Result<Re
         report.files.push(FileReport {
             name: name.clone(),
             drift,
-            invalid: actual.as_deref().map(validate).unwrap_or_default(),
+            invalid: golden_form.as_deref().map(validate).unwrap_or_default(),
             golden_invalid: expected.as_deref().map(validate).unwrap_or_default(),
-            violations: actual.as_deref().map(term_violations).unwrap_or_default(),
+            violations: golden_form.as_deref().map(term_violations).unwrap_or_default(),
             golden_form,
         });
     }
     Ok(report)
+}
+
+/// The input path and target language of a document's first file.
+fn origin_key(xml: &str) -> Option<(String, Option<String>)> {
+    let doc = xliff::read(xml).ok()?;
+    let file = doc.files.first()?;
+    Some((file.original.clone(), file.target_lang.clone()))
 }
 
 /// Brings `golden_dir` in line with a [`compare`] report: adds the missing
@@ -637,9 +682,7 @@ pub fn update(report: &Report, golden_dir: &Path) -> Result<Vec<(String, Update)
         let path = output::safe_path(golden_dir, &file.name).map_err(Error::Write)?;
         match (&file.drift, &file.golden_form) {
             (Drift::ExtraGolden, _) => {
-                std::fs::remove_file(&path).map_err(|source| {
-                    Error::Write(output::Error::Io { path: path.clone(), source })
-                })?;
+                remove(&path)?;
                 changes.push((file.name.clone(), Update::Removed));
             }
             (Drift::Same, _) | (_, None) => {}
@@ -648,6 +691,10 @@ pub fn update(report: &Report, golden_dir: &Path) -> Result<Vec<(String, Update)
                 output::write_atomic(&path, xml.as_bytes()).map_err(Error::Write)?;
                 let change = match drift {
                     Drift::Changed { diff } => Update::Changed { diff: diff.clone() },
+                    Drift::Renamed { from, .. } => {
+                        remove(&output::safe_path(golden_dir, from).map_err(Error::Write)?)?;
+                        Update::Renamed { from: from.clone() }
+                    }
                     _ => Update::Added,
                 };
                 changes.push((file.name.clone(), change));
@@ -658,6 +705,11 @@ pub fn update(report: &Report, golden_dir: &Path) -> Result<Vec<(String, Update)
         output::sync_dir(golden_dir).map_err(Error::Write)?;
     }
     Ok(changes)
+}
+
+fn remove(path: &Path) -> Result<(), Error> {
+    std::fs::remove_file(path)
+        .map_err(|source| Error::Write(output::Error::Io { path: path.into(), source }))
 }
 
 #[cfg(test)]

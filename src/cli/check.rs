@@ -242,6 +242,17 @@ fn render(report: &Report, summary: &Summary, update: bool) -> String {
                     let _ = writeln!(s, "           {line}");
                 }
             }
+            Drift::Renamed { from, diff } => {
+                drift += 1;
+                let _ = writeln!(
+                    s,
+                    "drift      {name}: differs from the golden file {from} (the article's text \
+                     changed, and with it its id)"
+                );
+                for line in diff.lines() {
+                    let _ = writeln!(s, "           {line}");
+                }
+            }
             Drift::MissingGolden => {
                 missing += 1;
                 let _ = writeln!(s, "missing    {name}: written by the run, but no golden file");
@@ -315,6 +326,15 @@ fn render_updates(changes: &[(String, Update)], report: &Report, golden: &Path) 
                 changed += 1;
                 let _ = writeln!(s, "updated    {}", golden.join(name).display());
             }
+            Update::Renamed { from } => {
+                changed += 1;
+                let _ = writeln!(
+                    s,
+                    "updated    {} (replaces {})",
+                    golden.join(name).display(),
+                    golden.join(from).display()
+                );
+            }
             Update::Removed => {
                 removed += 1;
                 let _ = writeln!(s, "removed    {}", golden.join(name).display());
@@ -330,7 +350,7 @@ fn render_updates(changes: &[(String, Update)], report: &Report, golden: &Path) 
     let _ = writeln!(
         s,
         "golden     {added} added, {changed} updated, {removed} removed, {} unchanged{}",
-        report.files.len() - added - changed - removed - skipped,
+        report.files.len().saturating_sub(added + changed + removed + skipped),
         if skipped > 0 {
             format!(", {skipped} not written because the run's file is invalid")
         } else {
