@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+pub mod check;
 pub mod glossary;
 pub mod ingest;
 pub mod model;

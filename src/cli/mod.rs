@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod config;
 mod glossary;
 mod progress;
@@ -41,6 +42,8 @@ enum Command {
     Tm(tm::TmArgs),
     /// Check the termbases, or list the terms found in articles
     Glossary(glossary::GlossaryArgs),
+    /// Run the fixture articles offline and compare the XLIFF with the golden files (for CI)
+    Check(check::CheckArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -51,5 +54,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config),
+        Command::Check(args) => check::run(args, &config),
     }
 }

@@ -241,7 +241,7 @@ fn native_glossary_entries(glossary: &Glossary, target: &str) -> Vec<(String, St
 }
 
 /// Checks that every locale looks like a BCP 47 tag (`en`, `en-GB`).
-fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
+pub(super) fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in targets {
         let t = t.trim().to_string();
@@ -266,7 +266,10 @@ fn validate_locales(targets: Vec<String>) -> anyhow::Result<Vec<String>> {
 /// files' names and bytes, of the domain filter and of whether terms are
 /// enforced, stored with translation
 /// memory entries so that a glossary change re-checks cached translations.
-fn load_glossary(flags: &[PathBuf], config: &Config) -> anyhow::Result<(Glossary, String)> {
+pub(super) fn load_glossary(
+    flags: &[PathBuf],
+    config: &Config,
+) -> anyhow::Result<(Glossary, String)> {
     let paths: Vec<&Path> = if flags.is_empty() {
         config.glossary.paths.iter().map(PathBuf::as_path).filter(|p| p.exists()).collect()
     } else {

@@ -8,6 +8,7 @@
 // through `output::write_atomic`.
 #![allow(clippy::disallowed_methods)]
 
+mod check;
 mod cli;
 mod glossary;
 mod glossary_change;
