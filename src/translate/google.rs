@@ -93,6 +93,10 @@ impl Google {
             403 if m.contains("rate limit") => {
                 ProviderError::RateLimited { provider: NAME, retry_after: f.retry_after }
             }
+            // A wrong v2 key is a 400 (`API_KEY_INVALID`), not a 401/403.
+            400 if m.contains("api key") => {
+                ProviderError::Auth { provider: NAME, env: self.env.clone() }
+            }
             400 if m.contains("too long") || m.contains("too many") || m.contains("exceed") => {
                 ProviderError::TooLarge { provider: NAME }
             }

@@ -111,8 +111,9 @@ pub(crate) fn redact(text: &str, key: Option<&SecretString>) -> String {
 }
 
 /// A short, single-line message from an error body: the JSON `message`
-/// (or `error.message`, `error`, `explanation`) when there is one, the
-/// `<title>` of an HTML page, otherwise the start of the text.
+/// (or `error.message`, `error`, `explanation`, APy's `responseDetails`)
+/// when there is one, the `<title>` of an HTML page, otherwise the start of
+/// the text.
 pub(crate) fn message_of(body: &str) -> String {
     let trimmed = body.trim();
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) {
@@ -122,6 +123,7 @@ pub(crate) fn message_of(body: &str) -> String {
             v.get("message"),
             v.get("error"),
             v.get("detail"),
+            v.get("responseDetails"),
         ];
         if let Some(s) = candidates.into_iter().flatten().find_map(|c| c.as_str()) {
             return shorten(s);
@@ -203,6 +205,10 @@ mod tests {
         assert_eq!(
             message_of("<html><head><title>413 Request Entity Too Large</title></head></html>"),
             "HTML page: 413 Request Entity Too Large"
+        );
+        assert_eq!(
+            message_of(r#"{"responseData":null,"responseDetails":"That pair is not installed"}"#),
+            "That pair is not installed"
         );
         assert_eq!(message_of("   "), "empty body");
         assert!(message_of(&"x".repeat(500)).chars().count() <= 201);

@@ -76,6 +76,10 @@ impl Provider for LibreTranslate {
             Err(f) => {
                 let m = f.message.to_ascii_lowercase();
                 return Err(match f.status.as_u16() {
+                    // Servers that require a key answer 400 when it is missing.
+                    400 if m.contains("api key") => {
+                        ProviderError::Auth { provider: NAME, env: self.env.clone() }
+                    }
                     400 if m.contains("exceeds") => ProviderError::TooLarge { provider: NAME },
                     400 if m.contains("not supported") => {
                         ProviderError::UnsupportedPair { provider: NAME, pair: f.message }

@@ -136,10 +136,17 @@ impl Provider for OpenAi {
         let reply = match http::send(NAME, req, self.key.as_ref()).await? {
             Ok(r) => r,
             Err(f) => {
+                // Some answers carry the reason in `type` only, with `code` null.
                 let code = serde_json::from_str::<Value>(&f.body)
                     .ok()
                     .and_then(|v| {
-                        v.pointer("/error/code").and_then(Value::as_str).map(str::to_string)
+                        ["/error/code", "/error/type"]
+                            .into_iter()
+                            .filter_map(|p| v.pointer(p).and_then(Value::as_str))
+                            .find(|c| {
+                                matches!(*c, "insufficient_quota" | "context_length_exceeded")
+                            })
+                            .map(str::to_string)
                     })
                     .unwrap_or_default();
                 return Err(match code.as_str() {

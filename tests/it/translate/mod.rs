@@ -6,6 +6,7 @@
 mod apertium;
 mod compliance;
 mod deepl;
+mod errors;
 mod leak;
 mod others;
 mod support;
