@@ -14,6 +14,7 @@
 
 pub mod glossary;
 pub mod ingest;
+pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod output;

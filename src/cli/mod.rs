@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod config;
 mod glossary;
+mod merge;
 mod progress;
 mod providers;
 mod tm;
@@ -41,6 +42,9 @@ enum Command {
     Tm(tm::TmArgs),
     /// Check the termbases, or list the terms found in articles
     Glossary(glossary::GlossaryArgs),
+    /// Rebuild the final articles from reviewed XLIFF and feed the reviewed
+    /// sentences to the translation memory
+    Merge(merge::MergeArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -51,5 +55,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config),
+        Command::Merge(args) => merge::run(args, &config, cli.verbose),
     }
 }
