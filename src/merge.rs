@@ -35,6 +35,15 @@ pub enum Error {
     /// The file could not be read or is not XLIFF.
     #[error(transparent)]
     Read(#[from] xliff::Error),
+    /// The file is not XML at all.
+    #[error(
+        "{path}: not an XLIFF file (it is not XML); give the .xlf files depeche translate wrote, \
+         as the CAT tool saved them"
+    )]
+    NotXml {
+        /// The file.
+        path: PathBuf,
+    },
     /// The document holds no `<file>` or no unit.
     #[error("{path}: the XLIFF file holds no translatable unit; nothing to merge")]
     Empty {
@@ -42,9 +51,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The `<file>` has no target language, so the output cannot be named.
-    #[error(
-        "{path}: the file has no target language (set target-language in 1.2, trgLang in 2.x)"
-    )]
+    #[error("{path}: the file has no target language (set target-language in 1.2, trgLang in 2.x)")]
     NoTargetLanguage {
         /// The XLIFF file.
         path: PathBuf,
@@ -58,7 +65,10 @@ pub enum Error {
         tag: String,
     },
     /// Some units are untranslated or not reviewed.
-    #[error("{path}: {}; finish them or use --allow-untranslated", unfinished(untranslated, unreviewed))]
+    #[error(
+        "{path}: {}; finish them or use --allow-untranslated",
+        unfinished(untranslated, unreviewed)
+    )]
     Unfinished {
         /// The XLIFF file.
         path: PathBuf,
@@ -147,8 +157,10 @@ impl Confirmation {
 fn machine_qualifier(qualifier: &str) -> bool {
     let q = qualifier.trim().to_ascii_lowercase();
     let value = q.rsplit(':').next().unwrap_or_default();
-    matches!(value, "leveraged-mt" | "mt-suggestion" | "fuzzy-match" | "tm-suggestion" | "mt" | "tm")
-        || value.starts_with("mt-")
+    matches!(
+        value,
+        "leveraged-mt" | "mt-suggestion" | "fuzzy-match" | "tm-suggestion" | "mt" | "tm"
+    ) || value.starts_with("mt-")
         || value.starts_with("rejected-")
 }
 
@@ -247,8 +259,24 @@ impl std::str::FromStr for Format {
 
 /// Reads the XLIFF file at `path` and merges each of its `<file>`s.
 pub fn merge_path(path: &Path, options: Options) -> Result<Vec<Merged>, Error> {
+    if !looks_like_xml(path) {
+        return Err(Error::NotXml { path: path.into() });
+    }
     let doc = xliff::read_file(path)?;
     merge_document(&doc, path, options)
+}
+
+/// False when the first characters of the file cannot start an XML
+/// document; unreadable files pass, so the reader reports why.
+fn looks_like_xml(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 256];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return true;
+    };
+    let head = head.get(..n).unwrap_or_default();
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'<')
 }
 
 /// Merges each `<file>` of `doc`, read from `path` (named in errors and
@@ -317,8 +345,10 @@ fn merge_file(
         .filter(|s| s.confirmation == Confirmation::Untranslated)
         .map(|s| s.id.clone())
         .collect();
-    let unreviewed: Vec<String> =
-        all().filter(|s| s.confirmation == Confirmation::Unreviewed).map(|s| s.id.clone()).collect();
+    let unreviewed: Vec<String> = all()
+        .filter(|s| s.confirmation == Confirmation::Unreviewed)
+        .map(|s| s.id.clone())
+        .collect();
     if !options.allow_untranslated && (!untranslated.is_empty() || !unreviewed.is_empty()) {
         return Err(Error::Unfinished { path: path.into(), untranslated, unreviewed });
     }
@@ -611,10 +641,9 @@ impl Article {
 /// (a heading, list, quote or numbered item).
 fn md_escape(text: &str) -> String {
     let starts_block = text.starts_with(['#', '>', '-', '+', '*', '=', '|', '`', '~'])
-        || text
-            .find(|c: char| !c.is_ascii_digit())
-            .filter(|&i| i > 0)
-            .is_some_and(|i| text.get(i..).is_some_and(|r| r.starts_with(". ") || r.starts_with(") ")));
+        || text.find(|c: char| !c.is_ascii_digit()).filter(|&i| i > 0).is_some_and(|i| {
+            text.get(i..).is_some_and(|r| r.starts_with(". ") || r.starts_with(") "))
+        });
     if !starts_block {
         return text.to_string();
     }
@@ -631,7 +660,12 @@ fn md_escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn c(target: Option<&str>, state: Option<&str>, q: Option<&str>, approved: bool) -> Confirmation {
+    fn c(
+        target: Option<&str>,
+        state: Option<&str>,
+        q: Option<&str>,
+        approved: bool,
+    ) -> Confirmation {
         Confirmation::of(target, state, q, approved)
     }
 

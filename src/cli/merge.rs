@@ -48,18 +48,19 @@ pub(crate) struct MergeArgs {
 pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
     let files = discover(&args.inputs)?;
     let out_dir = args.out.clone().unwrap_or_else(|| config.run.out.clone());
-    let memory = if args.no_memory || !config.memory.enabled {
+    // Opened when the first file is merged, so a run that merges nothing
+    // leaves no memory file behind.
+    let memory_path = if args.no_memory || !config.memory.enabled {
         None
     } else {
-        let path = args
-            .tm
-            .clone()
-            .or_else(|| config.memory.path.clone())
-            .unwrap_or_else(|| tm::default_path(config.path.as_deref().and_then(Path::parent)));
-        let memory = Memory::open(&path)
-            .with_context(|| format!("{}: cannot open the translation memory", path.display()))?;
-        Some(memory)
+        Some(
+            args.tm
+                .clone()
+                .or_else(|| config.memory.path.clone())
+                .unwrap_or_else(|| tm::default_path(config.path.as_deref().and_then(Path::parent))),
+        )
     };
+    let mut memory: Option<Memory> = None;
     let options = Options::new().allow_untranslated(args.allow_untranslated);
 
     let mut stdout = std::io::stdout().lock();
@@ -123,8 +124,14 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
             claimed.insert(path.clone(), file.clone());
             written += usize::from(changed);
             unchanged_files += usize::from(!changed);
-            let fed = match &memory {
-                Some(memory) => {
+            let fed = match &memory_path {
+                Some(memory_path) => {
+                    let memory = match &mut memory {
+                        Some(m) => m,
+                        None => memory.insert(Memory::open(memory_path).with_context(|| {
+                            format!("{}: cannot open the translation memory", memory_path.display())
+                        })?),
+                    };
                     let candidates = m.entries.len();
                     let n = memory.store(&m.entries).with_context(|| {
                         format!("{}: cannot store the reviewed translations", file.display())
@@ -144,10 +151,13 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
             let note = if changed { "" } else { " (unchanged)" };
             writeln!(
                 stdout,
-                "{} -> {}{note}: {} paragraphs{fed}",
+                "{} -> {}{note}: {}{fed}",
                 file.display(),
                 path.display(),
-                m.article.paragraphs.len() + usize::from(m.article.title.is_some()),
+                plural(
+                    m.article.paragraphs.len() + usize::from(m.article.title.is_some()),
+                    "paragraph"
+                ),
             )?;
             if verbose > 0 {
                 writeln!(stdout, "  article {} ({})", m.article.id, m.article.lang)?;
@@ -160,13 +170,14 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
 
     writeln!(
         stdout,
-        "merged     {merged_files} articles ({written} written, {unchanged_files} unchanged), {failed} failed"
+        "merged     {} ({written} written, {unchanged_files} unchanged), {failed} failed",
+        plural(merged_files, "article")
     )?;
-    match &memory {
-        Some(memory) => writeln!(
+    match &memory_path {
+        Some(path) => writeln!(
             stdout,
             "memory     {stored} human translations stored, {unchanged} unchanged, {skipped} skipped (not reviewed) in {}",
-            memory.path().display()
+            path.display()
         )?,
         None => writeln!(stdout, "memory     not fed (--no-memory)")?,
     }
@@ -238,7 +249,11 @@ fn warn_allowed(stderr: &mut impl std::io::Write, file: &Path, m: &Merged) -> an
 }
 
 fn count(n: usize) -> String {
-    if n == 1 { "1 unit".into() } else { format!("{n} units") }
+    plural(n, "unit")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 /// An error and its causes on one line.
