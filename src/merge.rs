@@ -13,7 +13,7 @@
 //! - An unfinished file is refused as a whole ([`Error::Unfinished`]) unless
 //!   [`Options::allow_untranslated`] is set, so no half-reviewed article is
 //!   ever published by mistake.
-//! - Output names ([`Merged::file_name`]) are plain file names: they can
+//! - Output names ([`Article::file_name`]) are plain file names: they can
 //!   never escape the output folder.
 
 use std::fmt::Write as _;
@@ -574,7 +574,7 @@ fn unfinished(untranslated: &[String], unreviewed: &[String]) -> String {
     parts.join(" and ")
 }
 
-/// `p4.s2, p7.s1, …` with at most [`MAX_IDS_SHOWN`] ids.
+/// `p4.s2, p7.s1, …`: the first ten ids, then how many more.
 pub fn id_list(ids: &[String]) -> String {
     let mut out = ids.iter().take(MAX_IDS_SHOWN).cloned().collect::<Vec<_>>().join(", ");
     if ids.len() > MAX_IDS_SHOWN {

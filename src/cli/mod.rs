@@ -42,8 +42,7 @@ enum Command {
     Tm(tm::TmArgs),
     /// Check the termbases, or list the terms found in articles
     Glossary(glossary::GlossaryArgs),
-    /// Rebuild the final articles from reviewed XLIFF and feed the reviewed
-    /// sentences to the translation memory
+    /// Final articles from reviewed XLIFF; reviewed sentences into the translation memory
     Merge(merge::MergeArgs),
 }
 
