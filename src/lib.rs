@@ -15,6 +15,7 @@
 pub mod check;
 pub mod glossary;
 pub mod ingest;
+pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod output;

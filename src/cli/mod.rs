@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod config;
 mod glossary;
+mod merge;
 mod progress;
 mod providers;
 mod tm;
@@ -36,14 +37,16 @@ pub(crate) struct Cli {
 enum Command {
     /// Translate articles into one XLIFF file per article and target language
     Translate(translate::TranslateArgs),
+    /// Final articles from reviewed XLIFF; reviewed sentences into the translation memory
+    Merge(merge::MergeArgs),
+    /// Run the fixture articles offline and compare the XLIFF with the golden files (for CI)
+    Check(check::CheckArgs),
+    /// Check the termbases, or list the terms found in articles
+    Glossary(glossary::GlossaryArgs),
     /// List the translation providers, their endpoints and whether their keys are set
     Providers(providers::ProvidersArgs),
     /// Import, export and inspect the translation memory
     Tm(tm::TmArgs),
-    /// Check the termbases, or list the terms found in articles
-    Glossary(glossary::GlossaryArgs),
-    /// Run the fixture articles offline and compare the XLIFF with the golden files (for CI)
-    Check(check::CheckArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -54,6 +57,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config),
+        Command::Merge(args) => merge::run(args, &config, cli.verbose),
         Command::Check(args) => check::run(args, &config),
     }
 }

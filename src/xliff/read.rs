@@ -93,6 +93,9 @@ pub struct Unit {
     pub state_qualifier: Option<String>,
     /// 1.2 `phase-name` of the target (or of the unit).
     pub phase: Option<String>,
+    /// 1.2 `approved="yes"`: a reviewer confirmed the target (translate-toolkit,
+    /// Okapi and Pootle mark review this way). Always false in 2.x.
+    pub approved: bool,
     /// The unit's notes.
     pub notes: Vec<Note>,
     /// Sentence segments inside the unit: 1.2 `<seg-source>` marks, 2.x
@@ -112,6 +115,8 @@ pub struct SubSegment {
     pub target: Option<String>,
     /// 2.x `state` (1.2 marks have none).
     pub state: Option<String>,
+    /// 2.x `subState` (1.2 marks have none).
+    pub sub_state: Option<String>,
 }
 
 /// Parses an XLIFF 1.2, 2.0 or 2.1 document from a string.
@@ -410,7 +415,7 @@ fn unit12(tu: &Elem, group: Option<&Elem>) -> Unit {
                     .iter()
                     .find(|t| t.attr("mid") == Some(id.as_str()))
                     .and_then(|t| non_empty(flatten(t)));
-                SubSegment { source: flatten(m), id, target, state: None }
+                SubSegment { source: flatten(m), id, target, state: None, sub_state: None }
             })
             .collect();
     }
@@ -425,6 +430,7 @@ fn unit12(tu: &Elem, group: Option<&Elem>) -> Unit {
         phase: target
             .and_then(|t| t.attr_owned("phase-name"))
             .or_else(|| tu.attr_owned("phase-name")),
+        approved: tu.attr("approved") == Some("yes"),
         notes: tu.kids("note").map(|n| note(n, "from", "annotates")).collect(),
         segments,
     }
@@ -514,6 +520,7 @@ fn unit2(u: &Elem, group: Option<&Elem>) -> Unit {
                 source: src,
                 target: trg.and_then(non_empty),
                 state: Some(state.to_string()),
+                sub_state: part.attr_owned("subState"),
             });
         }
     }
@@ -527,6 +534,7 @@ fn unit2(u: &Elem, group: Option<&Elem>) -> Unit {
         state: least.map(|(s, _)| s.to_string()),
         state_qualifier: least.and_then(|(_, q)| q.map(str::to_string)),
         phase: None,
+        approved: false,
         notes: notes2(u),
         segments,
     }

@@ -15,6 +15,7 @@ mod glossary_change;
 mod glossary_cli;
 mod ingest;
 mod leak_cli;
+mod merge;
 mod native_glossary;
 mod resume;
 mod segment_wmt;
