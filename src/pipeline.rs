@@ -295,8 +295,8 @@ pub struct Summary {
     pub segments_with_errors: usize,
     /// Wall time.
     pub elapsed: Duration,
-    /// The failures, for the report.
-    pub failures: Vec<(String, String)>,
+    /// The failures, one line each (see [`failure_line`]).
+    pub failures: Vec<String>,
     /// Input files never started because the run was interrupted.
     pub not_started: usize,
     /// Segments served by the translation memory, over all targets.
@@ -342,11 +342,7 @@ impl Summary {
             }
             Outcome::Failed { origin, target, error } => {
                 self.failed += 1;
-                let what = match target {
-                    Some(t) => format!("{origin} [{t}]"),
-                    None => origin.clone(),
-                };
-                self.failures.push((what, error.clone()));
+                self.failures.push(failure_line(origin, target.as_deref(), error));
             }
         }
     }
@@ -384,7 +380,8 @@ pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Obse
     if summary.files_written > summary.files_unchanged && !ctx.dry_run {
         // One folder sync makes every rename of the run durable.
         if let Err(error) = output::sync_dir(&ctx.out_dir) {
-            summary.failures.push((ctx.out_dir.display().to_string(), error_chain(&error)));
+            let origin = ctx.out_dir.display().to_string();
+            summary.failures.push(failure_line(&origin, None, &error_chain(&error)));
             summary.failed += 1;
         }
     }
@@ -401,14 +398,22 @@ async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>)
         let ctx = Arc::clone(&ctx);
         tokio::task::spawn_blocking(move || prepare(&path, &ctx)).await
     };
-    let articles = match prepared {
-        Ok(Ok(articles)) => articles,
+    let items = match prepared {
+        Ok(Ok(items)) => items,
         Ok(Err(error)) => return (0, vec![failed(origin, None, &error)]),
         Err(join) => return (0, vec![failed(origin, None, &join)]),
     };
+    // One bad item of a feed is reported on its own; the others go on.
+    let mut outcomes = Vec::with_capacity(items.len() * ctx.targets.len());
+    let mut articles = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Ok(article) => articles.push(article),
+            Err(error) => outcomes.push(failed(origin.clone(), None, &error)),
+        }
+    }
     let segments: usize = articles.iter().map(count_segments).sum();
     ctx.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    let mut outcomes = Vec::with_capacity(articles.len() * ctx.targets.len());
     for article in articles {
         for (i, target) in ctx.targets.iter().enumerate() {
             let outcome = match ctx.matchers.get(i) {
@@ -426,13 +431,13 @@ async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>)
 }
 
 /// Read, normalise and segment one file (blocking work).
-fn prepare(path: &Path, ctx: &Context) -> Result<Vec<Article>, ingest::Error> {
+fn prepare(path: &Path, ctx: &Context) -> Result<ingest::Items, ingest::Error> {
     let opts = ingest::ReadOptions::default().with_max_bytes(ctx.max_article_bytes);
-    let mut articles = ingest::read_path_with(path, &opts)?;
-    for article in &mut articles {
+    let mut items = ingest::read_items(path, &opts)?;
+    for article in items.iter_mut().flatten() {
         segment::segment_article(&ctx.segmenter, article);
     }
-    Ok(articles)
+    Ok(items)
 }
 
 /// Terms, translation, QA and the XLIFF file for one article and target.
@@ -604,6 +609,16 @@ fn failed(origin: String, target: Option<&str>, error: &dyn std::error::Error) -
     Outcome::Failed { origin, target: target.map(str::to_string), error: error_chain(error) }
 }
 
+/// One line for a failure: `origin [target]: error`, without naming the
+/// file twice when the error already starts with it (`file.txt:3: ...`).
+pub fn failure_line(origin: &str, target: Option<&str>, error: &str) -> String {
+    let target = target.map(|t| format!(" [{t}]")).unwrap_or_default();
+    match error.strip_prefix(origin) {
+        Some(rest) if rest.starts_with(':') => format!("{origin}{target}{rest}"),
+        _ => format!("{origin}{target}: {error}"),
+    }
+}
+
 /// Formats an error and its sources as `outer: inner: root`.
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -614,4 +629,33 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_lines_name_the_file_once() {
+        assert_eq!(
+            failure_line("a.txt", None, "a.txt: the file is empty"),
+            "a.txt: the file is empty"
+        );
+        assert_eq!(failure_line("f.jsonl", None, "f.jsonl:3: not JSON"), "f.jsonl:3: not JSON");
+        assert_eq!(
+            failure_line("a.txt", Some("en-GB"), "deepl rejected the API key"),
+            "a.txt [en-GB]: deepl rejected the API key"
+        );
+        assert_eq!(failure_line("a.txt", None, "a.txtx: other"), "a.txt: a.txtx: other");
+    }
+
+    #[test]
+    fn the_budget_closes_at_the_first_article_that_does_not_fit() {
+        let budget = Budget::new(100);
+        assert!(budget.reserve(60));
+        assert!(!budget.reserve(50));
+        assert!(budget.exhausted());
+        assert!(!budget.reserve(10), "closed for good once exhausted");
+        assert_eq!(budget.spent(), 60);
+    }
 }

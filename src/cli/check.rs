@@ -279,8 +279,8 @@ fn render(report: &Report, summary: &Summary, update: bool) -> String {
             let _ = writeln!(s, "terms      {name}: {violation}");
         }
     }
-    for (what, error) in &summary.failures {
-        let _ = writeln!(s, "failed     {what}: {error}");
+    for line in &summary.failures {
+        let _ = writeln!(s, "failed     {line}");
     }
     if !summary.terms.is_empty() {
         let mut line = String::new();

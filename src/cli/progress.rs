@@ -90,8 +90,8 @@ impl Observer for Progress {
                 self.articles.set_message(name.unwrap_or_default());
             }
             Outcome::Failed { origin, target, error } => {
-                let target = target.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
-                self.println(&format!("error: {origin}{target}: {error}"));
+                let line = depeche::pipeline::failure_line(origin, target.as_deref(), error);
+                self.println(&format!("error: {line}"));
             }
         }
     }

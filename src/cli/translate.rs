@@ -426,8 +426,8 @@ fn report(
             summary.not_started
         );
     }
-    for (what, error) in &summary.failures {
-        let _ = writeln!(s, "failed     {what}: {error}");
+    for line in &summary.failures {
+        let _ = writeln!(s, "failed     {line}");
     }
     s
 }

@@ -12,8 +12,15 @@ use std::fs::File;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::model::Article;
+use std::collections::BTreeMap;
 
+use crate::model::{Article, Paragraph, Role, article_id};
+use crate::normalize;
+
+pub(crate) mod feed;
+pub(crate) mod html;
+pub(crate) mod jsonl;
+pub(crate) mod newsml;
 pub(crate) mod txt;
 
 /// Default for [`ReadOptions::max_bytes`]: 10 MiB, far above any news
@@ -65,6 +72,24 @@ pub enum Error {
         path: PathBuf,
         /// How many boilerplate lines were found.
         removed: usize,
+    },
+    /// The file is in a format depeche reads, but not well-formed.
+    #[error("{path}:{line}: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the fault (0 when unknown).
+        line: usize,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
+    /// The file is not in a format depeche reads.
+    #[error("{path}: {reason}")]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// What was found, and what depeche reads instead.
+        reason: String,
     },
     /// The file has a header (title, date) but no body paragraph.
     #[error("{path}: no article text after the title and date lines; check the scraper output")]
@@ -147,9 +172,159 @@ pub fn read_path(path: &Path) -> Result<Vec<Article>, Error> {
 }
 
 /// Reads one file into its articles.
+///
+/// A file of several articles (a feed, JSON Lines) fails as a whole at its
+/// first bad item; [`read_items`] keeps the good ones apart from the bad.
 pub fn read_path_with(path: &Path, options: &ReadOptions) -> Result<Vec<Article>, Error> {
+    read_items(path, options)?.into_iter().collect()
+}
+
+/// Reads one file into its articles, one result per article, so that one
+/// bad item of a feed or JSON Lines file does not lose the others. The
+/// outer error is for the file as a whole (unreadable, too large, not a
+/// format depeche reads).
+pub fn read_items(path: &Path, options: &ReadOptions) -> Result<Items, Error> {
     let bytes = read_limited(path, options.max_bytes)?;
-    txt::read(path, &bytes, options).map(|a| vec![a])
+    match Format::detect(path, &bytes) {
+        Format::Text => txt::read(path, &bytes, options).map(|a| vec![Ok(a)]),
+        Format::Html => html::read(path, &bytes, options).map(|a| vec![Ok(a)]),
+        Format::Feed => feed::read(path, &bytes, options),
+        Format::NewsMl => newsml::read(path, &bytes, options),
+        Format::JsonLines => jsonl::read(path, &bytes, options),
+    }
+}
+
+/// The articles of one file, each read or refused on its own.
+pub type Items = Vec<Result<Article, Error>>;
+
+/// The input formats depeche reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// Scraped plain text (`.txt`).
+    Text,
+    /// An article page (`.html`, `.htm`).
+    Html,
+    /// An RSS 0.9x/1.0/2.0 or Atom feed: one article per item.
+    Feed,
+    /// IPTC NewsML 1.2 or NewsML-G2, or a bare NITF document.
+    NewsMl,
+    /// JSON Lines: one article object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of a file: by extension, and for `.xml` (or an extension
+    /// that lies) by its first element, so that an HTML page saved as a feed
+    /// is read as a page.
+    pub fn detect(path: &Path, bytes: &[u8]) -> Format {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => return Format::Text,
+            "jsonl" | "ndjson" => return Format::JsonLines,
+            _ => {}
+        }
+        match sniff(bytes) {
+            Some(format) => format,
+            None if matches!(ext.as_str(), "html" | "htm") => Format::Html,
+            None => Format::Text,
+        }
+    }
+}
+
+/// The format named by the first element of an XML or HTML document.
+fn sniff(bytes: &[u8]) -> Option<Format> {
+    let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut rest = head.as_str();
+    // Skip the declaration, comments, processing instructions and doctypes
+    // other than HTML's.
+    loop {
+        rest = rest.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        if rest.starts_with("<!doctype html") {
+            return Some(Format::Html);
+        }
+        let skip = ["<?", "<!--", "<!"].iter().find(|p| rest.starts_with(**p));
+        let Some(prefix) = skip else { break };
+        let end = if *prefix == "<!--" { "-->" } else { ">" };
+        match rest.find(end) {
+            Some(i) => rest = rest.get(i + end.len()..).unwrap_or(""),
+            None => return None,
+        }
+    }
+    let name: String = rest
+        .strip_prefix('<')?
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    let local = name.rsplit(':').next().unwrap_or(&name);
+    Some(match local {
+        "rss" | "feed" | "rdf" => Format::Feed,
+        "newsml" | "newsitem" | "newsmessage" | "nitf" => Format::NewsMl,
+        "html" | "head" | "body" => Format::Html,
+        _ => return None,
+    })
+}
+
+/// What a reader found in one article, before normalisation and ids.
+#[derive(Debug, Default)]
+pub(crate) struct Draft {
+    /// Path or URL of the article.
+    pub(crate) origin: String,
+    /// Language tag, when the source says (default `fr-FR`).
+    pub(crate) lang: Option<String>,
+    /// Headline.
+    pub(crate) title: Option<String>,
+    /// RFC 3339 time or bare date.
+    pub(crate) published: Option<String>,
+    /// Author line.
+    pub(crate) byline: Option<String>,
+    /// Publisher or site name.
+    pub(crate) publisher: Option<String>,
+    /// Body paragraphs (not the title) with their roles, as found.
+    pub(crate) paragraphs: Vec<(Role, String)>,
+    /// Metadata; `format` and `encoding` at least.
+    pub(crate) meta: BTreeMap<String, String>,
+}
+
+impl Draft {
+    /// The article: text normalised, empty paragraphs dropped, the title as
+    /// paragraph `p1`, ids given. Fails when no body text is left.
+    pub(crate) fn finish(self, path: &Path) -> Result<Article, Error> {
+        let title = self.title.map(|t| normalize::text(&t)).filter(|t| !t.is_empty());
+        let mut paragraphs = Vec::with_capacity(self.paragraphs.len() + 1);
+        if let Some(t) = &title {
+            paragraphs.push((Role::Title, t.clone()));
+        }
+        let before = paragraphs.len();
+        for (role, text) in self.paragraphs {
+            let text = normalize::text(&text);
+            if !text.is_empty() {
+                paragraphs.push((role, text));
+            }
+        }
+        if paragraphs.len() == before {
+            return Err(Error::NoBody { path: path.into() });
+        }
+        let paragraphs: Vec<Paragraph> = paragraphs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (role, text))| Paragraph::new(format!("p{}", i + 1), role, text))
+            .collect();
+        let full_text: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let id = article_id(self.published.as_deref(), title.as_deref(), &full_text.join("\n\n"));
+        Ok(Article {
+            id,
+            origin: self.origin,
+            lang: self.lang.unwrap_or_else(|| "fr-FR".into()),
+            title,
+            published: self.published,
+            byline: self.byline.map(|b| normalize::text(&b)).filter(|b| !b.is_empty()),
+            publisher: self.publisher.map(|p| normalize::text(&p)).filter(|p| !p.is_empty()),
+            paragraphs,
+            meta: self.meta,
+        })
+    }
 }
 
 /// Reads at most `limit` bytes; the size check comes first so that a huge
@@ -222,9 +397,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 
 /// File extensions read as articles when walking a folder.
 fn is_article_file(path: &Path) -> bool {
+    const READ: &[&str] =
+        &["txt", "text", "html", "htm", "xml", "rss", "atom", "nitf", "jsonl", "ndjson"];
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("text"))
+        .is_some_and(|e| READ.iter().any(|r| e.eq_ignore_ascii_case(r)))
 }
 
 #[cfg(test)]
