@@ -221,10 +221,32 @@ fn fatal_errors_exit_2() {
 
 #[test]
 fn the_golden_files_are_valid_xliff() {
-    let files = xliff_files(&root().join("fixtures/golden"));
-    assert_eq!(files.len(), 7);
-    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    validate_xliff(&paths);
+    for dir in ["fixtures/golden", "fixtures/golden-memory"] {
+        let files = xliff_files(&root().join(dir));
+        assert_eq!(files.len(), 7, "{dir}");
+        let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        validate_xliff(&paths);
+    }
+}
+
+#[test]
+fn the_committed_memory_fixtures_pass_with_every_term_applied() {
+    let (code, out) = check(&[
+        "fixtures",
+        "--provider",
+        "memory",
+        "--tm",
+        "fixtures/tmx/fixture-articles-apertium.tmx",
+        "--golden",
+        "fixtures/golden-memory",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("7 files: 7 ok, 0 drifted"), "{out}");
+    assert!(out.contains("0 with glossary violations"), "{out}");
+    assert!(out.contains("defence: 69 found, 69 applied, 0 violated"), "{out}");
+    let golden =
+        std::fs::read_to_string(root().join("fixtures/golden-memory").join(GOLDEN)).unwrap();
+    assert!(golden.contains(r#"state="needs-review-translation" state-qualifier="leveraged-mt" phase-name="mt-apertium""#));
 }
 
 #[test]
