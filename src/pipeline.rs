@@ -414,19 +414,27 @@ async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>)
     }
     let segments: usize = articles.iter().map(count_segments).sum();
     ctx.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    for article in articles {
-        for (i, target) in ctx.targets.iter().enumerate() {
-            let outcome = match ctx.matchers.get(i) {
-                Some(matcher) => translate_one(article.clone(), target, matcher, &ctx).await,
-                None => Outcome::Failed {
-                    origin: article.origin.clone(),
-                    target: Some(target.clone()),
-                    error: "no glossary matcher for this target".into(),
-                },
-            };
-            outcomes.push(outcome);
-        }
-    }
+    // The articles of one file (a feed's items) and their targets go through
+    // translation side by side, under the same bound as files.
+    let jobs = articles.iter().flat_map(|a| ctx.targets.iter().enumerate().map(move |t| (a, t)));
+    let translated: Vec<Outcome> = futures::stream::iter(jobs)
+        .map(|(article, (i, target))| {
+            let ctx = &ctx;
+            async move {
+                match ctx.matchers.get(i) {
+                    Some(matcher) => translate_one(article.clone(), target, matcher, ctx).await,
+                    None => Outcome::Failed {
+                        origin: article.origin.clone(),
+                        target: Some(target.clone()),
+                        error: "no glossary matcher for this target".into(),
+                    },
+                }
+            }
+        })
+        .buffer_unordered(ctx.max_articles_in_flight.max(1))
+        .collect()
+        .await;
+    outcomes.extend(translated);
     (segments, outcomes)
 }
 
