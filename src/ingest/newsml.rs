@@ -252,6 +252,8 @@ fn parse(path: &Path, text: &str) -> Result<Element, Error> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<Element> = Vec::new();
+    // The line each open element starts on, for one that is never closed.
+    let mut opened: Vec<usize> = Vec::new();
     let mut root: Option<Element> = None;
     let bad = |line: usize, reason: String| Error::Malformed { path: path.into(), line, reason };
     loop {
@@ -276,9 +278,11 @@ fn parse(path: &Path, text: &str) -> Result<Element, Error> {
                     return Err(bad(line, format!("elements nested over {MAX_DEPTH} deep")));
                 }
                 stack.push(element(&el).map_err(|reason| bad(line, reason))?);
+                opened.push(line);
             }
             Event::End(_) => {
                 let Some(done) = stack.pop() else { continue };
+                opened.pop();
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(done)),
                     None => root = Some(done),
@@ -327,9 +331,9 @@ fn parse(path: &Path, text: &str) -> Result<Element, Error> {
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    if let Some(open) = stack.last() {
+    if let (Some(open), Some(line)) = (stack.last(), opened.last()) {
         return Err(bad(
-            lines.line(text.len()),
+            *line,
             format!("<{}> is never closed (the file is cut short?)", open.name),
         ));
     }
