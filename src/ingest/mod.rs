@@ -246,7 +246,14 @@ fn sniff(bytes: &[u8]) -> Option<Format> {
         }
         let skip = ["<?", "<!--", "<!"].iter().find(|p| rest.starts_with(**p));
         let Some(prefix) = skip else { break };
-        let end = if *prefix == "<!--" { "-->" } else { ">" };
+        // A doctype's internal subset (`[<!ENTITY ...> ]`) holds `>` of its own.
+        let subset = *prefix == "<!"
+            && rest.find('[').is_some_and(|open| rest.find('>').is_some_and(|gt| open < gt));
+        let end = match *prefix {
+            "<!--" => "-->",
+            _ if subset => "]>",
+            _ => ">",
+        };
         match rest.find(end) {
             Some(i) => rest = rest.get(i + end.len()..).unwrap_or(""),
             None => return None,
