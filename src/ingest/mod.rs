@@ -92,7 +92,9 @@ pub enum Error {
         reason: String,
     },
     /// The file has a header (title, date) but no body paragraph.
-    #[error("{path}: no article text after the title and date lines; check the scraper output")]
+    #[error(
+        "{path}: no article text after the title and date; check that the file holds the article body"
+    )]
     NoBody {
         /// The file.
         path: PathBuf,

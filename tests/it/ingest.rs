@@ -288,7 +288,7 @@ fn a_header_without_body_is_refused() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: no article text after the title and date lines; check the scraper output",
+            "{}: no article text after the title and date; check that the file holds the article body",
             bad("bad/title-only.txt")
         )
     );
