@@ -14,6 +14,7 @@ mod glossary;
 mod glossary_change;
 mod glossary_cli;
 mod ingest;
+mod ingest_feed;
 mod leak_cli;
 mod merge;
 mod native_glossary;
