@@ -953,3 +953,167 @@ fn html_entity(name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_bytes(bytes: &[u8]) -> Vec<Article> {
+        read(Path::new("f.xml"), bytes, &ReadOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn texts(a: &Article) -> Vec<(Role, &str)> {
+        a.paragraphs.iter().map(|p| (p.role, p.text.as_str())).collect()
+    }
+
+    #[test]
+    fn atom_entries() {
+        let feed = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+  <title type="text">Le Blog Défense</title>
+  <entry>
+    <title type="html">L&apos;OTAN &lt;em&gt;renforce&lt;/em&gt; son flanc est</title>
+    <link rel="self" href="https://example.org/self"/>
+    <link rel="alternate" href="https://example.org/otan?utm_source=rss&amp;id=3"/>
+    <updated>2025-02-10T09:15:30.250+01:00</updated>
+    <author><name>Jean Dupont</name><email>jd@example.org</email></author>
+    <summary>Résumé.</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Premier &amp; seul <b>paragraphe</b>.</p><p>3 &lt; 5.</p></div></content>
+  </entry>
+  <entry>
+    <title>Brève</title>
+    <id>urn:x</id>
+    <published>2025-02-09</published>
+    <summary type="html">&lt;p&gt;Un.&lt;br&gt;Deux.&lt;/p&gt;</summary>
+  </entry>
+</feed>"#;
+        let all = read_bytes(feed.as_bytes());
+        assert_eq!(all.len(), 2);
+        let a = &all[0];
+        assert_eq!(a.title.as_deref(), Some("L'OTAN renforce son flanc est"));
+        assert_eq!(a.origin, "https://example.org/otan?id=3");
+        assert_eq!(a.published.as_deref(), Some("2025-02-10T09:15:30+01:00"));
+        assert_eq!(a.byline.as_deref(), Some("Jean Dupont"));
+        assert_eq!(a.publisher.as_deref(), Some("Le Blog Défense"));
+        assert_eq!(a.lang, "fr-FR");
+        assert_eq!(a.meta.get("feed_format").map(String::as_str), Some("atom"));
+        assert_eq!(
+            texts(a),
+            [
+                (Role::Title, "L'OTAN renforce son flanc est"),
+                (Role::Body, "Premier & seul paragraphe."),
+                (Role::Body, "3 < 5.")
+            ]
+        );
+        let b = &all[1];
+        assert_eq!(b.origin, "f.xml:13");
+        assert_eq!(b.published.as_deref(), Some("2025-02-09"));
+        assert_eq!(texts(b)[1..], [(Role::Body, "Un."), (Role::Body, "Deux.")]);
+    }
+
+    #[test]
+    fn rss_1_0_rdf_with_dublin_core() {
+        let feed = r#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:d="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  <channel rdf:about="https://example.org/"><title>Revue</title><d:language>fr-CA</d:language></channel>
+  <item rdf:about="https://example.org/1">
+    <title>Un titre</title>
+    <link>https://example.org/1#xtor=RSS-1</link>
+    <description>Court.</description>
+    <content:encoded><![CDATA[<p>Long&nbsp;texte.</p><img src="x.jpg"><p>Suite&#8230;</p>]]></content:encoded>
+    <d:date>2025-02-10T08:00:00Z</d:date>
+    <d:creator>A. B.</d:creator>
+    <d:creator>C. D.</d:creator>
+  </item>
+</rdf:RDF>"#;
+        let all = read_bytes(feed.as_bytes());
+        let a = &all[0];
+        assert_eq!(a.meta.get("feed_format").map(String::as_str), Some("rss 1.0"));
+        assert_eq!(a.origin, "https://example.org/1");
+        assert_eq!(a.lang, "fr-CA");
+        assert_eq!(a.published.as_deref(), Some("2025-02-10T08:00:00+00:00"));
+        assert_eq!(a.byline.as_deref(), Some("A. B., C. D."));
+        // content:encoded wins over the description.
+        assert_eq!(texts(a)[1..], [(Role::Body, "Long\u{a0}texte."), (Role::Body, "Suite…")]);
+    }
+
+    #[test]
+    fn declared_latin1_sloppy_entities_and_french_dates() {
+        let mut feed = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss version=\"0.91\"><channel><title>Arm\xe9es</title>\n".to_vec();
+        feed.extend_from_slice(
+            b"<item><title>AT&T &eacute;t&eacute; \xe0 Paris</title><author>redac@example.org (Marie Curie)</author>\
+              <pubDate>4 f\xe9vrier 2025 \xe0 10h32</pubDate><description>Texte.</description></item></channel></rss>",
+        );
+        let all = read_bytes(&feed);
+        let a = &all[0];
+        assert_eq!(a.meta.get("encoding").map(String::as_str), Some("windows-1252"));
+        assert_eq!(a.publisher.as_deref(), Some("Armées"));
+        assert_eq!(a.title.as_deref(), Some("AT&T été à Paris"));
+        assert_eq!(a.byline.as_deref(), Some("Marie Curie"));
+        assert_eq!(a.published.as_deref(), Some("2025-02-04"));
+        assert_eq!(a.meta.get("published_local_time").map(String::as_str), Some("10:32"));
+        let with_offset = read(
+            Path::new("f.xml"),
+            &feed,
+            &ReadOptions::default().with_utc_offset_minutes(Some(60)),
+        )
+        .unwrap();
+        let a = with_offset[0].as_ref().unwrap();
+        assert_eq!(a.published.as_deref(), Some("2025-02-04T10:32:00+01:00"));
+    }
+
+    #[test]
+    fn an_unread_date_is_kept_raw() {
+        let feed = "<rss><channel><item><title>T</title><pubDate>hier soir</pubDate>\
+                    <description>Texte.</description></item></channel></rss>";
+        let a = &read_bytes(feed.as_bytes())[0];
+        assert_eq!(a.published, None);
+        assert_eq!(a.meta.get("published_raw").map(String::as_str), Some("hier soir"));
+    }
+
+    #[test]
+    fn a_feed_without_items_is_refused() {
+        let err = read(
+            Path::new("f.xml"),
+            b"<rss>\n<channel><title>T</title></channel></rss>",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.xml:1: the rss feed has no <item> or <entry>; nothing to translate"
+        );
+    }
+
+    #[test]
+    fn html_becomes_paragraphs() {
+        assert_eq!(
+            html_blocks(
+                "Un<br/>Deux <a href=\"x\">lien</a><script>var a = '<p>';</script><!-- <p>x</p> --><p>Trois &amp; &#146;quatre&#x2019;</p>"
+            ),
+            ["Un", "Deux lien", "Trois & ’quatre’"]
+        );
+        assert_eq!(html_blocks("a<img src=\"x\">b"), ["a b"]);
+        assert_eq!(html_blocks("x &unknown; y"), ["x &unknown; y"]);
+    }
+
+    #[test]
+    fn tracking_is_removed_from_links() {
+        assert_eq!(clean_link(" https://a.fr/x.html#xtor=RSS-3-[general] "), "https://a.fr/x.html");
+        assert_eq!(clean_link("https://a.fr/x?utm_source=rss&utm_medium=feed"), "https://a.fr/x");
+        assert_eq!(clean_link("https://a.fr/x?page=2#section"), "https://a.fr/x?page=2#section");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(language_tag("fr"), "fr-FR");
+        assert_eq!(language_tag("fr-fr"), "fr-FR");
+        assert_eq!(language_tag("en_us"), "en-US");
+        assert_eq!(language_tag("de"), "de");
+    }
+}
