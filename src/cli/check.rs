@@ -96,7 +96,10 @@ pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> 
     let files = ingest::discover(std::slice::from_ref(&articles))
         .with_context(|| format!("{}: cannot list the articles", articles.display()))?;
     if files.is_empty() {
-        bail!("{}: no article files (expected .txt files)", articles.display());
+        bail!(
+            "{}: no article files (depeche reads .txt, .html, .rss, .atom, .xml, .nitf and .jsonl files)",
+            articles.display()
+        );
     }
 
     // Everything the run writes goes to a temporary folder, never into the fixtures.

@@ -166,7 +166,9 @@ fn matches(
     }
     let files = ingest::discover(inputs).context("cannot list the input files")?;
     if files.is_empty() {
-        bail!("no article files found in the given paths (expected .txt files)");
+        bail!(
+            "no article files found in the given paths (depeche reads .txt, .html, .rss, .atom, .xml, .nitf and .jsonl files)"
+        );
     }
     let mut out = String::new();
     let mut total: BTreeMap<String, usize> = BTreeMap::new();

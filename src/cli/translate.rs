@@ -24,7 +24,8 @@ use super::progress::Progress;
 /// Arguments of `depeche translate`.
 #[derive(Debug, Args)]
 pub(crate) struct TranslateArgs {
-    /// Article files or folders (folders are read recursively)
+    /// Article files or folders (folders are read recursively): text, HTML, RSS/Atom,
+    /// NewsML/NITF, JSON Lines
     #[arg(required = true, value_name = "PATH")]
     inputs: Vec<PathBuf>,
 
@@ -109,7 +110,9 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     }
     let files = ingest::discover(&args.inputs).context("cannot list the input files")?;
     if files.is_empty() {
-        bail!("no article files found in the given paths (expected .txt files)");
+        bail!(
+            "no article files found in the given paths (depeche reads .txt, .html, .rss, .atom, .xml, .nitf and .jsonl files)"
+        );
     }
     if !args.dry_run {
         std::fs::create_dir_all(&out_dir)

@@ -1,15 +1,1119 @@
 //! RSS and Atom feeds: one article per item.
+//!
+//! RSS 0.9x and 2.0, RSS 1.0 (RDF) and Atom 1.0 (and 0.3) are read with the
+//! usual extensions (`content:encoded`, Dublin Core, Media RSS). Each item
+//! or entry becomes one article:
+//!
+//! - title: `title`, HTML tags stripped and entities decoded;
+//! - published: `pubDate` (RFC 822), `dc:date`, Atom `published` or
+//!   `updated`, or a French date line, as RFC 3339;
+//! - byline: `author`, `dc:creator` or Atom `author/name`;
+//! - publisher: the channel (feed) title;
+//! - origin: the item link, without tracking (`#xtor=…`, `utm_…`);
+//! - lang: the item's, else the channel's language, else `fr-FR`;
+//! - body: `content:encoded`, else `description` (Atom `content`, else
+//!   `summary`), the HTML in it split into paragraphs at `<p>`, `<br>` and
+//!   other blocks, tags and images dropped; each `media:description` is a
+//!   caption after the body.
+//!
+//! A feed that is not well-formed XML is refused with the line of the fault;
+//! an item without text is refused alone, with its number and line, and the
+//! other items are still read.
 
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::LazyLock;
 
-use super::{Error, ReadOptions};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use regex::{Captures, Regex};
+
+use super::{Draft, Error, Items, ReadOptions, rfc822};
+use crate::model::{Article, Role};
+use crate::normalize::{date, encoding};
 
 /// Reads the items of a feed.
-pub(crate) fn read(
+pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
+    let decoded = decode(path, bytes, options)?;
+    let parsed = parse(path, &decoded.text)?;
+    if parsed.items.is_empty() {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line: parsed.root_line,
+            reason: format!(
+                "the {} feed has no <item> or <entry>; nothing to translate",
+                parsed.kind.name()
+            ),
+        });
+    }
+    let channel = &parsed.channel;
+    let items = parsed
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| article(path, i + 1, item, channel, parsed.kind, &decoded, options))
+        .collect();
+    Ok(items)
+}
+
+/// The feed's text and how it was decoded.
+struct Text {
+    text: String,
+    encoding: String,
+    note: Option<String>,
+}
+
+/// Decodes the bytes: the encoding an XML declaration names wins (unless
+/// the bytes are UTF-8 with non-ASCII text, which a wrong declaration cannot
+/// explain); without one, the same detection as for text files, so that an
+/// ISO-8859-1 feed with no declaration still reads.
+fn decode(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Text, Error> {
+    let declared = declared_encoding(bytes)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|enc| {
+            *enc != encoding_rs::UTF_8
+                && *enc != encoding_rs::UTF_16LE
+                && *enc != encoding_rs::UTF_16BE
+        });
+    let utf8_text = std::str::from_utf8(bytes).is_ok_and(|s| !s.is_ascii());
+    if let Some(enc) = declared.filter(|_| !utf8_text) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        let name = enc.name().to_ascii_lowercase();
+        if had_errors && !options.lossy {
+            return Err(Error::NotText {
+                path: path.into(),
+                reason: format!(
+                    "the XML declaration says {name}, but the bytes are not valid {name}; \
+                     fix the declaration or re-save the feed as utf-8"
+                ),
+            });
+        }
+        let note =
+            had_errors.then(|| format!("bytes that are not valid {name} were replaced by U+FFFD"));
+        return Ok(Text { text: text.into_owned(), encoding: name, note });
+    }
+    let decoded = encoding::decode(bytes, options.lossy).map_err(|e| match e {
+        encoding::DecodeError::Binary(reason) => Error::NotText { path: path.into(), reason },
+        encoding::DecodeError::Invalid { offset, byte, line } => {
+            Error::InvalidBytes { path: path.into(), line, offset, byte }
+        }
+    })?;
+    Ok(Text { text: decoded.text, encoding: decoded.encoding.to_owned(), note: decoded.note })
+}
+
+/// The `encoding` of an XML declaration at the very start of the bytes.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let rest = bytes.strip_prefix(b"<?xml")?;
+    let end = rest.windows(2).position(|w| w == b"?>")?;
+    let decl = String::from_utf8_lossy(rest.get(..end)?).into_owned();
+    static ENCODING: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r#"encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']"#).ok());
+    let re = ENCODING.as_ref()?;
+    re.captures(&decl).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())
+}
+
+/// Which kind of feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rss,
+    Rdf,
+    Atom,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Rss => "rss",
+            Kind::Rdf => "rss 1.0",
+            Kind::Atom => "atom",
+        }
+    }
+}
+
+/// How the text of an element is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    /// Plain text.
+    Plain,
+    /// Escaped HTML (or HTML in CDATA).
+    Html,
+    /// XHTML elements inline (Atom `type="xhtml"`).
+    Xhtml,
+}
+
+/// The text of one element.
+#[derive(Debug, Clone)]
+struct Field {
+    text: String,
+    markup: Markup,
+}
+
+#[derive(Debug, Default)]
+struct Channel {
+    title: Option<Field>,
+    lang: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Item {
+    line: usize,
+    title: Option<Field>,
+    link: Option<String>,
+    guid: Option<String>,
+    published: Option<String>,
+    updated: Option<String>,
+    creators: Vec<String>,
+    content: Option<Field>,
+    description: Option<Field>,
+    captions: Vec<Field>,
+    lang: Option<String>,
+}
+
+/// Where the text being collected goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    ChannelTitle,
+    ChannelLang,
+    Title,
+    Link,
+    Guid,
+    Published,
+    Updated,
+    Creator,
+    Content,
+    Description,
+    Caption,
+    ItemLang,
+}
+
+struct Capture {
+    target: Target,
+    /// Open elements when the capture started.
+    depth: usize,
+    markup: Markup,
+    text: String,
+}
+
+struct Parsed {
+    kind: Kind,
+    root_line: usize,
+    channel: Channel,
+    items: Vec<Item>,
+}
+
+/// 1-based line numbers of byte offsets, counted forward.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, pos: usize) -> usize {
+        if pos < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        let upto = pos.min(self.bytes.len());
+        let newlines =
+            self.bytes.get(self.pos..upto).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        self.line += newlines;
+        self.pos = upto;
+        self.line
+    }
+}
+
+/// The state of one walk over the XML.
+struct Walk {
+    /// Open elements, as `prefix:local` with conventional prefixes.
+    stack: Vec<String>,
+    kind: Option<Kind>,
+    root_line: usize,
+    channel: Channel,
+    items: Vec<Item>,
+    /// The open item and the depth of its element.
+    item: Option<(Item, usize)>,
+    capture: Option<Capture>,
+}
+
+/// Walks the XML once, collecting the channel and its items.
+fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
+    let mut reader = NsReader::from_str(text);
+    // Feeds are written by hand-rolled templates: a lone `&` in a title is
+    // common and costs nothing to read as itself.
+    reader.config_mut().allow_dangling_amp = true;
+    let mut lines = Lines { bytes: text.as_bytes(), pos: 0, line: 1 };
+    let mut walk = Walk {
+        stack: Vec::new(),
+        kind: None,
+        root_line: 1,
+        channel: Channel::default(),
+        items: Vec::new(),
+        item: None,
+        capture: None,
+    };
+    loop {
+        let pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        let (prefix, event) = match reader.read_resolved_event() {
+            Ok((ns, event)) => (key_prefix(&ns), event),
+            Err(e) => {
+                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
+                return Err(Error::Malformed {
+                    path: path.into(),
+                    line: lines.at(at),
+                    reason: format!("the feed is not well-formed XML: {e}; re-fetch or fix it"),
+                });
+            }
+        };
+        match event {
+            Event::Start(e) => walk.start(&e, &prefix, false, lines.at(pos)),
+            Event::Empty(e) => walk.start(&e, &prefix, true, lines.at(pos)),
+            Event::End(_) => walk.end(),
+            Event::Text(t) => walk.push_text(&t.xml10_content()),
+            Event::CData(t) => walk.push_text(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(ch)) => Some(ch.to_string()),
+                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
+                        .map(str::to_owned)
+                        .or_else(|| html_entity(&r).map(String::from)),
+                    Err(_) => None,
+                };
+                // An entity XML does not define is kept as written rather
+                // than failing the whole feed.
+                let resolved = resolved.unwrap_or_else(|| format!("&{};", &*r));
+                walk.push_text(&resolved);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(open) = walk.stack.last() {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line: lines.at(text.len()),
+            reason: format!("the feed ends inside <{open}> (is the file truncated?); re-fetch it"),
+        });
+    }
+    let Some(kind) = walk.kind else {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line: 1,
+            reason: "no XML element found; this is not an RSS or Atom feed".into(),
+        });
+    };
+    Ok(Parsed { kind, root_line: walk.root_line, channel: walk.channel, items: walk.items })
+}
+
+impl Walk {
+    fn start(&mut self, e: &BytesStart<'_>, prefix: &str, is_empty: bool, line: usize) {
+        let local = e.local_name().into_inner().to_owned();
+        if let Some(c) = self.capture.as_mut() {
+            // Inside a field: XHTML content keeps its tags for the HTML
+            // reader; anything else only contributes its text.
+            if c.markup != Markup::Plain {
+                c.text.push('<');
+                c.text.push_str(&local);
+                c.text.push('>');
+            }
+            if !is_empty {
+                self.stack.push(local);
+            }
+            return;
+        }
+        let name = format!("{prefix}{local}");
+        if self.stack.is_empty() {
+            self.root_line = line;
+            self.kind = Some(match name.as_str() {
+                "rdf:RDF" => Kind::Rdf,
+                "atom:feed" => Kind::Atom,
+                _ => Kind::Rss,
+            });
+        }
+        let parent = self.stack.last().map_or("", String::as_str);
+        let depth = self.stack.len();
+        let mut target = None;
+        if let Some((item, item_depth)) = self.item.as_mut() {
+            let direct = depth == *item_depth + 1;
+            if name == "atom:link" && direct {
+                let rel = attr(e, "rel");
+                if rel.as_deref().is_none_or(|r| r == "alternate") && item.link.is_none() {
+                    item.link = attr(e, "href");
+                }
+            } else {
+                target = item_target(&name, e, direct, parent);
+            }
+        } else if name == "item" || name == "atom:entry" {
+            let item = Item { line, lang: attr(e, "xml:lang"), ..Item::default() };
+            if is_empty {
+                self.items.push(item);
+            } else {
+                self.item = Some((item, depth));
+            }
+        } else {
+            if depth <= 1
+                && let Some(lang) = attr(e, "xml:lang")
+            {
+                self.channel.lang = Some(lang);
+            }
+            if matches!(parent, "channel" | "atom:feed") {
+                target = match name.as_str() {
+                    "title" => Some((Target::ChannelTitle, Markup::Html)),
+                    "atom:title" => atom_markup(e).map(|m| (Target::ChannelTitle, m)),
+                    "language" | "dc:language" => Some((Target::ChannelLang, Markup::Plain)),
+                    _ => None,
+                };
+            }
+        }
+        if let Some((target, markup)) = target {
+            self.capture = Some(Capture { target, depth, markup, text: String::new() });
+            if is_empty {
+                self.finish_capture();
+            }
+        }
+        if !is_empty {
+            self.stack.push(name);
+        }
+    }
+
+    fn end(&mut self) {
+        let closed = self.stack.pop().unwrap_or_default();
+        let depth = self.stack.len();
+        if self.capture.as_ref().is_some_and(|c| c.depth == depth) {
+            self.finish_capture();
+        } else if let Some(c) = self.capture.as_mut().filter(|c| c.markup != Markup::Plain) {
+            // Closing tags matter to the HTML reader (`</p>`).
+            c.text.push_str("</");
+            c.text.push_str(&closed);
+            c.text.push('>');
+        }
+        if self.item.as_ref().is_some_and(|(_, d)| *d == depth)
+            && let Some((item, _)) = self.item.take()
+        {
+            self.items.push(item);
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let Some(c) = self.capture.as_mut() else { return };
+        if c.markup == Markup::Xhtml {
+            // The text of XHTML elements is already unescaped; it goes back
+            // to the HTML reader, which unescapes again.
+            for ch in text.chars() {
+                match ch {
+                    '&' => c.text.push_str("&amp;"),
+                    '<' => c.text.push_str("&lt;"),
+                    _ => c.text.push(ch),
+                }
+            }
+        } else {
+            c.text.push_str(text);
+        }
+    }
+
+    fn finish_capture(&mut self) {
+        let Some(c) = self.capture.take() else { return };
+        let field = Field { text: c.text, markup: c.markup };
+        if c.target == Target::ChannelTitle {
+            self.channel.title.get_or_insert(field);
+            return;
+        }
+        if c.target == Target::ChannelLang {
+            if !field.text.trim().is_empty() {
+                self.channel.lang.get_or_insert(field.text.trim().to_owned());
+            }
+            return;
+        }
+        let Some((item, _)) = self.item.as_mut() else { return };
+        let plain = || field.text.trim().to_owned();
+        let set = |slot: &mut Option<String>| {
+            if slot.is_none() && !field.text.trim().is_empty() {
+                *slot = Some(field.text.trim().to_owned());
+            }
+        };
+        match c.target {
+            Target::Title => {
+                item.title.get_or_insert(field);
+            }
+            Target::Link => set(&mut item.link),
+            Target::Guid => set(&mut item.guid),
+            Target::Published => set(&mut item.published),
+            Target::Updated => set(&mut item.updated),
+            Target::ItemLang => set(&mut item.lang),
+            Target::Creator => {
+                let name = plain();
+                if !name.is_empty() && !item.creators.contains(&name) {
+                    item.creators.push(name);
+                }
+            }
+            Target::Content => {
+                if item.content.is_none() && has_text(&field) {
+                    item.content = Some(field);
+                }
+            }
+            Target::Description => {
+                if item.description.is_none() && has_text(&field) {
+                    item.description = Some(field);
+                }
+            }
+            Target::Caption => item.captions.push(field),
+            Target::ChannelTitle | Target::ChannelLang => {}
+        }
+    }
+}
+
+/// What a child of an item holds, and how its text is written.
+fn item_target(
+    name: &str,
+    e: &BytesStart<'_>,
+    direct: bool,
+    parent: &str,
+) -> Option<(Target, Markup)> {
+    if name == "media:description" {
+        let markup =
+            if attr(e, "type").as_deref() == Some("html") { Markup::Html } else { Markup::Plain };
+        return Some((Target::Caption, markup));
+    }
+    if name == "atom:name" && parent == "atom:author" {
+        return Some((Target::Creator, Markup::Plain));
+    }
+    if !direct {
+        return None;
+    }
+    Some(match name {
+        "title" => (Target::Title, Markup::Html),
+        "atom:title" => (Target::Title, atom_markup(e)?),
+        "link" => (Target::Link, Markup::Plain),
+        "guid" => (Target::Guid, Markup::Plain),
+        "pubDate" | "dc:date" | "atom:published" | "atom:issued" => {
+            (Target::Published, Markup::Plain)
+        }
+        "atom:updated" | "atom:modified" | "dc:modified" => (Target::Updated, Markup::Plain),
+        "author" | "dc:creator" => (Target::Creator, Markup::Plain),
+        "content:encoded" => (Target::Content, Markup::Html),
+        "atom:content" if attr(e, "src").is_none() => (Target::Content, atom_markup(e)?),
+        "description" => (Target::Description, Markup::Html),
+        "atom:summary" => (Target::Description, atom_markup(e)?),
+        "dc:language" => (Target::ItemLang, Markup::Plain),
+        _ => return None,
+    })
+}
+
+/// How an Atom text construct is written; `None` for content that is not
+/// text (an image, a PDF).
+fn atom_markup(e: &BytesStart<'_>) -> Option<Markup> {
+    match attr(e, "type").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("text" | "text/plain") => Some(Markup::Plain),
+        Some("html" | "text/html") => Some(Markup::Html),
+        Some("xhtml" | "application/xhtml+xml") => Some(Markup::Xhtml),
+        Some(other) if other.starts_with("text/") => Some(Markup::Plain),
+        Some(_) => None,
+    }
+}
+
+fn has_text(field: &Field) -> bool {
+    paragraphs(field).iter().any(|p| !crate::normalize::text(p).is_empty())
+}
+
+/// The conventional prefix of a namespace, so that `<dc:creator>` is found
+/// whatever prefix the feed binds to Dublin Core.
+fn key_prefix(ns: &ResolveResult<'_>) -> String {
+    let uri = match ns {
+        ResolveResult::Unbound => return String::new(),
+        // An undeclared prefix is common in hand-written feeds: take it at
+        // its word.
+        ResolveResult::Unknown(prefix) => return format!("{prefix}:"),
+        ResolveResult::Bound(ns) => ns.into_inner().to_owned(),
+    };
+    let prefix = match uri.trim_end_matches('/') {
+        "http://www.w3.org/2005/Atom" | "http://purl.org/atom/ns#" => "atom:",
+        "http://purl.org/rss/1.0/modules/content" => "content:",
+        "http://purl.org/dc/elements/1.1" | "http://purl.org/dc/terms" => "dc:",
+        "http://search.yahoo.com/mrss" => "media:",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#" => "rdf:",
+        "http://purl.org/rss/1.0"
+        | "http://my.netscape.com/rdf/simple/0.9"
+        | "http://backend.userland.com/rss2" => "",
+        _ => "other:",
+    };
+    prefix.to_owned()
+}
+
+/// An attribute's value, entities decoded; `None` when absent or broken.
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    let found = e.try_get_attribute(name).ok()??;
+    let value = found.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// One item into one article.
+fn article(
     path: &Path,
-    bytes: &[u8],
+    number: usize,
+    item: Item,
+    channel: &Channel,
+    kind: Kind,
+    decoded: &Text,
     options: &ReadOptions,
-) -> Result<super::Items, Error> {
-    let _ = (bytes, options);
-    Err(Error::Unsupported { path: path.into(), reason: "feed input is not read yet".into() })
+) -> Result<Article, Error> {
+    let line = item.line;
+    let title = item.title.as_ref().map(one_line).filter(|t| !t.is_empty());
+    let mut meta = std::collections::BTreeMap::new();
+    meta.insert("format".to_owned(), "feed".to_owned());
+    meta.insert("feed_format".to_owned(), kind.name().to_owned());
+    meta.insert("encoding".to_owned(), decoded.encoding.clone());
+    if let Some(note) = &decoded.note {
+        meta.insert("encoding_note".to_owned(), note.clone());
+    }
+    meta.insert("item".to_owned(), number.to_string());
+    meta.insert("line".to_owned(), line.to_string());
+    if let Some(guid) = &item.guid {
+        meta.insert("guid".to_owned(), guid.clone());
+    }
+    let raw_date = item.published.as_deref().or(item.updated.as_deref());
+    let mut published = None;
+    if let Some(raw) = raw_date {
+        match parse_date(raw) {
+            Some(d) => {
+                let text = d.rfc3339(options.utc_offset_minutes);
+                if text.len() == 10
+                    && let Some(time) = d.local_time()
+                {
+                    meta.insert("published_local_time".to_owned(), time);
+                }
+                published = Some(text);
+            }
+            // Kept so that a date format depeche does not read is not lost.
+            None => {
+                meta.insert("published_raw".to_owned(), raw.to_owned());
+            }
+        }
+    }
+    let body = item.content.as_ref().or(item.description.as_ref());
+    let mut paragraphs: Vec<(Role, String)> =
+        body.map(paragraphs).unwrap_or_default().into_iter().map(|p| (Role::Body, p)).collect();
+    for caption in &item.captions {
+        let text = one_line(caption);
+        if !text.is_empty() && !paragraphs.iter().any(|(_, p)| *p == text) {
+            paragraphs.push((Role::Caption, text));
+        }
+    }
+    let link = item.link.or_else(|| item.guid.filter(|g| g.starts_with("http")));
+    let draft = Draft {
+        origin: link.map_or_else(|| format!("{}:{line}", path.display()), |l| clean_link(&l)),
+        lang: item.lang.or_else(|| channel.lang.clone()).map(|l| language_tag(&l)),
+        title: title.clone(),
+        published,
+        byline: (!item.creators.is_empty()).then(|| byline(&item.creators)),
+        publisher: channel.title.as_ref().map(one_line),
+        paragraphs,
+        meta,
+    };
+    draft.finish(path).map_err(|e| match e {
+        Error::NoBody { .. } => Error::Malformed {
+            path: path.into(),
+            line,
+            reason: match title {
+                Some(t) => format!(
+                    "item {number} (\"{}\") has no text, only a title; nothing to translate",
+                    shorten(&t)
+                ),
+                None => format!("item {number} has no text; nothing to translate"),
+            },
+        },
+        other => other,
+    })
+}
+
+/// `Jean Dupont, Marie Martin`; RSS `author` is an e-mail address, with
+/// the name in brackets when there is one.
+fn byline(creators: &[String]) -> String {
+    let names: Vec<String> = creators
+        .iter()
+        .map(|c| {
+            let inner = c.split_once('(').and_then(|(_, rest)| rest.strip_suffix(')'));
+            match inner {
+                Some(name) if c.contains('@') => name.trim().to_owned(),
+                _ => c.clone(),
+            }
+        })
+        .collect();
+    names.join(", ")
+}
+
+fn shorten(title: &str) -> String {
+    if title.chars().count() <= 60 {
+        return title.to_owned();
+    }
+    let mut out: String = title.chars().take(59).collect();
+    out.push('…');
+    out
+}
+
+/// An RFC 822, ISO 8601 or French date.
+fn parse_date(raw: &str) -> Option<date::DateTime> {
+    let raw = raw.trim();
+    if let Some(d) = rfc822::parse(raw) {
+        return Some(d);
+    }
+    // The date module reads whole seconds.
+    static FRACTION: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"(\d{2}:\d{2}:\d{2})[.,]\d+").ok());
+    let trimmed = match FRACTION.as_ref() {
+        Some(re) => re.replace(raw, "$1"),
+        None => Cow::Borrowed(raw),
+    };
+    date::parse(&trimmed)
+}
+
+/// `fr` → `fr-FR`, `en-us` → `en-US`.
+fn language_tag(lang: &str) -> String {
+    let lang = lang.trim().replace('_', "-");
+    let mut parts = lang.split('-');
+    let primary = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let region = parts.next().map(str::to_ascii_uppercase);
+    match (primary.as_str(), region) {
+        ("fr", None) => "fr-FR".to_owned(),
+        (_, Some(region)) => format!("{primary}-{region}"),
+        (_, None) => primary,
+    }
+}
+
+/// The link without the tracking that feeds add to it (`#xtor=RSS-3-[general]`,
+/// `?utm_source=rss`), which would make the same article look different
+/// from one fetch to the next.
+fn clean_link(link: &str) -> String {
+    let link = link.trim();
+    let (base, fragment) = match link.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (link, None),
+    };
+    let tracking = |part: &str| {
+        let lower = part.to_ascii_lowercase();
+        ["xtor=", "utm_", "at_medium", "at_campaign", "xts="].iter().any(|t| lower.starts_with(t))
+    };
+    let mut out = match base.split_once('?') {
+        Some((start, query)) => {
+            let kept: Vec<&str> =
+                query.split('&').filter(|p| !p.is_empty() && !tracking(p)).collect();
+            if kept.is_empty() { start.to_owned() } else { format!("{start}?{}", kept.join("&")) }
+        }
+        None => base.to_owned(),
+    };
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty() && !tracking(f)) {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// A field as one line: a title, a caption, a channel name.
+fn one_line(field: &Field) -> String {
+    let text = match field.markup {
+        Markup::Plain => repair(&field.text),
+        Markup::Html | Markup::Xhtml => html_blocks(&field.text).join(" "),
+    };
+    crate::normalize::text(&text)
+}
+
+/// A body field as paragraphs.
+fn paragraphs(field: &Field) -> Vec<String> {
+    match field.markup {
+        Markup::Plain => {
+            static BLANK: LazyLock<Option<Regex>> =
+                LazyLock::new(|| Regex::new(r"\n[ \t\r]*\n").ok());
+            let text = repair(&field.text);
+            match BLANK.as_ref() {
+                Some(re) => re.split(&text).map(str::to_owned).collect(),
+                None => vec![text],
+            }
+        }
+        Markup::Html | Markup::Xhtml => html_blocks(&field.text),
+    }
+}
+
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "table",
+    "figure",
+    "figcaption",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "aside",
+];
+
+/// HTML to paragraphs of text: blocks and line breaks split, other tags
+/// (images, links, emphasis) dropped, scripts and comments skipped,
+/// entities decoded.
+fn html_blocks(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        current.push_str(rest.get(..lt).unwrap_or_default());
+        let after = rest.get(lt..).unwrap_or_default();
+        let next = after.chars().nth(1);
+        if !next.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
+            // `3 < 5`: a less-than sign, not a tag.
+            current.push('<');
+            rest = after.get(1..).unwrap_or_default();
+            continue;
+        }
+        if let Some(comment) = after.strip_prefix("<!--") {
+            rest = comment.find("-->").and_then(|i| comment.get(i + 3..)).unwrap_or_default();
+            continue;
+        }
+        let Some(gt) = after.find('>') else {
+            // An unclosed tag at the end: not text either.
+            rest = "";
+            break;
+        };
+        let tag = after.get(1..gt).unwrap_or_default();
+        rest = after.get(gt + 1..).unwrap_or_default();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if (name == "script" || name == "style") && !tag.starts_with('/') {
+            let close = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = lower
+                .find(&close)
+                .and_then(|i| rest.get(i..))
+                .and_then(|r| r.find('>').and_then(|j| r.get(j + 1..)))
+                .unwrap_or_default();
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            out.push(std::mem::take(&mut current));
+        } else if !current.ends_with(char::is_whitespace) && name == "img" {
+            current.push(' ');
+        }
+    }
+    current.push_str(rest);
+    out.push(current);
+    out.into_iter().map(|p| repair(&decode_entities(&p))).filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// Decodes HTML character references: numeric, and the named ones French
+/// news text uses.
+fn decode_entities(text: &str) -> String {
+    static REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").ok()
+    });
+    let Some(re) = REF.as_ref() else { return text.to_owned() };
+    re.replace_all(text, |c: &Captures<'_>| {
+        let name = c.get(1).map_or("", |m| m.as_str());
+        let whole = c.get(0).map_or("", |m| m.as_str()).to_owned();
+        match name.strip_prefix('#') {
+            Some(num) => numeric_ref(num).map_or(whole, String::from),
+            None => html_entity(name).map_or(whole, String::from),
+        }
+    })
+    .into_owned()
+}
+
+/// `#233`, `#xE9`; code points 128–159 are read as Windows-1252, as
+/// browsers do (`&#146;` is a right quote).
+fn numeric_ref(num: &str) -> Option<char> {
+    let code = match num.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => num.parse().ok()?,
+    };
+    if (0x80..0xa0).contains(&code) {
+        let byte = [u8::try_from(code).ok()?];
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+        return text.chars().next();
+    }
+    char::from_u32(code).filter(|c| *c != '\0')
+}
+
+/// Text mangled on its way into the feed: `simplificationet#8230;` is
+/// `simplification&#8230;` with its `&` written out as `et` by a French
+/// template engine; `&amp;#233;` double-escaped.
+fn repair(text: &str) -> String {
+    static MANGLED: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"(\p{L})et#([0-9]{2,7});").ok());
+    let Some(re) = MANGLED.as_ref() else { return text.to_owned() };
+    re.replace_all(text, |c: &Captures<'_>| {
+        let letter = c.get(1).map_or("", |m| m.as_str());
+        let whole = c.get(0).map_or("", |m| m.as_str()).to_owned();
+        c.get(2).and_then(|m| numeric_ref(m.as_str())).map_or(whole, |ch| format!("{letter}{ch}"))
+    })
+    .into_owned()
+}
+
+/// The HTML named character references seen in French news feeds.
+fn html_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        "nbsp" => "\u{a0}",
+        "thinsp" | "ensp" | "emsp" => " ",
+        "shy" => "\u{ad}",
+        "laquo" => "«",
+        "raquo" => "»",
+        "lsquo" => "‘",
+        "rsquo" => "’",
+        "sbquo" => "‚",
+        "ldquo" => "“",
+        "rdquo" => "”",
+        "bdquo" => "„",
+        "hellip" => "…",
+        "ndash" => "–",
+        "mdash" => "—",
+        "middot" => "·",
+        "bull" => "•",
+        "deg" => "°",
+        "euro" => "€",
+        "pound" => "£",
+        "copy" => "©",
+        "reg" => "®",
+        "trade" => "™",
+        "sect" => "§",
+        "times" => "×",
+        "ordm" => "º",
+        "ordf" => "ª",
+        "agrave" => "à",
+        "aacute" => "á",
+        "acirc" => "â",
+        "auml" => "ä",
+        "atilde" => "ã",
+        "aelig" => "æ",
+        "ccedil" => "ç",
+        "egrave" => "è",
+        "eacute" => "é",
+        "ecirc" => "ê",
+        "euml" => "ë",
+        "igrave" => "ì",
+        "iacute" => "í",
+        "icirc" => "î",
+        "iuml" => "ï",
+        "ntilde" => "ñ",
+        "ograve" => "ò",
+        "oacute" => "ó",
+        "ocirc" => "ô",
+        "ouml" => "ö",
+        "otilde" => "õ",
+        "oslash" => "ø",
+        "oelig" => "œ",
+        "ugrave" => "ù",
+        "uacute" => "ú",
+        "ucirc" => "û",
+        "uuml" => "ü",
+        "yuml" => "ÿ",
+        "Agrave" => "À",
+        "Aacute" => "Á",
+        "Acirc" => "Â",
+        "Auml" => "Ä",
+        "AElig" => "Æ",
+        "Ccedil" => "Ç",
+        "Egrave" => "È",
+        "Eacute" => "É",
+        "Ecirc" => "Ê",
+        "Euml" => "Ë",
+        "Icirc" => "Î",
+        "Iuml" => "Ï",
+        "Ntilde" => "Ñ",
+        "Ocirc" => "Ô",
+        "Ouml" => "Ö",
+        "OElig" => "Œ",
+        "Ugrave" => "Ù",
+        "Ucirc" => "Û",
+        "Uuml" => "Ü",
+        "Yuml" => "Ÿ",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_bytes(bytes: &[u8]) -> Vec<Article> {
+        read(Path::new("f.xml"), bytes, &ReadOptions::default())
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn texts(a: &Article) -> Vec<(Role, &str)> {
+        a.paragraphs.iter().map(|p| (p.role, p.text.as_str())).collect()
+    }
+
+    #[test]
+    fn atom_entries() {
+        let feed = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+  <title type="text">Le Blog Défense</title>
+  <entry>
+    <title type="html">L&apos;OTAN &lt;em&gt;renforce&lt;/em&gt; son flanc est</title>
+    <link rel="self" href="https://example.org/self"/>
+    <link rel="alternate" href="https://example.org/otan?utm_source=rss&amp;id=3"/>
+    <updated>2025-02-10T09:15:30.250+01:00</updated>
+    <author><name>Jean Dupont</name><email>jd@example.org</email></author>
+    <summary>Résumé.</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Premier &amp; seul <b>paragraphe</b>.</p><p>3 &lt; 5.</p></div></content>
+  </entry>
+  <entry>
+    <title>Brève</title>
+    <id>urn:x</id>
+    <published>2025-02-09</published>
+    <summary type="html">&lt;p&gt;Un.&lt;br&gt;Deux.&lt;/p&gt;</summary>
+  </entry>
+</feed>"#;
+        let all = read_bytes(feed.as_bytes());
+        assert_eq!(all.len(), 2);
+        let a = &all[0];
+        assert_eq!(a.title.as_deref(), Some("L'OTAN renforce son flanc est"));
+        assert_eq!(a.origin, "https://example.org/otan?id=3");
+        assert_eq!(a.published.as_deref(), Some("2025-02-10T09:15:30+01:00"));
+        assert_eq!(a.byline.as_deref(), Some("Jean Dupont"));
+        assert_eq!(a.publisher.as_deref(), Some("Le Blog Défense"));
+        assert_eq!(a.lang, "fr-FR");
+        assert_eq!(a.meta.get("feed_format").map(String::as_str), Some("atom"));
+        assert_eq!(
+            texts(a),
+            [
+                (Role::Title, "L'OTAN renforce son flanc est"),
+                (Role::Body, "Premier & seul paragraphe."),
+                (Role::Body, "3 < 5.")
+            ]
+        );
+        let b = &all[1];
+        assert_eq!(b.origin, "f.xml:13");
+        assert_eq!(b.published.as_deref(), Some("2025-02-09"));
+        assert_eq!(texts(b)[1..], [(Role::Body, "Un."), (Role::Body, "Deux.")]);
+    }
+
+    #[test]
+    fn rss_1_0_rdf_with_dublin_core() {
+        let feed = r#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:d="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  <channel rdf:about="https://example.org/"><title>Revue</title><d:language>fr-CA</d:language></channel>
+  <item rdf:about="https://example.org/1">
+    <title>Un titre</title>
+    <link>https://example.org/1#xtor=RSS-1</link>
+    <description>Court.</description>
+    <content:encoded><![CDATA[<p>Long&nbsp;texte.</p><img src="x.jpg"><p>Suite&#8230;</p>]]></content:encoded>
+    <d:date>2025-02-10T08:00:00Z</d:date>
+    <d:creator>A. B.</d:creator>
+    <d:creator>C. D.</d:creator>
+  </item>
+</rdf:RDF>"#;
+        let all = read_bytes(feed.as_bytes());
+        let a = &all[0];
+        assert_eq!(a.meta.get("feed_format").map(String::as_str), Some("rss 1.0"));
+        assert_eq!(a.origin, "https://example.org/1");
+        assert_eq!(a.lang, "fr-CA");
+        assert_eq!(a.published.as_deref(), Some("2025-02-10T08:00:00+00:00"));
+        assert_eq!(a.byline.as_deref(), Some("A. B., C. D."));
+        // content:encoded wins over the description.
+        assert_eq!(texts(a)[1..], [(Role::Body, "Long\u{a0}texte."), (Role::Body, "Suite…")]);
+    }
+
+    #[test]
+    fn declared_latin1_sloppy_entities_and_french_dates() {
+        let mut feed = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss version=\"0.91\"><channel><title>Arm\xe9es</title>\n".to_vec();
+        feed.extend_from_slice(
+            b"<item><title>AT&T &eacute;t&eacute; \xe0 Paris</title><author>redac@example.org (Marie Curie)</author>\
+              <pubDate>4 f\xe9vrier 2025 \xe0 10h32</pubDate><description>Texte.</description></item></channel></rss>",
+        );
+        let all = read_bytes(&feed);
+        let a = &all[0];
+        assert_eq!(a.meta.get("encoding").map(String::as_str), Some("windows-1252"));
+        assert_eq!(a.publisher.as_deref(), Some("Armées"));
+        assert_eq!(a.title.as_deref(), Some("AT&T été à Paris"));
+        assert_eq!(a.byline.as_deref(), Some("Marie Curie"));
+        assert_eq!(a.published.as_deref(), Some("2025-02-04"));
+        assert_eq!(a.meta.get("published_local_time").map(String::as_str), Some("10:32"));
+        let with_offset = read(
+            Path::new("f.xml"),
+            &feed,
+            &ReadOptions::default().with_utc_offset_minutes(Some(60)),
+        )
+        .unwrap();
+        let a = with_offset[0].as_ref().unwrap();
+        assert_eq!(a.published.as_deref(), Some("2025-02-04T10:32:00+01:00"));
+    }
+
+    #[test]
+    fn an_unread_date_is_kept_raw() {
+        let feed = "<rss><channel><item><title>T</title><pubDate>hier soir</pubDate>\
+                    <description>Texte.</description></item></channel></rss>";
+        let a = &read_bytes(feed.as_bytes())[0];
+        assert_eq!(a.published, None);
+        assert_eq!(a.meta.get("published_raw").map(String::as_str), Some("hier soir"));
+    }
+
+    #[test]
+    fn a_feed_without_items_is_refused() {
+        let err = read(
+            Path::new("f.xml"),
+            b"<rss>\n<channel><title>T</title></channel></rss>",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.xml:1: the rss feed has no <item> or <entry>; nothing to translate"
+        );
+    }
+
+    #[test]
+    fn html_becomes_paragraphs() {
+        assert_eq!(
+            html_blocks(
+                "Un<br/>Deux <a href=\"x\">lien</a><script>var a = '<p>';</script><!-- <p>x</p> --><p>Trois &amp; &#146;quatre&#x2019;</p>"
+            ),
+            ["Un", "Deux lien", "Trois & ’quatre’"]
+        );
+        assert_eq!(html_blocks("a<img src=\"x\">b"), ["a b"]);
+        assert_eq!(html_blocks("x &unknown; y"), ["x &unknown; y"]);
+    }
+
+    #[test]
+    fn tracking_is_removed_from_links() {
+        assert_eq!(clean_link(" https://a.fr/x.html#xtor=RSS-3-[general] "), "https://a.fr/x.html");
+        assert_eq!(clean_link("https://a.fr/x?utm_source=rss&utm_medium=feed"), "https://a.fr/x");
+        assert_eq!(clean_link("https://a.fr/x?page=2#section"), "https://a.fr/x?page=2#section");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(language_tag("fr"), "fr-FR");
+        assert_eq!(language_tag("fr-fr"), "fr-FR");
+        assert_eq!(language_tag("en_us"), "en-US");
+        assert_eq!(language_tag("de"), "de");
+    }
 }

@@ -21,6 +21,7 @@ pub(crate) mod feed;
 pub(crate) mod html;
 pub(crate) mod jsonl;
 pub(crate) mod newsml;
+mod rfc822;
 pub(crate) mod txt;
 
 /// Default for [`ReadOptions::max_bytes`]: 10 MiB, far above any news

@@ -144,7 +144,13 @@ fn looks_like_windows_1252(bytes: &[u8]) -> bool {
     let mut in_long_runs = 0usize;
     let mut run = 0usize;
     for &b in bytes.iter().chain(std::iter::once(&b' ')) {
-        if b < 0x80 {
+        // A no-break space (0xA0) is a space: `é\u{a0}»` and `«\u{a0}à` are
+        // French typography, not a run of multi-byte characters.
+        if b == 0xa0 {
+            high += 1;
+            wordlike += 1;
+        }
+        if b < 0x80 || b == 0xa0 {
             if run >= 3 {
                 in_long_runs += run;
             }
@@ -240,6 +246,12 @@ mod tests {
         let latin1 = b"D\xe9fense nationale : l'arm\xe9e fran\xe7aise \xe0 l'\xe9tranger";
         let decoded = decode(latin1, false).unwrap();
         assert_eq!(decoded.text, "Défense nationale : l'armée française à l'étranger");
+        assert_eq!(decoded.encoding, "windows-1252");
+        // No-break spaces inside guillemets next to accented letters.
+        let quoted =
+            b"\xab\xa0\xe0 la fin\xa0\xbb, dit l'arm\xe9e\xa0\xbb ; \xab\xa0\xe9t\xe9\xa0\xbb";
+        let decoded = decode(quoted, false).unwrap();
+        assert_eq!(decoded.text, "«\u{a0}à la fin\u{a0}», dit l'armée\u{a0}» ; «\u{a0}été\u{a0}»");
         assert_eq!(decoded.encoding, "windows-1252");
     }
 

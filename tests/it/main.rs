@@ -14,6 +14,7 @@ mod glossary;
 mod glossary_change;
 mod glossary_cli;
 mod ingest;
+mod ingest_feed;
 mod ingest_html;
 mod ingest_newsml;
 mod leak_cli;
