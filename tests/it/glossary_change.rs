@@ -6,33 +6,16 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use serde_json::Value;
+use wiremock::MockServer;
 
 use crate::support::{fixture, root, xliff_files};
 
 /// Segments in the fixture articles (the run summary's count).
 const FIXTURE_SEGMENTS: usize = 113;
 
-/// A LibreTranslate server answering `EN <text>`: French terms stay French.
 async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(|r: &Request| {
-            let v: Value = serde_json::from_slice(&r.body).unwrap();
-            let out: Vec<String> = v["q"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|q| format!("EN {}", q.as_str().unwrap()))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translatedText": out }))
-        })
-        .mount(&server)
-        .await;
-    server
+    crate::support::echo_libretranslate(std::time::Duration::ZERO).await
 }
 
 /// Every text the server has been sent, in order.

@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::support::{depeche, fixture, validate_xliff, xliff_files};
 
@@ -199,25 +197,8 @@ fn match_honours_glossary_flags_and_configured_domains() {
     assert!(!out.contains("[defence]"), "{out}");
 }
 
-/// A LibreTranslate server answering `EN <text>` for each `q`: targets that
-/// keep the French terms, so every glossary term is violated.
 async fn echo_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(|r: &Request| {
-            let v: Value = serde_json::from_slice(&r.body).unwrap();
-            let out: Vec<String> = v["q"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|q| format!("EN {}", q.as_str().unwrap()))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translatedText": out }))
-        })
-        .mount(&server)
-        .await;
-    server
+    crate::support::echo_libretranslate(std::time::Duration::ZERO).await
 }
 
 fn translate(

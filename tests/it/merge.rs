@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::support::{depeche, fixture, root, validate_xliff};
 
@@ -227,24 +226,8 @@ fn untranslated_units_fail_that_file_and_nothing_of_it_is_written() {
     assert_eq!(entries(&tm_stats(&tm), "human"), 8 + 10);
 }
 
-/// A LibreTranslate server answering `EN <text>`.
 async fn echo_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(|r: &Request| {
-            let v: Value = serde_json::from_slice(&r.body).unwrap();
-            let out: Vec<String> = v["q"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|q| format!("EN {}", q.as_str().unwrap()))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "translatedText": out }))
-        })
-        .mount(&server)
-        .await;
-    server
+    crate::support::echo_libretranslate(std::time::Duration::ZERO).await
 }
 
 fn translate_mt(server: &MockServer, out: &Path, xliff: &str) -> PathBuf {

@@ -5,35 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use serde_json::Value;
+use wiremock::MockServer;
 
 use crate::support::{fixture, root, validate_xliff, xliff_files};
 
 /// Segments in the fixture articles (the run summary's count).
 const FIXTURE_SEGMENTS: usize = 113;
 
-/// A LibreTranslate server answering `EN <text>` for each `q`, after `delay`.
 async fn server(delay: Duration) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/translate"))
-        .respond_with(move |r: &Request| {
-            let v: Value = serde_json::from_slice(&r.body).unwrap();
-            let out: Vec<String> = v["q"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|q| format!("EN {}", q.as_str().unwrap()))
-                .collect();
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "translatedText": out }))
-                .set_delay(delay)
-        })
-        .mount(&server)
-        .await;
-    server
+    crate::support::echo_libretranslate(delay).await
 }
 
 /// Requests received so far and the segments they carried.

@@ -77,3 +77,31 @@ pub(crate) fn ttk_readback(path: &Path) -> TtkView {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A local server speaking the LibreTranslate protocol that answers
+/// `EN <text>` for each `q`, after `delay`: French terms stay French, so a
+/// misaligned target or an unenforced term is plain to see.
+pub async fn echo_libretranslate(delay: std::time::Duration) -> wiremock::MockServer {
+    use serde_json::{Value, json};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/translate"))
+        .respond_with(move |r: &Request| {
+            let v: Value = serde_json::from_slice(&r.body).unwrap();
+            let out: Vec<String> = v["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| format!("EN {}", q.as_str().unwrap()))
+                .collect();
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "translatedText": out }))
+                .set_delay(delay)
+        })
+        .mount(&server)
+        .await;
+    server
+}
