@@ -2,6 +2,7 @@
 //!
 //! Every check sees each segment with a target and may add [`QaIssue`]s.
 
+pub mod numbers;
 pub mod terms;
 
 use crate::model::{Article, QaIssue, Segment};
@@ -32,5 +33,5 @@ pub fn run(checks: &[Box<dyn Check>], article: &mut Article, target_lang: &str) 
 
 /// The checks every run applies.
 pub fn default_checks() -> Vec<Box<dyn Check>> {
-    vec![Box::new(terms::TermCheck::new())]
+    vec![Box::new(terms::TermCheck::new()), Box::new(numbers::NumberCheck::new())]
 }
