@@ -166,17 +166,16 @@ fn compare(source: &str, target: &str, target_lang: &str) -> Vec<String> {
     let mut out = Vec::new();
     for s in missing {
         let same = |t: &Num| t.other.as_deref() == Some(s.value.as_str());
-        if let Some(i) = tgt.nums.iter().zip(&used).position(|(t, &u)| !u && same(t)) {
-            if let (Some(t), Some(u)) = (tgt.nums.get(i), used.get_mut(i)) {
-                *u = true;
-                out.push(format!(
-                    "number {} of the source is written {} in the target ({target_lang}: {})",
-                    s.raw,
-                    t.raw,
-                    written(&s.value, conv)
-                ));
-                continue;
-            }
+        let misread = tgt.nums.iter().zip(used.iter_mut()).find(|(t, u)| !**u && same(t));
+        if let Some((t, u)) = misread {
+            *u = true;
+            out.push(format!(
+                "number {} of the source is written {} in the target ({target_lang}: {})",
+                s.raw,
+                t.raw,
+                written(&s.value, conv)
+            ));
+            continue;
         }
         let want = src.nums.iter().filter(|n| n.value == s.value).count();
         let have = tgt.nums.iter().filter(|n| n.value == s.value).count();
