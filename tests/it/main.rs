@@ -20,6 +20,7 @@ mod ingest_newsml;
 mod leak_cli;
 mod merge;
 mod native_glossary;
+mod qa_numbers;
 mod resume;
 mod segment_wmt;
 mod snapshots;
