@@ -575,7 +575,8 @@ fn word_run(text: &str, start: usize, words: Words, out: &mut Vec<String>) -> us
         if let Some(v) = roman_ordinal(word) {
             out.push(v.to_string());
         }
-        let lower = word.to_lowercase();
+        // No number word is longer (`quatre-vingts` is read in parts).
+        let lower = if word.len() <= 14 { word.to_lowercase() } else { String::new() };
         match number_word(&lower, words) {
             Some(v) => {
                 out.push(v.to_string());

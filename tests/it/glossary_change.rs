@@ -68,7 +68,11 @@ fn violating_sources(dir: &Path) -> Vec<String> {
     for file in xliff_files(dir) {
         let doc = depeche::xliff::read_file(&file).unwrap();
         for unit in &doc.files[0].units {
-            if unit.notes.iter().any(|n| n.from.as_deref() == Some("qa")) {
+            if unit
+                .notes
+                .iter()
+                .any(|n| n.from.as_deref() == Some("qa") && n.text.contains("[terms"))
+            {
                 out.push(unit.source.clone());
             }
         }
