@@ -286,18 +286,7 @@ fn render(report: &Report, summary: &Summary, update: bool) -> String {
         let _ = writeln!(s, "failed     {line}");
     }
     if !summary.terms.is_empty() {
-        let mut line = String::new();
-        for (domain, c) in &summary.terms {
-            let _ = write!(
-                line,
-                "{}{domain}: {} found, {} applied, {} violated",
-                if line.is_empty() { "" } else { "; " },
-                c.found,
-                c.applied,
-                c.violated
-            );
-        }
-        let _ = writeln!(s, "glossary   {line}");
+        let _ = writeln!(s, "glossary   {}", super::translate::terms_line(summary));
     }
     let _ = writeln!(
         s,
