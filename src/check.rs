@@ -404,8 +404,7 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
 
 /// 1-based line of a byte offset.
 fn line_of(xml: &str, offset: u64) -> usize {
-    let end = usize::try_from(offset).unwrap_or(usize::MAX).min(xml.len());
-    xml.as_bytes().iter().take(end).filter(|b| **b == b'\n').count() + 1
+    crate::lines::line_of(xml.as_bytes(), usize::try_from(offset).unwrap_or(usize::MAX))
 }
 
 /// The glossary violations recorded in a written file: its QA notes from

@@ -15,6 +15,7 @@
 pub mod check;
 pub mod glossary;
 pub mod ingest;
+mod lines;
 pub mod merge;
 pub mod model;
 pub mod normalize;

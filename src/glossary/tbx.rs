@@ -41,7 +41,7 @@ struct TermBuild {
 /// Parses `text` (the content of `path`) and appends its concepts.
 pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(), Error> {
     let mut reader = Reader::from_str(text);
-    let mut lines = LineCounter::new(text);
+    let mut lines = crate::lines::LineCounter::new(text);
     let mut source_lang = "fr".to_string();
     let mut entry: Option<Entry> = None;
     let mut lang: Option<String> = None;
@@ -53,12 +53,12 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
         let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|source| Error::Xml {
             path: path.to_path_buf(),
-            line: lines.line_at(
+            line: lines.line(
                 usize::try_from(reader.error_position()).unwrap_or(usize::MAX).min(text.len()),
             ),
             source: crate::XmlError(source),
         })?;
-        let line = lines.line_at(before.min(text.len()));
+        let line = lines.line(before.min(text.len()));
         match event {
             Event::Start(e) => {
                 let name = e.local_name();
@@ -274,30 +274,6 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes().flatten().find(|a| a.key.as_ref() == name).and_then(|a| {
         a.normalized_value(quick_xml::XmlVersion::Explicit1_0).ok().map(|v| v.into_owned())
     })
-}
-
-/// Byte offset to 1-based line, for offsets that only move forward.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self { text: text.as_bytes(), pos: 0, line: 1 }
-    }
-
-    fn line_at(&mut self, offset: usize) -> usize {
-        if offset < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        let chunk = self.text.get(self.pos..offset).unwrap_or_default();
-        self.line += chunk.iter().filter(|&&b| b == b'\n').count();
-        self.pos = offset;
-        self.line
-    }
 }
 
 #[cfg(test)]

@@ -203,28 +203,6 @@ struct Parsed {
     items: Vec<Item>,
 }
 
-/// 1-based line numbers of byte offsets, counted forward.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, pos: usize) -> usize {
-        if pos < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        let upto = pos.min(self.bytes.len());
-        let newlines =
-            self.bytes.get(self.pos..upto).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-        self.line += newlines;
-        self.pos = upto;
-        self.line
-    }
-}
-
 /// The state of one walk over the XML.
 struct Walk {
     /// Open elements, as `prefix:local` with conventional prefixes.
@@ -244,7 +222,7 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
     // Feeds are written by hand-rolled templates: a lone `&` in a title is
     // common and costs nothing to read as itself.
     reader.config_mut().allow_dangling_amp = true;
-    let mut lines = Lines { bytes: text.as_bytes(), pos: 0, line: 1 };
+    let mut lines = crate::lines::LineCounter::new(text);
     let mut walk = Walk {
         stack: Vec::new(),
         kind: None,
@@ -262,14 +240,14 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
                 let at = usize::try_from(reader.error_position()).unwrap_or(pos);
                 return Err(Error::Malformed {
                     path: path.into(),
-                    line: lines.at(at),
+                    line: lines.line(at),
                     reason: format!("the feed is not well-formed XML: {e}; re-fetch or fix it"),
                 });
             }
         };
         match event {
-            Event::Start(e) => walk.start(&e, &prefix, false, lines.at(pos)),
-            Event::Empty(e) => walk.start(&e, &prefix, true, lines.at(pos)),
+            Event::Start(e) => walk.start(&e, &prefix, false, lines.line(pos)),
+            Event::Empty(e) => walk.start(&e, &prefix, true, lines.line(pos)),
             Event::End(_) => walk.end(),
             Event::Text(t) => walk.push_text(&t.xml10_content()),
             Event::CData(t) => walk.push_text(&t.xml10_content()),
@@ -293,7 +271,7 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
     if let Some(open) = walk.stack.last() {
         return Err(Error::Malformed {
             path: path.into(),
-            line: lines.at(text.len()),
+            line: lines.line(text.len()),
             reason: format!("the feed ends inside <{open}> (is the file truncated?); re-fetch it"),
         });
     }

@@ -248,7 +248,7 @@ impl Element {
 
 /// Parses the document into a tree; a fault gives its line.
 fn parse(path: &Path, text: &str) -> Result<Element, Error> {
-    let mut lines = LineCounter::new(text);
+    let mut lines = crate::lines::LineCounter::new(text);
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<Element> = Vec::new();
@@ -367,31 +367,6 @@ fn push_text(open: &mut Element, text: &str) {
         last.push_str(text);
     } else {
         open.children.push(Node::Text(text.to_owned()));
-    }
-}
-
-/// 1-based line numbers for byte offsets that mostly grow.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self { text: text.as_bytes(), pos: 0, line: 1 }
-    }
-
-    fn line(&mut self, pos: usize) -> usize {
-        let pos = pos.min(self.text.len());
-        if pos < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        let between = self.text.get(self.pos..pos).unwrap_or_default();
-        self.line += between.iter().filter(|&&b| b == b'\n').count();
-        self.pos = pos;
-        self.line
     }
 }
 

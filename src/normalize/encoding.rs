@@ -216,7 +216,7 @@ fn count_invalid(bytes: &[u8]) -> usize {
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> usize {
-    bytes.get(..offset).unwrap_or(bytes).iter().filter(|&&b| b == b'\n').count() + 1
+    crate::lines::line_of(bytes, offset)
 }
 
 #[cfg(test)]

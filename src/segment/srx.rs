@@ -145,8 +145,7 @@ fn resolve(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
 
 /// 1-based line number of byte offset `pos` in `text`.
 fn line_of(text: &str, pos: usize) -> usize {
-    let end = pos.min(text.len());
-    text.bytes().take(end).filter(|&b| b == b'\n').count() + 1
+    crate::lines::line_of(text.as_bytes(), pos)
 }
 
 #[cfg(test)]

@@ -217,9 +217,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 
 /// 1-based line of byte `pos` in `bytes`.
 fn line_of(bytes: &[u8], pos: usize) -> u64 {
-    let upto = bytes.get(..pos).unwrap_or(bytes);
-    let newlines = upto.iter().filter(|&&b| b == b'\n').count();
-    u64::try_from(newlines).unwrap_or(u64::MAX).saturating_add(1)
+    u64::try_from(crate::lines::line_of(bytes, pos)).unwrap_or(u64::MAX)
 }
 
 /// What [`parse`] found.

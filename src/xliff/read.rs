@@ -216,8 +216,7 @@ impl std::ops::Deref for Elem {
 fn dom(xml: &str, path: &str) -> Result<Elem, Error> {
     let mut reader = NsReader::from_str(xml);
     let line_of = |pos: u64| {
-        let pos = usize::try_from(pos).unwrap_or(usize::MAX).min(xml.len());
-        xml.as_bytes().iter().take(pos).filter(|&&b| b == b'\n').count() + 1
+        crate::lines::line_of(xml.as_bytes(), usize::try_from(pos).unwrap_or(usize::MAX))
     };
     let fail = |source: quick_xml::Error, pos: u64| Error::Xml {
         path: path.to_string(),
