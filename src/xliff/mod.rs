@@ -436,6 +436,21 @@ pub(crate) fn needs_preserve(text: &str) -> bool {
         || text.contains("  ")
 }
 
+/// The article's metadata as `key: value` header notes, in the order both
+/// writers use: title, date, byline, publisher, then `meta.*`.
+pub(crate) fn article_fields(article: &Article) -> Vec<(String, &str)> {
+    let optional = [
+        ("title", &article.title),
+        ("published", &article.published),
+        ("byline", &article.byline),
+        ("publisher", &article.publisher),
+    ];
+    let mut fields: Vec<(String, &str)> =
+        optional.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k.to_string(), v))).collect();
+    fields.extend(article.meta.iter().map(|(k, v)| (format!("meta.{k}"), v.as_str())));
+    fields
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,14 +141,7 @@ fn header(
         ("origin".into(), &article.origin),
         ("provider".into(), &opts.provider),
     ];
-    let optional = [
-        ("title", &article.title),
-        ("published", &article.published),
-        ("byline", &article.byline),
-        ("publisher", &article.publisher),
-    ];
-    meta.extend(optional.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k.to_string(), v))));
-    meta.extend(article.meta.iter().map(|(k, v)| (format!("meta.{k}"), v.as_str())));
+    meta.extend(super::article_fields(article));
     for (key, value) in meta.iter().filter(|(_, v)| !v.is_empty()) {
         let text = clean.clean(value, || format!("header {key}"));
         w.leaf("note", &[("from", TOOL_ID)], &escape_text(&format!("{key}: {text}")))?;

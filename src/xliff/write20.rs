@@ -41,14 +41,7 @@ pub(crate) fn write(article: &Article, opts: &WriteOptions) -> Result<Written, E
         ("tool".into(), "depeche"),
         ("tool-version".into(), &opts.tool_version),
     ];
-    let optional = [
-        ("title", &article.title),
-        ("published", &article.published),
-        ("byline", &article.byline),
-        ("publisher", &article.publisher),
-    ];
-    meta.extend(optional.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k.to_string(), v))));
-    meta.extend(article.meta.iter().map(|(k, v)| (format!("meta.{k}"), v.as_str())));
+    meta.extend(super::article_fields(article));
     w.open("notes", &[])?;
     for (n, (key, value)) in meta.iter().filter(|(_, v)| !v.is_empty()).enumerate() {
         let text = clean.clean(value, || format!("header {key}"));
