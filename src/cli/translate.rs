@@ -33,9 +33,7 @@ pub(crate) struct TranslateArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Translation provider: deepl, google, azure, libretranslate, apertium,
-    /// openai, memory or none (empty targets for human translation)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help = super::providers::provider_help())]
     provider: Option<String>,
 
     /// Base URL of the provider (self-hosted servers, proxies)

@@ -11,14 +11,24 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::Deserialize;
 
+use super::config::provider_config;
 use super::http::{self, escape_xml, unescape_xml};
 use super::placeholder::{self, Slots};
-use super::registry::{Built, Setup};
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
 
 const NAME: &str = "apertium";
 /// Where `.ci/apertium.sh` starts APy.
-pub(crate) const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:2737";
+const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:2737";
+
+provider_config! {
+    /// `[translate.apertium]`: an Apertium APy server; it takes no key.
+    pub struct ApertiumConfig(NAME) {
+        /// Language path (`fra|cat|eng`); default: the Catalan pivot from
+        /// French to English, else the direct pair.
+        pub pair: Option<String>,
+    }
+}
 
 /// A client of one APy server.
 #[derive(Debug)]
@@ -28,12 +38,21 @@ pub(crate) struct Apertium {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["pair"])?;
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    let provider =
-        Apertium { base: base.clone(), pair: s.cfg.pair.clone(), client: s.client.clone() };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+impl Spec for ApertiumConfig {
+    fn key_env(&self) -> KeyEnv {
+        KeyEnv::None
+    }
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        let provider =
+            Apertium { base: base.clone(), pair: self.pair.clone(), client: s.client.clone() };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// ISO 639-3 code APy uses for a BCP 47 tag.

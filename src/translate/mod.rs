@@ -35,9 +35,10 @@ pub(crate) mod retry;
 pub(crate) mod translator;
 
 pub use batch::{ProviderUsage, TranslateStats, plan, sentence_case_if_shouting};
-pub use config::{Overrides, ProviderConfig, TranslateConfig};
+pub use config::{CommonConfig, Overrides, TranslateConfig};
 pub use none::NoneProvider;
-pub use registry::{ProviderInfo, provider_list};
+pub use registry::configs::*;
+pub use registry::{PROVIDER_NAMES, ProviderConfig, ProviderInfo, provider_list};
 pub use translator::Translator;
 
 /// Why a [`Translator`] could not be built from the configuration.
