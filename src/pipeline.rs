@@ -29,7 +29,7 @@ use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
 use crate::tm::Memory;
-use crate::translate::{ProviderError, TranslateStats, Translator};
+use crate::translate::{ProviderError, ProviderFailure, TranslateStats, Translator};
 use crate::xliff;
 
 /// One target of a run: its locale and the glossary matcher that resolves
@@ -571,7 +571,7 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
             Ok(stats) => stats,
             Err(error) => TranslateStats {
                 failed: pending(&article).0,
-                errors: vec![error_chain(&error)],
+                errors: vec![ProviderFailure::new(error)],
                 ..Default::default()
             },
         }

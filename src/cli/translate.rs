@@ -189,7 +189,7 @@ fn report(job: &TranslateSummary) -> String {
                 usage.requests, usage.segments_sent, usage.chars_sent
             );
         }
-        let mut errors: Vec<&String> = t.errors.iter().collect();
+        let mut errors: Vec<String> = t.errors.iter().map(ToString::to_string).collect();
         errors.sort();
         errors.dedup();
         for error in errors.iter().take(5) {
