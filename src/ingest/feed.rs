@@ -24,6 +24,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use dom_query::{Document, NodeRef};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -684,75 +685,39 @@ const BLOCKS: &[&str] = &[
 
 /// HTML to paragraphs of text: blocks and line breaks split, other tags
 /// (images, links, emphasis) dropped, scripts and comments skipped,
-/// entities decoded.
+/// entities decoded. Parsed by the same HTML parser as article pages
+/// (`dom_query`, see `html.rs`), so a feed's HTML reads as a browser
+/// reads it.
 fn html_blocks(html: &str) -> Vec<String> {
+    let doc = Document::fragment(html);
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        current.push_str(rest.get(..lt).unwrap_or_default());
-        let after = rest.get(lt..).unwrap_or_default();
-        let next = after.chars().nth(1);
-        if !next.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
-            // `3 < 5`: a less-than sign, not a tag.
-            current.push('<');
-            rest = after.get(1..).unwrap_or_default();
-            continue;
-        }
-        if let Some(comment) = after.strip_prefix("<!--") {
-            rest = comment.find("-->").and_then(|i| comment.get(i + 3..)).unwrap_or_default();
-            continue;
-        }
-        let Some(gt) = after.find('>') else {
-            // An unclosed tag at the end: not text either.
-            rest = "";
-            break;
-        };
-        let tag = after.get(1..gt).unwrap_or_default();
-        rest = after.get(gt + 1..).unwrap_or_default();
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if (name == "script" || name == "style") && !tag.starts_with('/') {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = lower
-                .find(&close)
-                .and_then(|i| rest.get(i..))
-                .and_then(|r| r.find('>').and_then(|j| r.get(j + 1..)))
-                .unwrap_or_default();
-            continue;
-        }
-        if BLOCKS.contains(&name.as_str()) {
-            out.push(std::mem::take(&mut current));
-        } else if !current.ends_with(char::is_whitespace) && name == "img" {
-            current.push(' ');
-        }
-    }
-    current.push_str(rest);
+    blocks_of(&doc.root(), &mut current, &mut out);
     out.push(current);
-    out.into_iter().map(|p| repair(&decode_entities(&p))).filter(|p| !p.trim().is_empty()).collect()
+    out.into_iter().map(|p| repair(&p)).filter(|p| !p.trim().is_empty()).collect()
 }
 
-/// Decodes HTML character references: numeric, and the named ones French
-/// news text uses.
-fn decode_entities(text: &str) -> String {
-    static REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").ok()
-    });
-    let Some(re) = REF.as_ref() else { return text.to_owned() };
-    re.replace_all(text, |c: &Captures<'_>| {
-        let name = c.get(1).map_or("", |m| m.as_str());
-        let whole = c.get(0).map_or("", |m| m.as_str()).to_owned();
-        match name.strip_prefix('#') {
-            Some(num) => numeric_ref(num).map_or(whole, String::from),
-            None => html_entity(name).map_or(whole, String::from),
+fn blocks_of(node: &NodeRef<'_>, current: &mut String, out: &mut Vec<String>) {
+    for child in node.children() {
+        if child.is_text() {
+            current.push_str(&child.text());
+            continue;
         }
-    })
-    .into_owned()
+        if !child.is_element() {
+            continue;
+        }
+        let name = child.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        match name.as_str() {
+            "script" | "style" => {}
+            "img" if !current.ends_with(char::is_whitespace) => current.push(' '),
+            block if BLOCKS.contains(&block) => {
+                out.push(std::mem::take(current));
+                blocks_of(&child, current, out);
+                out.push(std::mem::take(current));
+            }
+            _ => blocks_of(&child, current, out),
+        }
+    }
 }
 
 /// `#233`, `#xE9`; code points 128–159 are read as Windows-1252, as
