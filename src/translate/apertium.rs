@@ -12,10 +12,11 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::config::provider_config;
-use super::http::{self, escape_xml, unescape_xml};
+use super::http;
 use super::placeholder::{self, Slots};
 use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "apertium";
 /// Where `.ci/apertium.sh` starts APy.
@@ -135,7 +136,7 @@ impl Provider for Apertium {
             let (text, s) = placeholder::protect(item.text, item.terms);
             slots.push(s);
             q.push_str("<p>");
-            q.push_str(&escape_xml(&text));
+            q.push_str(&escape_markup(&text));
             q.push_str("</p>");
         }
         let joined = path.join("|");
@@ -182,7 +183,7 @@ impl Provider for Apertium {
             .zip(&slots)
             .zip(batch.items)
             .map(|((b, s), item)| {
-                let clean = clean_marks(unescape_xml(b).trim());
+                let clean = clean_marks(unescape_markup(b).trim());
                 placeholder::restore(&clean, s).map_err(|e| ProviderError::BadResponse {
                     provider: NAME,
                     detail: format!("segment {}: {e}", item.id),

@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::config::provider_config;
-use super::http::{self, escape_xml};
+use super::http;
 use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, BatchItem, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::escape_markup;
 
 const NAME: &str = "azure";
 /// Where the key is read from unless `api_key_env` names another variable.
@@ -69,7 +70,7 @@ fn with_dictionary(item: &BatchItem<'_>) -> String {
     let render = |src: &str, target: &str| {
         format!(
             "<mstrans:dictionary translation=\"{}\">{src}</mstrans:dictionary>",
-            escape_xml(target)
+            escape_markup(target)
         )
     };
     super::placeholder::splice_terms(item, keep, str::to_string, render).0

@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::config::provider_config;
-use super::http::{self, escape_xml, unescape_xml};
+use super::http;
 use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "deepl";
 /// Where the key is read from unless `api_key_env` names another variable.
@@ -136,8 +137,8 @@ impl DeepL {
 /// Wraps do-not-translate spans in `<dnt>`; the rest is XML-escaped.
 fn mark_dnt(item: &super::BatchItem<'_>) -> (String, usize) {
     let keep = |t: &crate::model::TermHit| t.do_not_translate;
-    let render = |src: &str, _: &str| format!("<dnt>{}</dnt>", escape_xml(src));
-    super::placeholder::splice_terms(item, keep, escape_xml, render)
+    let render = |src: &str, _: &str| format!("<dnt>{}</dnt>", escape_markup(src));
+    super::placeholder::splice_terms(item, keep, escape_markup, render)
 }
 
 #[async_trait]
@@ -225,7 +226,7 @@ impl Provider for DeepL {
                         ),
                     });
                 }
-                Ok(unescape_xml(&t.text.replace("<dnt>", "").replace("</dnt>", "")))
+                Ok(unescape_markup(&t.text.replace("<dnt>", "").replace("</dnt>", "")))
             })
             .collect()
     }

@@ -11,10 +11,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use super::config::provider_config;
-use super::http::{self, escape_xml, unescape_xml};
+use super::http;
 use super::primary_lang;
 use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, BatchItem, Limits, Provider, ProviderError, TermSupport};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "google";
 /// Google's Translation API host.
@@ -112,9 +113,9 @@ impl Spec for GoogleConfig {
 fn protected_html(item: &BatchItem<'_>) -> String {
     let keep = |t: &crate::model::TermHit| t.do_not_translate || t.expected.is_some();
     let render = |_: &str, target: &str| {
-        format!("<span class=\"notranslate\">{}</span>", escape_xml(target))
+        format!("<span class=\"notranslate\">{}</span>", escape_markup(target))
     };
-    super::placeholder::splice_terms(item, keep, escape_xml, render).0
+    super::placeholder::splice_terms(item, keep, escape_markup, render).0
 }
 
 impl Google {
@@ -238,7 +239,7 @@ impl Provider for Google {
                         detail: "a translation has no text".into(),
                     }
                 })?;
-                Ok(if html { strip_spans(&unescape_xml(t)) } else { t.to_string() })
+                Ok(if html { strip_spans(&unescape_markup(t)) } else { t.to_string() })
             })
             .collect()
     }

@@ -17,6 +17,29 @@ pub(crate) fn escape_attr(value: &str) -> Cow<'_, str> {
     escape(value, true)
 }
 
+/// Escapes text that a provider receives inside markup (DeepL and Azure
+/// tag handling, Google's HTML mode, Apertium's deformatter): quotes too,
+/// so the same text is safe in an attribute.
+pub(crate) fn escape_markup(text: &str) -> String {
+    escape(text, true).into_owned()
+}
+
+/// Reverses [`escape_markup`] on what an engine sends back, which may use
+/// the numeric forms of quotes (`&#39;`, `&#34;`); `&amp;` last, so an
+/// escaped entity name stays as written.
+pub(crate) fn unescape_markup(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&#34;", "\"")
+        .replace("&#13;", "\r")
+        .replace("&#10;", "\n")
+        .replace("&#9;", "\t")
+        .replace("&amp;", "&")
+}
+
 fn escape(text: &str, attr: bool) -> Cow<'_, str> {
     let special = |c: char| match c {
         '&' | '<' | '>' | '\r' => true,
@@ -61,6 +84,14 @@ pub(crate) fn xml_chars(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_for_engines_round_trips() {
+        let text = "a < b & \"c\" l'OTAN";
+        assert_eq!(escape_markup(text), "a &lt; b &amp; &quot;c&quot; l'OTAN");
+        assert_eq!(unescape_markup(&escape_markup(text)), text);
+        assert_eq!(unescape_markup("l&#39;ONU &#34;x&#34; &amp;lt;"), "l'ONU \"x\" &lt;");
+    }
 
     #[test]
     fn escaping_keeps_quotes_in_text_and_breaks_cdata_end() {

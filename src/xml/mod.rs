@@ -40,7 +40,9 @@ use std::fmt;
 use quick_xml::events::{BytesRef, BytesStart};
 
 pub(crate) use encoding::{Decoded, bom, decode, decode_declared, decode_head};
-pub(crate) use escape::{escape_attr, escape_text, xml_char, xml_chars};
+pub(crate) use escape::{
+    escape_attr, escape_markup, escape_text, unescape_markup, xml_char, xml_chars,
+};
 pub(crate) use tree::{Element, Namespace, Node, Options, parse};
 
 /// What the XML parser found wrong.
