@@ -26,7 +26,7 @@ use crate::model::{Article, Origin, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
-use crate::tm::Memory;
+use crate::tm::{self, MemoryStore};
 use crate::translate::{TranslateStats, Translator};
 use crate::xliff;
 
@@ -56,7 +56,7 @@ pub struct Context {
     pub cancel: Arc<AtomicBool>,
     /// The translation memory: looked up before any provider, fed with
     /// every machine translation before its XLIFF is written.
-    pub memory: Option<Arc<Memory>>,
+    pub memory: Option<Arc<dyn MemoryStore>>,
     /// Version of the glossary in force (a content hash), stored with TM
     /// entries so that a glossary change re-checks cached translations.
     pub glossary_version: String,
@@ -466,9 +466,8 @@ async fn translate_one(
                 .iter()
                 .all(|c| c.check(seg, target).iter().all(|i| i.severity != Severity::Error))
         };
-        let applied = tokio::task::block_in_place(|| {
-            memory.apply(&mut article, target, &ctx.glossary_version, &verify)
-        });
+        let applied =
+            tm::apply(memory.as_ref(), &mut article, target, &ctx.glossary_version, &verify).await;
         match applied {
             Ok(hits) => memory_hits = hits,
             Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
@@ -501,8 +500,7 @@ async fn translate_one(
     // Fed before the XLIFF is written: a run killed in between finds these
     // translations in the memory next time instead of paying for them again.
     if let Some(memory) = ctx.memory.as_ref().filter(|_| !ctx.dry_run && translate.translated > 0) {
-        let recorded =
-            tokio::task::block_in_place(|| memory.record(&article, target, &ctx.glossary_version));
+        let recorded = tm::record(memory.as_ref(), &article, target, &ctx.glossary_version).await;
         if let Err(error) = recorded {
             warnings.push(format!("translation memory: {}", error_chain(&error)));
         }

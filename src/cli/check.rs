@@ -107,7 +107,7 @@ pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> 
     let out_dir = scratch.path().join("run");
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("{}: cannot create the folder", out_dir.display()))?;
-    let memory = match &args.tm {
+    let memory: Option<Arc<dyn tm::MemoryStore>> = match &args.tm {
         Some(path) => Some(Arc::new(scratch_memory(path, scratch.path())?)),
         None => None,
     };

@@ -123,7 +123,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
 
     // The memory serves every run that can call a provider (and any chain
     // that names it); a `none` run leaves targets to humans and needs none.
-    let memory = if args.no_memory || !config.memory.enabled {
+    let memory: Option<Arc<dyn tm::MemoryStore>> = if args.no_memory || !config.memory.enabled {
         None
     } else if args.tm.is_some() || !translator.is_offline() || translator.uses_memory() {
         let path = args
