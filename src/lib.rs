@@ -32,11 +32,5 @@ mod xml;
 
 pub use xml::XmlError;
 
-/// The old home of [`XmlError`], kept while `tm/mod.rs` (moved on another
-/// branch) still imports it from here; remove once that lands.
-mod xml_error {
-    pub use crate::xml::XmlError;
-}
-
 pub use locale::Locale;
 pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};
