@@ -54,6 +54,23 @@ fn run(server: &MockServer, work: &Path, extra: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), stdout + &String::from_utf8_lossy(&out.stderr))
 }
 
+/// Waits until the run has written its first XLIFF file, so a test can
+/// interrupt it part-way however long the binary takes to start (a debug
+/// build loading the termbases on a busy machine).
+async fn first_file_written(out_dir: &Path) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        let written = std::fs::read_dir(out_dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".xlf"))
+        });
+        if written {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no XLIFF file in {} after 60 s", out_dir.display());
+}
+
 fn fixture_count() -> usize {
     std::fs::read_dir(fixture("articles"))
         .unwrap()
@@ -110,7 +127,8 @@ async fn a_killed_run_leaves_whole_files_and_resumes_without_paying_twice() {
     let out_dir = work.path().join("out");
     let mut child = command(&server, work.path(), &[]).spawn().unwrap();
     // Kill it part-way: some articles are written, others in flight or not started.
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    first_file_written(&out_dir).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
     child.kill().unwrap();
     child.wait().unwrap();
     let first = validate_dir(&out_dir);
@@ -145,7 +163,7 @@ async fn ctrl_c_finishes_what_is_in_flight_and_says_what_remains() {
     let server = server(Duration::from_millis(300)).await;
     let work = tempfile::tempdir().unwrap();
     let child = command(&server, work.path(), &[]).spawn().unwrap();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    first_file_written(&work.path().join("out")).await;
     let pid = i32::try_from(child.id()).unwrap();
     // SAFETY: plain kill(2) on our own child process.
     unsafe { libc::kill(pid, libc::SIGINT) };
