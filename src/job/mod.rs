@@ -196,7 +196,7 @@ pub enum MemorySettings {
     /// This file, always opened.
     Always(PathBuf),
     /// A memory already open: the SQLite store, or any other
-    /// [`MemoryStore`](crate::tm::MemoryStore).
+    /// [`MemoryStore`].
     Open(Arc<dyn MemoryStore>),
 }
 
