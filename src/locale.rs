@@ -156,6 +156,17 @@ impl Locale {
     }
 }
 
+/// The tag a reader records for an article's language: the canonical
+/// [`Locale::parse_source`] form (`fr` → `fr-FR`, `en_us` → `en-US`), or,
+/// for what is not a locale, the text as given with `_` read as `-`, so the
+/// XLIFF writer reports it rather than a reader guessing.
+pub(crate) fn source_tag(raw: &str) -> String {
+    match Locale::parse_source(raw) {
+        Ok(locale) => locale.tag,
+        Err(_) => raw.trim().replace('_', "-"),
+    }
+}
+
 impl fmt::Display for Locale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.tag)

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::model::Role;
 use crate::tm::{EntryOrigin, NewEntry};
-use crate::xliff::{self, Document, File, Unit};
+use crate::xliff::{self, Document, File, Unit, is_language_tag};
 
 /// How many unit ids an error message lists before saying how many more.
 const MAX_IDS_SHOWN: usize = 10;
@@ -538,16 +538,6 @@ fn file_stem_slug(path: &Path) -> String {
         stem = head;
     }
     slug(stem)
-}
-
-/// A syntactic BCP 47 check: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let first_ok = parts
-        .next()
-        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    first_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The message part of [`Error::Unfinished`].

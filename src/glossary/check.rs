@@ -37,8 +37,11 @@ fn problem(e: &Entry, line: usize, severity: Severity, message: String) -> Probl
     Problem { path: e.path.clone(), line, severity, entry: e.id.clone(), message }
 }
 
+/// One spelling per locale (`en_gb`, `EN-GB` → `en-GB`), so entries written
+/// by hand compare as the runs see them.
 fn locale_key(l: &str) -> String {
-    l.to_ascii_lowercase().replace('_', "-")
+    crate::Locale::parse(l)
+        .map_or_else(|_| l.to_ascii_lowercase().replace('_', "-"), |l| l.to_string())
 }
 
 /// Preferred target per locale (first one when there are several).

@@ -521,7 +521,7 @@ fn article(
     let link = item.link.or_else(|| item.guid.filter(|g| g.starts_with("http")));
     let draft = Draft {
         origin: link.map_or_else(|| format!("{}:{line}", path.display()), |l| clean_link(&l)),
-        lang: item.lang.or_else(|| channel.lang.clone()).map(|l| language_tag(&l)),
+        lang: item.lang.or_else(|| channel.lang.clone()).map(|l| crate::locale::source_tag(&l)),
         title: title.clone(),
         published,
         byline: (!item.creators.is_empty()).then(|| byline(&item.creators)),
@@ -584,19 +584,6 @@ fn parse_date(raw: &str) -> Option<date::DateTime> {
         None => Cow::Borrowed(raw),
     };
     date::parse(&trimmed)
-}
-
-/// `fr` → `fr-FR`, `en-us` → `en-US`.
-fn language_tag(lang: &str) -> String {
-    let lang = lang.trim().replace('_', "-");
-    let mut parts = lang.split('-');
-    let primary = parts.next().unwrap_or_default().to_ascii_lowercase();
-    let region = parts.next().map(str::to_ascii_uppercase);
-    match (primary.as_str(), region) {
-        ("fr", None) => "fr-FR".to_owned(),
-        (_, Some(region)) => format!("{primary}-{region}"),
-        (_, None) => primary,
-    }
 }
 
 /// The link without the tracking that feeds add to it (`#xtor=RSS-3-[general]`,
@@ -993,9 +980,9 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        assert_eq!(language_tag("fr"), "fr-FR");
-        assert_eq!(language_tag("fr-fr"), "fr-FR");
-        assert_eq!(language_tag("en_us"), "en-US");
-        assert_eq!(language_tag("de"), "de");
+        assert_eq!(crate::locale::source_tag("fr"), "fr-FR");
+        assert_eq!(crate::locale::source_tag("fr-fr"), "fr-FR");
+        assert_eq!(crate::locale::source_tag("en_us"), "en-US");
+        assert_eq!(crate::locale::source_tag("de"), "de");
     }
 }

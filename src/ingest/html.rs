@@ -80,7 +80,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
 
     let mut draft = Draft {
         origin: path.display().to_string(),
-        lang: extracted.lang.or(page_lang).map(|l| language_tag(&l)),
+        lang: extracted.lang.or(page_lang).map(|l| crate::locale::source_tag(&l)),
         title,
         published: None,
         byline: extracted.byline.or_else(|| body_byline.as_ref().map(|(name, _)| name.clone())),
@@ -157,12 +157,6 @@ fn first_time_datetime(doc: &Document) -> Option<String> {
     let value = doc.select("time[datetime]").attr("datetime")?;
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// `fr` → `fr-FR`, as the other readers tag French; other tags as given.
-fn language_tag(lang: &str) -> String {
-    let lang = lang.trim();
-    if lang.eq_ignore_ascii_case("fr") { "fr-FR".into() } else { lang.replace('_', "-") }
 }
 
 /// The headline without a trailing site name (`… - Le Monde.fr`).

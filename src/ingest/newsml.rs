@@ -745,25 +745,12 @@ fn tidy(draft: &mut Draft) {
     }
     if let Some(tag) = draft.lang.take() {
         draft.meta.insert("lang_tag".into(), tag.clone());
-        draft.lang = Some(language_tag(&tag));
+        draft.lang = Some(crate::locale::source_tag(&tag));
     }
     let tagged_french = draft.lang.as_deref().is_none_or(|l| l.starts_with("fr"));
     let body: Vec<&str> = draft.paragraphs.iter().map(|(_, t)| t.as_str()).collect();
     if tagged_french && reads_as_english(&body.join(" ")) {
         draft.meta.insert("body_lang_guess".into(), "en".into());
-    }
-}
-
-/// `fr`, `FR` → `fr-FR`; `fr-ch` → `fr-CH`; other tags in their usual case.
-fn language_tag(tag: &str) -> String {
-    let mut parts = tag.trim().split(['-', '_']);
-    let language = parts.next().unwrap_or_default().to_ascii_lowercase();
-    let region: Vec<String> =
-        parts.map(|p| if p.len() == 2 { p.to_ascii_uppercase() } else { p.to_owned() }).collect();
-    match (language.as_str(), region.is_empty()) {
-        ("fr", true) => "fr-FR".into(),
-        (_, true) => language,
-        _ => format!("{language}-{}", region.join("-")),
     }
 }
 
@@ -955,8 +942,8 @@ mod tests {
         assert!(!reads_as_english(
             "Le procès de deux anciens fonctionnaires de la police aux frontières s'est ouvert lundi."
         ));
-        assert_eq!(language_tag("FR"), "fr-FR");
-        assert_eq!(language_tag("fr-ch"), "fr-CH");
-        assert_eq!(language_tag("en-GB"), "en-GB");
+        assert_eq!(crate::locale::source_tag("FR"), "fr-FR");
+        assert_eq!(crate::locale::source_tag("fr-ch"), "fr-CH");
+        assert_eq!(crate::locale::source_tag("en-GB"), "en-GB");
     }
 }

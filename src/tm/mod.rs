@@ -348,33 +348,7 @@ pub fn normalize(text: &str) -> String {
 /// `zh-Hant`), so tags from different tools match; `None` when `tag` is
 /// not a tag.
 pub fn canonical_lang(tag: &str) -> Option<String> {
-    let mut out = String::with_capacity(tag.len());
-    for (i, part) in tag.trim().split(['-', '_']).enumerate() {
-        let valid =
-            !part.is_empty() && part.len() <= 8 && part.bytes().all(|b| b.is_ascii_alphanumeric());
-        if !valid || (i == 0 && !part.bytes().all(|b| b.is_ascii_alphabetic())) {
-            return None;
-        }
-        if i > 0 {
-            out.push('-');
-        }
-        match (i, part.len()) {
-            (0, _) => out.push_str(&part.to_ascii_lowercase()),
-            // Region (`GB`, `419`) upper, script (`Hant`) title case.
-            (_, 2) | (_, 3) if part.bytes().all(|b| b.is_ascii_digit()) || part.len() == 2 => {
-                out.push_str(&part.to_ascii_uppercase())
-            }
-            (_, 4) => {
-                let mut chars = part.chars();
-                if let Some(first) = chars.next() {
-                    out.push(first.to_ascii_uppercase());
-                }
-                out.push_str(&chars.as_str().to_ascii_lowercase());
-            }
-            _ => out.push_str(&part.to_ascii_lowercase()),
-        }
-    }
-    Some(out)
+    crate::Locale::parse(tag).ok().map(|l| l.to_string())
 }
 
 fn lang(tag: &str) -> Result<String, Error> {

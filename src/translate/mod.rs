@@ -362,5 +362,8 @@ impl ProviderError {
 
 /// The primary language subtag, lowercase: `fr-FR` → `fr`.
 pub(crate) fn primary_lang(tag: &str) -> String {
-    tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase()
+    match crate::Locale::parse(tag) {
+        Ok(locale) => locale.language().to_owned(),
+        Err(_) => tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase(),
+    }
 }
