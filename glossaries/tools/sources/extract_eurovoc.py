@@ -13,8 +13,8 @@ Writes sources/eurovoc.tsv:
 
 for every concept in a microthesaurus of the domains 04 POLITICS,
 08 INTERNATIONAL RELATIONS, 72 GEOGRAPHY (except 7211 regions of EU Member
-States) and 76 INTERNATIONAL ORGANISATIONS, plus the security-related
-microthesauri 1216 criminal law and 1236 rights and freedoms of 12 LAW. `mt`
+States) and 76 INTERNATIONAL ORGANISATIONS, plus the microthesauri 1216 criminal law, 1231 international law and
+1236 rights and freedoms of 12 LAW and 2811 migration of 28 SOCIAL QUESTIONS. `mt`
 is the `;`-separated list of microthesaurus codes; *_alt are ` | `-separated
 non-preferred labels.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror/benoitdavidfr+eurovoc/repo")
 OUT = Path(__file__).resolve().parent / "eurovoc.tsv"
 DOMAINS = {4, 8, 72, 76}
-EXTRA_MT = {"1216", "1236"}
+EXTRA_MT = {"1216", "1231", "1236", "2811"}
 SKIP_MT = {"7211"}
 
 
