@@ -36,7 +36,9 @@ institutions or usage differ; for EuroVoc and FranceTerme common nouns the
 spelling rule `us_spelling` (defence→defense, -isation→-ization,
 programme→program, centre→center, -our→-or in lower-case words,
 manoeuvre→maneuver, co-operation→cooperation...) is applied; proper names
-(EuroVoc 72xx and 76xx, capitalised words) keep their own spelling.
+(EuroVoc 72xx and 76xx, capitalised words) keep their own spelling; the
+UN-system names of EuroVoc 7606/7621 that EuroVoc writes "Organisation"
+get the UN's own "Organization" first (EuroVoc's form stays admitted).
 """
 
 import csv
@@ -86,7 +88,10 @@ def slug(text):
 
 
 def key(term):
-    return term.replace("\u2019", "'").strip().lower()
+    """Matching key: lower case, plural -s/-x dropped word by word (the loader
+    treats "relation bilatérale" and "relations bilatérales" as one term)."""
+    words = re.split(r"([\s'-]+)", term.replace("\u2019", "'").strip().lower())
+    return "".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
 
 
 def split(field):
@@ -156,6 +161,10 @@ class Builder:
                 for t in fr:
                     self.used.add(key(t))
                 self.ids.add(slug(fr[0]))
+        with (TOOLS.parent / "newsroom.csv").open(encoding="utf-8") as f:
+            for r in csv.reader(l for l in f if not l.startswith("#")):
+                if r and r[0] != "source":
+                    self.used.add(key(r[0]))
 
     def add(self, domain, fr, en, en_us, de, es, flags, note, source):
         fr = [t for t in fr if t]
@@ -237,6 +246,9 @@ def main():
         domain = next((EUROVOC_DOMAIN[m] for m in mts if m in EUROVOC_DOMAIN), "diplomacy")
         proper = any(m[:2] in ("72", "76") for m in mts)
         en_terms = [en]
+        if any(m in ("7606", "7621") for m in mts) and "Organisation" in en:
+            # UN-system bodies spell their own names with -ization
+            en_terms = [en.replace("Organisation", "Organization"), en]
         b.add(domain, [fr], en_terms, [] if proper else us_field(en_terms), [], [], "", "",
               f"eurovoc {r['id']} mt {r['mt']}")
 
