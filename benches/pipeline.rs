@@ -13,13 +13,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
-use depeche::glossary::Glossary;
-use depeche::ingest;
-use depeche::pipeline::{self, Context, NoObserver};
-use depeche::translate::{NoneProvider, Translator};
+use depeche::job::{self, GlossarySettings, TranslateSettings};
+use depeche::pipeline::NoObserver;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -72,16 +69,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Runs the pipeline over `dir` and prints `ok seconds peak_rss_kb`.
 fn child(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let glossary_dir = root.join("glossaries");
-    let glossary = Glossary::load(&[glossary_dir.as_path()])?;
-    let targets = vec!["en-GB".to_string()];
     let out = tempfile::tempdir()?;
-    let translator = Arc::new(Translator::from_provider(Arc::new(NoneProvider)));
-    let ctx = Arc::new(Context::new(&glossary, targets, out.path().to_path_buf(), translator));
-    let files = ingest::discover(&[dir.to_path_buf()])?;
+    let settings = TranslateSettings::new([dir])
+        .with_out_dir(out.path())
+        .with_glossary(GlossarySettings::paths([root.join("glossaries")]));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let started = Instant::now();
-    let summary = runtime.block_on(pipeline::run(files, ctx, &mut NoObserver));
+    let summary = runtime.block_on(job::translate(settings, &mut NoObserver))?.run;
     let secs = started.elapsed().as_secs_f64();
     if summary.failed > 0 {
         return Err(

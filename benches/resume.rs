@@ -17,18 +17,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use depeche::glossary::Glossary;
-use depeche::ingest;
-use depeche::pipeline::{self, Context, NoObserver};
-use depeche::tm::Memory;
-use depeche::translate::{Overrides, TranslateConfig, Translator};
+use depeche::job::{self, GlossarySettings, MemorySettings, TranslateSettings};
+use depeche::pipeline::NoObserver;
+use depeche::translate::Overrides;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -118,20 +115,16 @@ fn child(
     endpoint: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let glossary = Glossary::load(&[root.join("glossaries").as_path()])?;
-    let targets = vec!["en-GB".to_string()];
     let overrides =
         Overrides { provider: Some("libretranslate".into()), endpoint: Some(endpoint.to_string()) };
-    let translator = Translator::with_env(&TranslateConfig::default(), &overrides, &|_| None)?;
-    std::fs::create_dir_all(out)?;
-    let mut ctx = Context::new(&glossary, targets, out.to_path_buf(), Arc::new(translator));
-    ctx.memory = Some(Arc::new(Memory::open(tm)?));
-    ctx.glossary_version = "bench".into();
-    let ctx = Arc::new(ctx);
+    let settings = TranslateSettings::new([corpus])
+        .with_out_dir(out)
+        .with_overrides(overrides)
+        .with_glossary(GlossarySettings::paths([root.join("glossaries")]))
+        .with_memory(MemorySettings::Always(tm.to_path_buf()));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let started = Instant::now();
-    let files = ingest::discover(&[corpus.to_path_buf()])?;
-    let summary = runtime.block_on(pipeline::run(files, ctx, &mut NoObserver));
+    let summary = runtime.block_on(job::translate(settings, &mut NoObserver))?.run;
     let secs = started.elapsed().as_secs_f64();
     if summary.failed > 0 || summary.translate.failed > 0 {
         return Err(format!(

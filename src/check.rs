@@ -4,7 +4,7 @@
 //! of golden files they should match and the folder the articles were read
 //! from. Output: a [`Report`] with, per file, its drift from the golden file
 //! (a line diff), the structural problems of the written file and of the
-//! golden file, and the glossary violations its QA notes record.
+//! golden file; the check job adds the glossary violations the run found.
 //!
 //! Guarantees:
 //! - the comparison is deterministic: the writers put no timestamp in a
@@ -90,8 +90,8 @@ pub struct FileReport {
     pub invalid: Vec<String>,
     /// Problems of the golden file (empty when valid or absent).
     pub golden_invalid: Vec<String>,
-    /// Glossary violations recorded in the written file's QA notes,
-    /// as `unit-id: note`.
+    /// Glossary violations the run found in this file's targets, as
+    /// `unit-id: note` (filled by the check job from the run's findings).
     pub violations: Vec<String>,
     /// The written file in its golden form (portable paths), if any.
     golden_form: Option<String>,
@@ -407,21 +407,6 @@ fn line_of(xml: &str, offset: u64) -> usize {
     crate::lines::line_of(xml.as_bytes(), usize::try_from(offset).unwrap_or(usize::MAX))
 }
 
-/// The glossary violations recorded in a written file: its QA notes from
-/// the `terms` check, as `unit-id: note text`.
-pub fn term_violations(xml: &str) -> Vec<String> {
-    let Ok(doc) = xliff::read(xml) else { return Vec::new() };
-    let mut out = Vec::new();
-    for unit in doc.files.iter().flat_map(|f| &f.units) {
-        for note in &unit.notes {
-            if note.from.as_deref() == Some("qa") && note.text.contains("[terms") {
-                out.push(format!("{}: {}", unit.id, note.text));
-            }
-        }
-    }
-    out
-}
-
 /// A unified-style diff of the first differing lines of `old` and `new`
 /// (`-` old, `+` new, three lines of context, at most 40 lines, then a
 /// count of what was left out). Empty when the texts are equal.
@@ -656,7 +641,7 @@ pub fn compare(out_dir: &Path, golden_dir: &Path, input_dir: &Path) -> Result<Re
             drift,
             invalid: golden_form.as_deref().map(validate).unwrap_or_default(),
             golden_invalid: expected.as_deref().map(validate).unwrap_or_default(),
-            violations: golden_form.as_deref().map(term_violations).unwrap_or_default(),
+            violations: Vec::new(),
             golden_form,
         });
     }
@@ -787,14 +772,6 @@ mod tests {
         let problems = validate(&broken);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("line 11: not well-formed XML"), "{problems:?}");
-    }
-
-    #[test]
-    fn violations_come_from_terms_notes() {
-        assert_eq!(
-            term_violations(DOC),
-            vec!["p1.s1: error: expected \"London\" for \"londres\" [terms, diplomacy]"]
-        );
     }
 
     #[test]

@@ -15,7 +15,9 @@
 pub mod check;
 pub mod glossary;
 pub mod ingest;
+pub mod job;
 mod lines;
+pub mod locale;
 pub mod merge;
 pub mod model;
 pub mod normalize;
@@ -30,4 +32,5 @@ mod xml_error;
 
 pub use xml_error::XmlError;
 
+pub use locale::Locale;
 pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};

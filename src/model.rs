@@ -166,11 +166,39 @@ pub enum Severity {
     Error,
 }
 
+/// Which QA check raised a finding: a closed set, so reports, notes and
+/// summaries never compare names as strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CheckId {
+    /// Glossary compliance: expected terms, forbidden renderings, names kept.
+    Terms,
+    /// Numbers of the source present in the target, in its locale's format.
+    Numbers,
+}
+
+impl CheckId {
+    /// The id as written in notes and reports (`terms`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Terms => "terms",
+            Self::Numbers => "numbers",
+        }
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A QA finding on one segment's target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QaIssue {
-    /// The check that raised it (`terms`, `numbers`, ...).
-    pub check: String,
+    /// The check that raised it.
+    pub check: CheckId,
     /// Warning or error.
     pub severity: Severity,
     /// What is wrong, for the reviewer.

@@ -1,14 +1,15 @@
 //! The pipeline: the one place that knows the order of the stages.
 //!
 //! ```text
-//! files ─map(prepare: read → normalise → segment)            (blocking pool)
-//!       ─map(per target: terms → translate → qa → write)     (async, provider-bound)
+//! files ─map(prepare: read → normalise → segment)  ─buffered(2)   (blocking pool)
+//!       ─flat_map(one step per article and target)
+//!       ─map(terms → memory → translate → qa → write)              (async, provider-bound)
 //!       ─buffer_unordered(max_articles_in_flight)
 //!       ─for_each(observer + summary)
 //! ```
 //!
-//! A stream pulls, so `buffer_unordered(n)` caps memory at `n` files in
-//! flight whatever the size of the batch. Cross-article API limits belong to
+//! A stream pulls, so `buffer_unordered(n)` caps memory at `n` articles in
+//! flight (plus the two files read ahead) whatever the size of the batch. Cross-article API limits belong to
 //! the translate stage, not to this bound. One bad file becomes an
 //! [`Outcome::Failed`] and the rest of the batch goes on.
 
@@ -22,81 +23,60 @@ use futures::StreamExt;
 
 use crate::glossary::{self, Matcher};
 use crate::ingest;
-use crate::model::{Article, Origin, Severity};
+use crate::locale::Locale;
+use crate::model::{Article, CheckId, Origin, QaIssue, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
 use crate::tm::Memory;
-use crate::translate::{TranslateStats, Translator};
+use crate::translate::{ProviderError, TranslateStats, Translator};
 use crate::xliff;
 
-/// What a run needs besides its input files.
-pub struct Context {
-    /// Target locales, one XLIFF per article and locale.
-    pub targets: Vec<String>,
-    /// Folder the XLIFF files go to.
-    pub out_dir: PathBuf,
-    /// How many files are processed at once (the memory bound).
-    pub max_articles_in_flight: usize,
-    /// Largest input file read, in bytes.
-    pub max_article_bytes: u64,
-    /// The sentence splitter.
-    pub segmenter: Segmenter,
-    /// One glossary matcher per target locale, in `targets` order.
-    pub matchers: Vec<Matcher>,
-    /// The translation providers (one, or a chain).
-    pub translator: Arc<Translator>,
-    /// QA checks run on every target.
-    pub checks: Vec<Box<dyn Check>>,
-    /// Version string written into the XLIFF `<tool>` element.
-    pub tool_version: String,
-    /// Which XLIFF version to write.
-    pub xliff_version: XliffVersion,
-    /// Set to stop starting new files (Ctrl-C); files in flight finish.
-    pub cancel: Arc<AtomicBool>,
-    /// The translation memory: looked up before any provider, fed with
-    /// every machine translation before its XLIFF is written.
-    pub memory: Option<Arc<Memory>>,
-    /// Version of the glossary in force (a content hash), stored with TM
-    /// entries so that a glossary change re-checks cached translations.
-    pub glossary_version: String,
-    /// Run everything but the provider calls, and write nothing.
-    pub dry_run: bool,
-    /// Most characters the run may send to providers.
-    pub budget: Option<Budget>,
-    /// Live counters for progress displays.
-    pub counters: Arc<Counters>,
+/// One target of a run: its locale and the glossary matcher that resolves
+/// terms for it.
+pub(crate) struct Target {
+    /// The target locale (`en-GB`).
+    pub(crate) locale: Locale,
+    /// Glossary terms with their expected rendering in `locale`.
+    pub(crate) matcher: Matcher,
 }
 
-impl Context {
-    /// A context with the default settings: French segmentation, the
-    /// default QA checks, 16 files in flight, 10 MiB per file, XLIFF 1.2, no
-    /// memory, no budget. Set the public fields to change them.
-    pub fn new(
-        glossary: &crate::glossary::Glossary,
-        targets: Vec<String>,
-        out_dir: PathBuf,
-        translator: Arc<Translator>,
-    ) -> Self {
-        Self {
-            matchers: targets.iter().map(|t| glossary.matcher(t)).collect(),
-            targets,
-            out_dir,
-            max_articles_in_flight: 16,
-            max_article_bytes: ingest::DEFAULT_MAX_BYTES,
-            segmenter: Segmenter::french(),
-            translator,
-            checks: qa::default_checks(),
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            xliff_version: XliffVersion::default(),
-            cancel: Arc::default(),
-            memory: None,
-            glossary_version: String::new(),
-            dry_run: false,
-            budget: None,
-            counters: Arc::default(),
-        }
-    }
+/// Everything a run needs besides its input files. Built by
+/// [`crate::job::translate`] (and the check job) from their settings; the
+/// stages below only read it.
+pub(crate) struct Pipeline {
+    /// One XLIFF per article and target.
+    pub(crate) targets: Vec<Target>,
+    /// Folder the XLIFF files go to.
+    pub(crate) out_dir: PathBuf,
+    /// Articles (times targets) in flight at once: the memory bound.
+    pub(crate) max_articles_in_flight: usize,
+    /// Largest input file read, in bytes.
+    pub(crate) max_article_bytes: u64,
+    /// The sentence splitter.
+    pub(crate) segmenter: Segmenter,
+    /// The translation providers (one, or a chain).
+    pub(crate) translator: Arc<Translator>,
+    /// QA checks run on every target.
+    pub(crate) checks: Vec<Box<dyn Check>>,
+    /// Version string written into the XLIFF `<tool>` element.
+    pub(crate) tool_version: String,
+    /// Which XLIFF version to write.
+    pub(crate) xliff_version: XliffVersion,
+    /// Set to stop starting new files (Ctrl-C); articles in flight finish.
+    pub(crate) cancel: Arc<AtomicBool>,
+    /// The translation memory: looked up before any provider, fed with
+    /// every machine translation before its XLIFF is written.
+    pub(crate) memory: Option<Arc<Memory>>,
+    /// Version of the glossary in force, stored with memory entries so
+    /// that a glossary change re-checks cached translations.
+    pub(crate) glossary_version: String,
+    /// Run everything but the provider calls, and write nothing.
+    pub(crate) dry_run: bool,
+    /// Most characters the run may send to providers.
+    pub(crate) budget: Option<Budget>,
+    /// Live counters for progress displays.
+    pub(crate) counters: Arc<Counters>,
 }
 
 /// Figures that grow while a run goes, for progress bars: read them at any
@@ -150,16 +130,6 @@ impl Budget {
     /// Characters reserved so far.
     pub fn spent(&self) -> usize {
         self.spent.load(Ordering::SeqCst)
-    }
-}
-
-impl std::fmt::Debug for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context")
-            .field("targets", &self.targets)
-            .field("out_dir", &self.out_dir)
-            .field("translator", &self.translator.describe())
-            .finish_non_exhaustive()
     }
 }
 
@@ -223,8 +193,46 @@ pub struct TermCounts {
     pub violated: usize,
 }
 
+/// Why one input, or one article for one target, gave no XLIFF file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be read as articles.
+    #[error(transparent)]
+    Ingest(#[from] ingest::Error),
+    /// The XLIFF document could not be made.
+    #[error(transparent)]
+    Xliff(#[from] xliff::Error),
+    /// The XLIFF file could not be written.
+    #[error(transparent)]
+    Output(#[from] output::Error),
+    /// A worker task died (a bug: please report it).
+    #[error("internal error in a worker task")]
+    Task(#[source] tokio::task::JoinError),
+}
+
+/// One input (or one article and target) that gave no XLIFF file.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Input path.
+    pub origin: String,
+    /// Target locale, when the failure is specific to one.
+    pub target: Option<Locale>,
+    /// What went wrong, with its causes.
+    pub error: Arc<Error>,
+}
+
+impl std::fmt::Display for Failure {
+    /// `origin [target]: error: cause`, naming the file once.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = self.target.as_ref().map(Locale::as_str);
+        f.write_str(&failure_line(&self.origin, target, &error_chain(&*self.error)))
+    }
+}
+
 /// What happened to one input (file, or article and target).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Outcome {
     /// An XLIFF file was written (or was already up to date).
     Written {
@@ -233,33 +241,67 @@ pub enum Outcome {
         /// Input path.
         origin: String,
         /// Target locale.
-        target: String,
+        target: Locale,
         /// The XLIFF file.
         path: PathBuf,
         /// False when the file already held the same bytes.
         changed: bool,
         /// Figures for the summary.
         stats: Box<ArticleStats>,
-        /// Warnings worth showing (dropped characters, ...).
+        /// QA findings on the targets, unit by unit.
+        findings: Vec<Finding>,
+        /// Warnings worth showing (dropped characters, memory trouble, ...).
         warnings: Vec<String>,
     },
     /// The input could not be turned into XLIFF; nothing was written for it.
-    Failed {
-        /// Input path.
-        origin: String,
-        /// Target locale, when the failure is specific to one.
-        target: Option<String>,
-        /// The error, with its causes, for the user.
-        error: String,
+    Failed(Failure),
+}
+
+/// A QA finding with the unit it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The segment (XLIFF unit) id.
+    pub unit: String,
+    /// The finding itself: check id, severity, message.
+    pub issue: QaIssue,
+}
+
+/// Something worth telling the user before or during a run that is
+/// neither an outcome nor a failure.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Notice {
+    /// A provider's native glossary is ready for a target.
+    NativeGlossary {
+        /// The provider (`deepl`).
+        provider: String,
+        /// The target locale.
+        target: Locale,
+        /// The provider's id of the glossary.
+        id: String,
+    },
+    /// A provider's native glossary could not be made; the run translates
+    /// without it and still verifies every target.
+    NativeGlossaryFailed {
+        /// The provider (`deepl`).
+        provider: String,
+        /// The target locale.
+        target: Locale,
+        /// What the provider answered.
+        error: Arc<ProviderError>,
     },
 }
 
 /// Receives progress as the run goes; the binary draws bars with it.
 pub trait Observer: Send {
+    /// The run starts on `files` input files; `counters` grow as it goes.
+    fn started(&mut self, _files: usize, _counters: Arc<Counters>) {}
     /// Segments found in a file that is about to be translated.
     fn segments_found(&mut self, _count: usize) {}
     /// One input is done.
     fn outcome(&mut self, _outcome: &Outcome) {}
+    /// Something to tell the user.
+    fn notice(&mut self, _notice: &Notice) {}
 }
 
 /// An observer that ignores everything.
@@ -270,6 +312,7 @@ impl Observer for NoObserver {}
 
 /// Totals for a whole run.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Summary {
     /// Distinct articles written for every target.
     pub articles_ok: usize,
@@ -295,8 +338,8 @@ pub struct Summary {
     pub segments_with_errors: usize,
     /// Wall time.
     pub elapsed: Duration,
-    /// The failures, one line each (see [`failure_line`]).
-    pub failures: Vec<String>,
+    /// The failures, in the order they happened.
+    pub failures: Vec<Failure>,
     /// Input files never started because the run was interrupted.
     pub not_started: usize,
     /// Segments served by the translation memory, over all targets.
@@ -313,14 +356,14 @@ impl Summary {
         self.terms.values().map(|c| c.violated).sum()
     }
 
-    fn add(&mut self, outcome: &Outcome, first_target: &str) {
+    fn add(&mut self, outcome: &Outcome, first_target: Option<&Locale>) {
         match outcome {
             Outcome::Written { target, changed, stats, .. } => {
                 self.files_written += 1;
                 if !changed {
                     self.files_unchanged += 1;
                 }
-                if target == first_target {
+                if Some(target) == first_target {
                     self.articles_ok += 1;
                     self.paragraphs += stats.paragraphs;
                     self.segments += stats.segments;
@@ -340,49 +383,110 @@ impl Summary {
                     t.violated += c.violated;
                 }
             }
-            Outcome::Failed { origin, target, error } => {
+            Outcome::Failed(failure) => {
                 self.failed += 1;
-                self.failures.push(failure_line(origin, target.as_deref(), error));
+                self.failures.push(failure.clone());
             }
         }
     }
 }
 
+/// How many files are read and segmented ahead of translation. Reading is
+/// blocking work on its own pool; two files ahead keep the translators fed
+/// without holding more than two parsed files besides the articles in flight.
+const PREPARE_AHEAD: usize = 2;
+
+/// What the stream between reading and translating carries.
+enum Step {
+    /// A file was read: this many segments are coming (for progress bars).
+    Found(usize),
+    /// Already decided: a failure of the file or of one of its items.
+    Done(Outcome),
+    /// One article to translate for the target at this index.
+    Translate(Box<Article>, usize),
+}
+
+/// What comes out of the translation stage, in completion order.
+enum Event {
+    Found(usize),
+    Outcome(Outcome),
+}
+
 /// Runs the whole pipeline over `files`, reporting to `observer`.
-pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Observer) -> Summary {
+///
+/// A file's articles (a feed's items) are flattened into the stream one by
+/// one, each paired with each target, so `max_articles_in_flight` bounds
+/// the articles being translated whatever the files hold.
+pub(crate) async fn run(
+    files: Vec<PathBuf>,
+    pipeline: Arc<Pipeline>,
+    observer: &mut dyn Observer,
+) -> Summary {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let first_target = ctx.targets.first().cloned().unwrap_or_default();
-    let in_flight = ctx.max_articles_in_flight.max(1);
+    let first_target = pipeline.targets.first().map(|t| t.locale.clone());
+    let in_flight = pipeline.max_articles_in_flight.max(1);
     let total = files.len();
-    let started_files = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started_files = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&started_files);
-    let cancel = Arc::clone(&ctx.cancel);
-    let mut outcomes = futures::stream::iter(files)
+    let cancel = Arc::clone(&pipeline.cancel);
+    let targets = pipeline.targets.len();
+    let prepared = futures::stream::iter(files)
         // Checked when the next file is pulled, so an interrupted run stops
-        // starting files while those in flight finish and are written.
+        // starting files while the articles in flight finish and are written.
         .take_while(move |_| std::future::ready(!cancel.load(Ordering::Relaxed)))
         .inspect(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         })
-        .map(|path| {
-            let ctx = Arc::clone(&ctx);
-            async move { process_file(path, ctx).await }
+        .map(|path| prepare_file(path, Arc::clone(&pipeline)))
+        .buffered(PREPARE_AHEAD);
+    let steps = prepared.flat_map(move |(found, items)| {
+        let mut steps = vec![Step::Found(found)];
+        for item in items {
+            match item {
+                Ok(article) if targets > 0 => {
+                    let article = Box::new(article);
+                    steps.extend((1..targets).map(|i| Step::Translate(article.clone(), i)));
+                    steps.push(Step::Translate(article, 0));
+                }
+                Ok(_) => {}
+                Err(failure) => steps.push(Step::Done(Outcome::Failed(failure))),
+            }
+        }
+        futures::stream::iter(steps)
+    });
+    let mut events = steps
+        .map(|step| {
+            let pipeline = Arc::clone(&pipeline);
+            async move {
+                match step {
+                    Step::Found(n) => Event::Found(n),
+                    Step::Done(outcome) => Event::Outcome(outcome),
+                    Step::Translate(article, i) => match pipeline.targets.get(i) {
+                        Some(target) => {
+                            Event::Outcome(translate_one(*article, target, &pipeline).await)
+                        }
+                        None => Event::Found(0),
+                    },
+                }
+            }
         })
         .buffer_unordered(in_flight);
-    while let Some((segments, results)) = outcomes.next().await {
-        observer.segments_found(segments);
-        for outcome in results {
-            observer.outcome(&outcome);
-            summary.add(&outcome, &first_target);
+    while let Some(event) = events.next().await {
+        match event {
+            Event::Found(n) => observer.segments_found(n),
+            Event::Outcome(outcome) => {
+                observer.outcome(&outcome);
+                summary.add(&outcome, first_target.as_ref());
+            }
         }
     }
-    if summary.files_written > summary.files_unchanged && !ctx.dry_run {
+    drop(events);
+    if summary.files_written > summary.files_unchanged && !pipeline.dry_run {
         // One folder sync makes every rename of the run durable.
-        if let Err(error) = output::sync_dir(&ctx.out_dir) {
-            let origin = ctx.out_dir.display().to_string();
-            summary.failures.push(failure_line(&origin, None, &error_chain(&error)));
-            summary.failed += 1;
+        if let Err(error) = output::sync_dir(&pipeline.out_dir) {
+            let origin = pipeline.out_dir.display().to_string();
+            summary.add(&failed(origin, None, error.into()), first_target.as_ref());
         }
     }
     summary.elapsed = started.elapsed();
@@ -390,84 +494,58 @@ pub async fn run(files: Vec<PathBuf>, ctx: Arc<Context>, observer: &mut dyn Obse
     summary
 }
 
-/// One file through every stage, for every target. Returns the number of
-/// segments found and one outcome per article and target (or one failure).
-async fn process_file(path: PathBuf, ctx: Arc<Context>) -> (usize, Vec<Outcome>) {
+/// Reads, normalises and segments one file on the blocking pool. Returns
+/// the segments found and one item per article (or one failure).
+async fn prepare_file(
+    path: PathBuf,
+    pipeline: Arc<Pipeline>,
+) -> (usize, Vec<Result<Article, Failure>>) {
     let origin = path.display().to_string();
     let prepared = {
-        let ctx = Arc::clone(&ctx);
-        tokio::task::spawn_blocking(move || prepare(&path, &ctx)).await
+        let pipeline = Arc::clone(&pipeline);
+        tokio::task::spawn_blocking(move || prepare(&path, &pipeline)).await
     };
     let items = match prepared {
         Ok(Ok(items)) => items,
-        Ok(Err(error)) => return (0, vec![failed(origin, None, &error)]),
-        Err(join) => return (0, vec![failed(origin, None, &join)]),
+        Ok(Err(error)) => return (0, vec![Err(failure(origin, None, error.into()))]),
+        Err(join) => return (0, vec![Err(failure(origin, None, Error::Task(join)))]),
     };
     // One bad item of a feed is reported on its own; the others go on.
-    let mut outcomes = Vec::with_capacity(items.len() * ctx.targets.len());
-    let mut articles = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Ok(article) => articles.push(article),
-            Err(error) => outcomes.push(failed(origin.clone(), None, &error)),
-        }
-    }
-    let segments: usize = articles.iter().map(count_segments).sum();
-    ctx.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    // The articles of one file (a feed's items) and their targets go through
-    // translation side by side, under the same bound as files.
-    let jobs = articles.iter().flat_map(|a| ctx.targets.iter().enumerate().map(move |t| (a, t)));
-    let translated: Vec<Outcome> = futures::stream::iter(jobs)
-        .map(|(article, (i, target))| {
-            let ctx = &ctx;
-            async move {
-                match ctx.matchers.get(i) {
-                    Some(matcher) => translate_one(article.clone(), target, matcher, ctx).await,
-                    None => Outcome::Failed {
-                        origin: article.origin.clone(),
-                        target: Some(target.clone()),
-                        error: "no glossary matcher for this target".into(),
-                    },
-                }
-            }
-        })
-        .buffer_unordered(ctx.max_articles_in_flight.max(1))
-        .collect()
-        .await;
-    outcomes.extend(translated);
-    (segments, outcomes)
+    let items: Vec<Result<Article, Failure>> = items
+        .into_iter()
+        .map(|item| item.map_err(|error| failure(origin.clone(), None, error.into())))
+        .collect();
+    let segments: usize = items.iter().flatten().map(count_segments).sum();
+    pipeline.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
+    (segments, items)
 }
 
 /// Read, normalise and segment one file (blocking work).
-fn prepare(path: &Path, ctx: &Context) -> Result<ingest::Items, ingest::Error> {
-    let opts = ingest::ReadOptions::default().with_max_bytes(ctx.max_article_bytes);
+fn prepare(path: &Path, pipeline: &Pipeline) -> Result<ingest::Items, ingest::Error> {
+    let opts = ingest::ReadOptions::default().with_max_bytes(pipeline.max_article_bytes);
     let mut items = ingest::read_items(path, &opts)?;
     for article in items.iter_mut().flatten() {
-        segment::segment_article(&ctx.segmenter, article);
+        segment::segment_article(&pipeline.segmenter, article);
     }
     Ok(items)
 }
 
 /// Terms, translation, QA and the XLIFF file for one article and target.
-async fn translate_one(
-    mut article: Article,
-    target: &str,
-    matcher: &Matcher,
-    ctx: &Context,
-) -> Outcome {
-    glossary::annotate(matcher, &mut article);
+async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> Outcome {
+    let locale = target.locale.as_str();
+    glossary::annotate(&target.matcher, &mut article);
     let mut memory_hits = 0;
     let mut warnings = Vec::new();
-    if let Some(memory) = &ctx.memory {
+    if let Some(memory) = &p.memory {
         // Cached MT stored under another glossary version is served only if
         // it still passes the glossary checks.
         let verify = |seg: &crate::model::Segment| {
-            ctx.checks
+            p.checks
                 .iter()
-                .all(|c| c.check(seg, target).iter().all(|i| i.severity != Severity::Error))
+                .all(|c| c.check(seg, locale).iter().all(|i| i.severity != Severity::Error))
         };
         let applied = tokio::task::block_in_place(|| {
-            memory.apply(&mut article, target, &ctx.glossary_version, &verify)
+            memory.apply(&mut article, locale, &p.glossary_version, &verify)
         });
         match applied {
             Ok(hits) => memory_hits = hits,
@@ -477,19 +555,19 @@ async fn translate_one(
     let (pending_segments, pending_chars) = pending(&article);
     let mut would_send = (0, 0);
     let mut over_budget = 0;
-    let translate = if ctx.translator.is_offline() || pending_segments == 0 {
+    let translate = if p.translator.is_offline() || pending_segments == 0 {
         TranslateStats::default()
-    } else if ctx.dry_run {
+    } else if p.dry_run {
         would_send = (pending_segments, pending_chars);
         TranslateStats::default()
-    } else if ctx.budget.as_ref().is_some_and(|b| !b.reserve(pending_chars)) {
+    } else if p.budget.as_ref().is_some_and(|b| !b.reserve(pending_chars)) {
         over_budget = pending_segments;
         TranslateStats::default()
     } else {
         // A provider that shuts off (bad key, quota) leaves the rest
         // untranslated: the file is still written, so finished work is kept,
         // and the segments left count as failed.
-        match ctx.translator.translate_article(&mut article, target).await {
+        match p.translator.translate_article(&mut article, locale).await {
             Ok(stats) => stats,
             Err(error) => TranslateStats {
                 failed: pending(&article).0,
@@ -500,21 +578,22 @@ async fn translate_one(
     };
     // Fed before the XLIFF is written: a run killed in between finds these
     // translations in the memory next time instead of paying for them again.
-    if let Some(memory) = ctx.memory.as_ref().filter(|_| !ctx.dry_run && translate.translated > 0) {
+    if let Some(memory) = p.memory.as_ref().filter(|_| !p.dry_run && translate.translated > 0) {
         let recorded =
-            tokio::task::block_in_place(|| memory.record(&article, target, &ctx.glossary_version));
+            tokio::task::block_in_place(|| memory.record(&article, locale, &p.glossary_version));
         if let Err(error) = recorded {
             warnings.push(format!("translation memory: {}", error_chain(&error)));
         }
     }
-    qa::run(&ctx.checks, &mut article, target);
+    qa::run(&p.checks, &mut article, locale);
     let mut stats = article_stats(&article, translate);
     stats.memory_hits = memory_hits;
     stats.would_send = would_send;
     stats.over_budget = over_budget;
-    let mut opts = xliff::WriteOptions::new(target, ctx.translator.describe());
-    opts.tool_version.clone_from(&ctx.tool_version);
-    let written = match ctx.xliff_version {
+    let findings = findings(&article);
+    let mut opts = xliff::WriteOptions::new(locale, p.translator.describe());
+    opts.tool_version.clone_from(&p.tool_version);
+    let written = match p.xliff_version {
         XliffVersion::V12 => xliff::write12_report(&article, &opts),
         XliffVersion::V21 => xliff::write20_report(&article, &opts),
     };
@@ -523,46 +602,46 @@ async fn translate_one(
             warnings.extend(written.warnings.iter().map(ToString::to_string));
             written.xml
         }
-        Err(error) => return failed(article.origin.clone(), Some(target), &error),
+        Err(error) => return failed(article.origin, Some(&target.locale), error.into()),
     };
-    if ctx.dry_run {
-        let path = ctx.out_dir.join(format!("{}.{target}.xlf", article.id));
-        return Outcome::Written {
-            id: article.id,
-            origin: article.origin,
-            target: target.to_string(),
-            path,
-            changed: false,
-            stats: Box::new(stats),
-            warnings,
-        };
+    let name = format!("{}.{locale}.xlf", article.id);
+    let written = |path, changed| Outcome::Written {
+        id: article.id.clone(),
+        origin: article.origin.clone(),
+        target: target.locale.clone(),
+        path,
+        changed,
+        stats: Box::new(stats.clone()),
+        findings: findings.clone(),
+        warnings: warnings.clone(),
+    };
+    if p.dry_run {
+        return written(p.out_dir.join(&name), false);
     }
-    let name = format!("{}.{target}.xlf", article.id);
     // The write (with its fsync) runs on the blocking pool, so files in
     // flight wait for the disk side by side instead of holding up the
     // runtime's few worker threads.
-    let out_dir = ctx.out_dir.clone();
+    let out_dir = p.out_dir.clone();
     let write = tokio::task::spawn_blocking(move || {
         let path = output::safe_path(&out_dir, &name)?;
         output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
     })
     .await;
-    let write = match write {
-        Ok(result) => result,
-        Err(join) => return failed(article.origin, Some(target), &join),
-    };
     match write {
-        Ok((path, changed)) => Outcome::Written {
-            id: article.id,
-            origin: article.origin,
-            target: target.to_string(),
-            path,
-            changed,
-            stats: Box::new(stats),
-            warnings,
-        },
-        Err(error) => failed(article.origin, Some(target), &error),
+        Ok(Ok((path, changed))) => written(path, changed),
+        Ok(Err(error)) => failed(article.origin.clone(), Some(&target.locale), error.into()),
+        Err(join) => failed(article.origin.clone(), Some(&target.locale), Error::Task(join)),
     }
+}
+
+/// The QA findings of an article's segments, with their unit ids.
+fn findings(article: &Article) -> Vec<Finding> {
+    article
+        .paragraphs
+        .iter()
+        .flat_map(|p| &p.segments)
+        .flat_map(|s| s.issues.iter().map(|i| Finding { unit: s.id.clone(), issue: i.clone() }))
+        .collect()
 }
 
 /// Segments without a target, and their characters.
@@ -598,10 +677,9 @@ fn article_stats(article: &Article, translate: TranslateStats) -> ArticleStats {
             if !has_target {
                 continue;
             }
-            let violated = seg
-                .issues
-                .iter()
-                .any(|i| i.check == "terms" && i.entry.as_deref() == Some(hit.entry.as_str()));
+            let violated = seg.issues.iter().any(|i| {
+                i.check == CheckId::Terms && i.entry.as_deref() == Some(hit.entry.as_str())
+            });
             if violated {
                 counts.violated += 1;
             } else {
@@ -612,9 +690,13 @@ fn article_stats(article: &Article, translate: TranslateStats) -> ArticleStats {
     stats
 }
 
-/// A failure with its whole cause chain in one line.
-fn failed(origin: String, target: Option<&str>, error: &dyn std::error::Error) -> Outcome {
-    Outcome::Failed { origin, target: target.map(str::to_string), error: error_chain(error) }
+/// A failure outcome.
+fn failed(origin: String, target: Option<&Locale>, error: Error) -> Outcome {
+    Outcome::Failed(failure(origin, target, error))
+}
+
+fn failure(origin: String, target: Option<&Locale>, error: Error) -> Failure {
+    Failure { origin, target: target.cloned(), error: Arc::new(error) }
 }
 
 /// One line for a failure: `origin [target]: error`, without naming the

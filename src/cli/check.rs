@@ -5,16 +5,13 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 
-use depeche::check::{self, Drift, Report, Update};
-use depeche::ingest;
-use depeche::pipeline::{self, Context, NoObserver, Summary, XliffVersion};
-use depeche::tm::{self, Memory};
-use depeche::translate::{Overrides, TranslateConfig, Translator};
+use depeche::check::{Drift, Report, Update};
+use depeche::job::{self, CheckSettings};
+use depeche::pipeline::{Summary, XliffVersion};
 
 use super::Config;
 
@@ -75,106 +72,51 @@ pub(crate) struct CheckArgs {
 
 /// Runs `depeche check`.
 pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let articles = args.articles.clone().unwrap_or_else(|| args.dir.join("articles"));
-    let golden = args.golden.clone().unwrap_or_else(|| args.dir.join("golden"));
-    if !articles.is_dir() {
-        bail!(
-            "{}: no such folder (give the fixtures folder, or --articles DIR)",
-            articles.display()
-        );
+    let mut settings = CheckSettings::new(&args.dir)
+        .with_targets(&args.to)?
+        .with_glossary(super::glossary_settings(&args.glossary, config))
+        .with_xliff(args.xliff)
+        .with_update(args.update);
+    if let Some(dir) = &args.articles {
+        settings = settings.with_articles(dir);
     }
-    if !matches!(args.provider.as_str(), "none" | "memory") {
-        bail!(
-            "check runs offline: use --provider none or --provider memory --tm FILE, not {:?}",
-            args.provider
-        );
+    if let Some(dir) = &args.golden {
+        settings = settings.with_golden(dir);
     }
-    if args.provider == "memory" && args.tm.is_none() {
-        bail!("--provider memory needs a translation memory fixture: --tm FILE.tmx");
+    match (args.provider.as_str(), &args.tm) {
+        ("none", _) => {}
+        ("memory", Some(tm)) => settings = settings.with_memory_fixture(tm),
+        ("memory", None) => {
+            bail!("--provider memory needs a translation memory fixture: --tm FILE.tmx")
+        }
+        (other, _) => bail!(
+            "check runs offline: use --provider none or --provider memory --tm FILE, not {other:?}"
+        ),
     }
-    let validator = if args.schema { Some(find_validator()?) } else { None };
-    let files = ingest::discover(std::slice::from_ref(&articles))
-        .with_context(|| format!("{}: cannot list the articles", articles.display()))?;
-    if files.is_empty() {
-        bail!(
-            "{}: no article files (depeche reads .txt, .html, .rss, .atom, .xml, .nitf and .jsonl files)",
-            articles.display()
-        );
+    if args.schema {
+        settings = settings.with_schema_validator(find_validator()?);
     }
-
-    // Everything the run writes goes to a temporary folder, never into the fixtures.
-    let scratch = tempfile::tempdir().context("cannot create a temporary folder")?;
-    let out_dir = scratch.path().join("run");
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("{}: cannot create the folder", out_dir.display()))?;
-    let memory = match &args.tm {
-        Some(path) => Some(Arc::new(scratch_memory(path, scratch.path())?)),
-        None => None,
-    };
-
-    let overrides = Overrides { provider: Some(args.provider.clone()), endpoint: None };
-    let translator = Arc::new(
-        Translator::new(&TranslateConfig::default(), &overrides)
-            .context("cannot set up the translation provider")?,
-    );
-    let (glossary, glossary_version) = super::translate::load_glossary(&args.glossary, config)?;
-    let targets = super::translate::validate_locales(args.to.clone())?;
-    let mut ctx = Context::new(&glossary, targets.clone(), out_dir.clone(), translator);
-    ctx.memory = memory;
-    ctx.glossary_version = glossary_version;
-    ctx.xliff_version = args.xliff;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let summary = runtime.block_on(pipeline::run(files, Arc::new(ctx), &mut NoObserver));
-
-    let mut report = check::compare(&out_dir, &golden, &articles)
-        .context("cannot compare with the golden files")?;
-    if let Some(script) = validator {
-        schema_check(&script, &out_dir, &mut report)?;
-    }
+    let articles = settings.articles().to_path_buf();
+    let golden = settings.golden().to_path_buf();
+    let summary = super::runtime()?.block_on(job::check(settings))?;
 
     let mut text = String::new();
+    let targets: Vec<&str> = summary.targets.iter().map(|t| t.as_str()).collect();
     let _ = writeln!(
         text,
         "check      {} articles from {}, provider {}, {}, golden files in {}",
-        summary.articles_ok + summary.failed,
+        summary.run.articles_ok + summary.run.failed,
         articles.display(),
         args.provider,
         targets.join(", "),
         golden.display()
     );
-    text.push_str(&render(&report, &summary, args.update));
-    let mut code = if report.passed() && summary.failed == 0 { 0 } else { 1 };
-    if args.update {
-        let changes = check::update(&report, &golden)
-            .with_context(|| format!("{}: cannot update the golden files", golden.display()))?;
-        text.push_str(&render_updates(&changes, &report, &golden));
-        // The golden files now match: what still fails is the run itself.
-        let broken = report.files.iter().any(|f| !f.invalid.is_empty() || !f.violations.is_empty());
-        code = if broken || summary.failed > 0 { 1 } else { 0 };
+    text.push_str(&render(&summary.report, &summary.run, args.update));
+    if let Some(changes) = &summary.updates {
+        text.push_str(&render_updates(changes, &summary.report, &golden));
     }
     std::io::stdout().write_all(text.as_bytes())?;
-    Ok(ExitCode::from(code))
-}
-
-/// A memory in `dir` holding the fixture at `path`: a TMX file is imported,
-/// a depeche memory is copied, so the run can never change the fixture.
-fn scratch_memory(path: &Path, dir: &Path) -> anyhow::Result<Memory> {
-    let target = dir.join("tm.sqlite");
-    let is_tmx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tmx"));
-    if !is_tmx {
-        std::fs::copy(path, &target).with_context(|| {
-            format!("{}: cannot read the translation memory fixture", path.display())
-        })?;
-    }
-    let memory = Memory::open(&target)
-        .with_context(|| format!("{}: cannot open the translation memory", path.display()))?;
-    if is_tmx {
-        tm::tmx::import(&memory, path).context("cannot import the translation memory fixture")?;
-    }
-    Ok(memory)
+    Ok(if summary.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn find_validator() -> anyhow::Result<PathBuf> {
@@ -187,43 +129,6 @@ fn find_validator() -> anyhow::Result<PathBuf> {
         bail!("--schema needs python3 (and xmllint or the lxml module) to run {VALIDATOR}");
     }
     Ok(script)
-}
-
-/// Runs the schema validator on every written file and files its
-/// complaints under the file they concern.
-fn schema_check(script: &Path, out_dir: &Path, report: &mut Report) -> anyhow::Result<()> {
-    let paths: Vec<PathBuf> = report
-        .files
-        .iter()
-        .filter(|f| f.drift != Drift::ExtraGolden)
-        .map(|f| out_dir.join(&f.name))
-        .collect();
-    if paths.is_empty() {
-        return Ok(());
-    }
-    let out = Command::new("python3")
-        .arg(script)
-        .arg("--checks")
-        .args(&paths)
-        .output()
-        .with_context(|| format!("cannot run python3 {}", script.display()))?;
-    if out.status.code() == Some(2) {
-        bail!(
-            "{} could not validate (install xmllint or lxml): {}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    for line in stdout.lines() {
-        let Some(rest) = line.strip_prefix("INVALID ") else { continue };
-        let (path, why) = rest.split_once(": ").unwrap_or((rest, "invalid"));
-        let name = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if let Some(file) = report.files.iter_mut().find(|f| f.name == name) {
-            file.invalid.push(format!("schema: {why}"));
-        }
-    }
-    Ok(())
 }
 
 /// The per-file lines and the result line.
@@ -282,8 +187,8 @@ fn render(report: &Report, summary: &Summary, update: bool) -> String {
             let _ = writeln!(s, "terms      {name}: {violation}");
         }
     }
-    for line in &summary.failures {
-        let _ = writeln!(s, "failed     {line}");
+    for failure in &summary.failures {
+        let _ = writeln!(s, "failed     {failure}");
     }
     if !summary.terms.is_empty() {
         let _ = writeln!(s, "glossary   {}", super::translate::terms_line(summary));

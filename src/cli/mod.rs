@@ -1,9 +1,12 @@
 //! Command-line arguments and the subcommands behind them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+
+use depeche::job::{GlossarySettings, MemorySettings};
 
 mod check;
 mod config;
@@ -51,6 +54,7 @@ enum Command {
 
 /// Runs the chosen subcommand and returns the process exit code.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    init_tracing(cli.verbose);
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Translate(args) => translate::run(args, &config, cli.verbose),
@@ -60,4 +64,77 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge::run(args, &config, cli.verbose),
         Command::Check(args) => check::run(args, &config),
     }
+}
+
+/// Logs on stderr: warnings by default, more with each `-v`; `RUST_LOG`
+/// (`RUST_LOG=depeche=debug`) overrides both.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("depeche={level}")));
+    // A second initialisation (tests calling run twice) is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// The async runtime the jobs run on.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The termbases of a run: the `--glossary` flags (which must exist), else
+/// the configured paths (skipped when absent), with the configured domains.
+pub(crate) fn glossary_settings(flags: &[PathBuf], config: &Config) -> GlossarySettings {
+    let mut settings = if flags.is_empty() {
+        GlossarySettings { paths: config.glossary.paths.clone(), ..GlossarySettings::default() }
+    } else {
+        GlossarySettings::paths(flags)
+    };
+    settings.domains.clone_from(&config.glossary.domains);
+    settings
+}
+
+/// The memory of a run: `--tm FILE` (always opened), none with
+/// `--no-memory` or `[memory] enabled = false`, else the configured or
+/// default file, opened when the run needs it (`always` for jobs that feed it).
+pub(crate) fn memory_settings(
+    flag: Option<&Path>,
+    disabled: bool,
+    config: &Config,
+    always: bool,
+) -> MemorySettings {
+    if disabled || !config.memory.enabled {
+        return MemorySettings::Off;
+    }
+    if let Some(path) = flag {
+        return MemorySettings::Always(path.to_path_buf());
+    }
+    let path = config.memory.path.clone().unwrap_or_else(|| {
+        depeche::tm::default_path(config.path.as_deref().and_then(Path::parent))
+    });
+    if always { MemorySettings::Always(path) } else { MemorySettings::WhenNeeded(path) }
+}
+
+/// An error and its causes on one line: `outer: inner: root`.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

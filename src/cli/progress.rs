@@ -11,7 +11,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use depeche::pipeline::{Counters, Observer, Outcome};
+use depeche::pipeline::{Counters, Notice, Observer, Outcome};
 
 /// The two bars of a `translate` run.
 pub(crate) struct Progress {
@@ -20,12 +20,14 @@ pub(crate) struct Progress {
     segments: ProgressBar,
     visible: bool,
     verbose: bool,
+    /// Target locales of the run: each segment is translated once per target.
+    targets: usize,
     counters: Arc<Counters>,
 }
 
 impl Progress {
-    /// Bars for `files` input files.
-    pub(crate) fn new(files: usize, enabled: bool, verbose: bool, counters: Arc<Counters>) -> Self {
+    /// Bars for a run into `targets` locales; lengths are set when it starts.
+    pub(crate) fn new(targets: usize, enabled: bool, verbose: bool) -> Self {
         let visible = enabled && std::io::stderr().is_terminal();
         let target = if visible {
             ProgressDrawTarget::stderr_with_hz(10)
@@ -33,7 +35,7 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let multi = MultiProgress::with_draw_target(target);
-        let articles = multi.add(ProgressBar::new(files as u64));
+        let articles = multi.add(ProgressBar::new(0));
         articles.set_style(
             ProgressStyle::with_template(
                 "{prefix:>9} [{bar:30}] {pos}/{len} {msg} ({elapsed}, eta {eta})",
@@ -49,7 +51,8 @@ impl Progress {
                 .progress_chars("=> "),
         );
         segments.set_prefix("segments");
-        Self { multi, articles, segments, visible, verbose, counters }
+        let counters = Arc::default();
+        Self { multi, articles, segments, visible, verbose, targets: targets.max(1), counters }
     }
 
     /// Prints a line above the bars (or plainly when they are hidden).
@@ -67,18 +70,39 @@ impl Progress {
 }
 
 impl Observer for Progress {
-    fn segments_found(&mut self, count: usize) {
+    fn started(&mut self, files: usize, counters: Arc<Counters>) {
+        self.articles.set_length(files as u64);
+        self.counters = counters;
+    }
+
+    fn segments_found(&mut self, _count: usize) {
         self.articles.inc(1);
-        // The length counts every segment read so far, files in flight
-        // included; the position counts those of finished files.
+        // The length counts every segment read so far (times the targets);
+        // the position counts those of the files written.
         let found = self.counters.segments_found.load(Ordering::Relaxed);
-        self.segments.set_length(found as u64);
-        self.segments.inc(count as u64);
+        self.segments.set_length((found * self.targets) as u64);
+    }
+
+    fn notice(&mut self, notice: &Notice) {
+        match notice {
+            Notice::NativeGlossary { provider, target, id } if self.verbose => {
+                self.println(&format!("{provider}: glossary {id} for {target}"));
+            }
+            Notice::NativeGlossaryFailed { provider, target, error } => {
+                self.println(&format!(
+                    "warning: {provider}: no native glossary for {target}, translating without \
+                     it (targets are still verified): {}",
+                    super::chain(&**error)
+                ));
+            }
+            _ => {}
+        }
     }
 
     fn outcome(&mut self, outcome: &Outcome) {
         match outcome {
-            Outcome::Written { path, changed, warnings, .. } => {
+            Outcome::Written { path, changed, warnings, stats, .. } => {
+                self.segments.inc(stats.segments as u64);
                 for warning in warnings {
                     self.println(&format!("warning: {warning}"));
                 }
@@ -89,10 +113,8 @@ impl Observer for Progress {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 self.articles.set_message(name.unwrap_or_default());
             }
-            Outcome::Failed { origin, target, error } => {
-                let line = depeche::pipeline::failure_line(origin, target.as_deref(), error);
-                self.println(&format!("error: {line}"));
-            }
+            Outcome::Failed(failure) => self.println(&format!("error: {failure}")),
+            _ => {}
         }
     }
 }

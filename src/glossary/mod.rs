@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::model::{Article, TermHit};
+use crate::model::{Article, CheckId, TermHit, short_hash};
 
 pub use check::Problem;
 pub use matcher::Matcher;
@@ -214,6 +214,10 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     entries: Arc<Vec<Entry>>,
+    /// `path:hash;` of every file loaded, in load order.
+    fingerprint: Arc<str>,
+    /// The domain filter applied by [`Glossary::with_domains`].
+    domains: Vec<String>,
 }
 
 impl Glossary {
@@ -223,6 +227,7 @@ impl Glossary {
     /// order (sub-folders such as `tools/` are not read).
     pub fn load(paths: &[&Path]) -> Result<Self, Error> {
         let mut entries = Vec::new();
+        let mut fingerprint = String::new();
         for path in paths {
             let meta = std::fs::metadata(path)
                 .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
@@ -240,19 +245,33 @@ impl Glossary {
                 }
                 files.sort();
                 for f in files {
-                    load_file(&f, &mut entries)?;
+                    load_file(&f, &mut entries, &mut fingerprint)?;
                 }
             } else {
-                load_file(path, &mut entries)?;
+                load_file(path, &mut entries, &mut fingerprint)?;
             }
         }
-        Ok(Self { entries: Arc::new(entries) })
+        Ok(Self {
+            entries: Arc::new(entries),
+            fingerprint: fingerprint.into(),
+            domains: Vec::new(),
+        })
+    }
+
+    /// The version of this glossary: a hash of the files' names and bytes
+    /// and of the domain filter, plus `salt` (settings that change what a
+    /// cached translation must satisfy, such as term enforcement).
+    ///
+    /// The translation memory stores it with every machine translation, so
+    /// a glossary change re-checks cached translations before serving them.
+    pub fn version(&self, salt: &str) -> String {
+        short_hash(&format!("{}domains:{}{salt}", self.fingerprint, self.domains.join(",")))
     }
 
     /// A glossary made of `entries` (for tools and tests that build one in
     /// memory).
     pub fn from_entries(entries: Vec<Entry>) -> Self {
-        Self { entries: Arc::new(entries) }
+        Self { entries: Arc::new(entries), ..Self::default() }
     }
 
     /// Number of concepts.
@@ -295,7 +314,11 @@ impl Glossary {
             .filter(|e| domains.iter().any(|d| d.eq_ignore_ascii_case(&e.domain)))
             .cloned()
             .collect();
-        Glossary { entries: Arc::new(keep) }
+        Glossary {
+            entries: Arc::new(keep),
+            fingerprint: Arc::clone(&self.fingerprint),
+            domains: domains.to_vec(),
+        }
     }
 
     /// Duplicates, conflicts and gaps, for `depeche glossary check`.
@@ -323,12 +346,13 @@ fn format_of(path: &Path) -> Option<&'static str> {
     }
 }
 
-fn load_file(path: &Path, entries: &mut Vec<Entry>) -> Result<(), Error> {
+fn load_file(path: &Path, entries: &mut Vec<Entry>, fingerprint: &mut String) -> Result<(), Error> {
     let Some(format) = format_of(path) else {
         return Err(Error::Format { path: path.to_path_buf() });
     };
     let text = std::fs::read_to_string(path)
         .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    fingerprint.push_str(&format!("{}:{};", path.display(), short_hash(&text)));
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     match format {
         "tbx" => tbx::parse(path, text, entries),
@@ -378,10 +402,9 @@ pub fn stats(article: &Article) -> BTreeMap<String, TermStats> {
         for hit in &seg.terms {
             let s = out.entry(hit.domain.clone()).or_default();
             s.found += 1;
-            let violated = seg
-                .issues
-                .iter()
-                .any(|i| i.check == "terms" && i.entry.as_deref() == Some(hit.entry.as_str()));
+            let violated = seg.issues.iter().any(|i| {
+                i.check == CheckId::Terms && i.entry.as_deref() == Some(hit.entry.as_str())
+            });
             if violated {
                 s.violated += 1;
             } else if translated {

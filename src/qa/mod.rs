@@ -5,12 +5,12 @@
 pub mod numbers;
 pub mod terms;
 
-use crate::model::{Article, QaIssue, Segment};
+use crate::model::{Article, CheckId, QaIssue, Segment};
 
 /// One QA check.
 pub trait Check: Send + Sync {
-    /// Short name, used in notes and summaries (`terms`).
-    fn name(&self) -> &'static str;
+    /// Which check this is; its findings carry the same id.
+    fn id(&self) -> CheckId;
     /// Findings on one segment.
     fn check(&self, segment: &Segment, target_lang: &str) -> Vec<QaIssue>;
 }

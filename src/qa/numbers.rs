@@ -13,7 +13,7 @@
 //! not reported. Every finding is a warning: a number that moved is worth a
 //! look but never blocks a run.
 
-use crate::model::{QaIssue, Segment, Severity};
+use crate::model::{CheckId, QaIssue, Segment, Severity};
 
 use super::Check;
 
@@ -29,8 +29,8 @@ impl NumberCheck {
 }
 
 impl Check for NumberCheck {
-    fn name(&self) -> &'static str {
-        "numbers"
+    fn id(&self) -> CheckId {
+        CheckId::Numbers
     }
 
     fn check(&self, segment: &Segment, target_lang: &str) -> Vec<QaIssue> {
@@ -40,7 +40,7 @@ impl Check for NumberCheck {
         compare(&segment.source, target, target_lang)
             .into_iter()
             .map(|message| QaIssue {
-                check: "numbers".into(),
+                check: CheckId::Numbers,
                 severity: Severity::Warning,
                 message,
                 entry: None,

@@ -7,7 +7,7 @@
 //! may appear; a do-not-translate term must appear exactly as written.
 
 use crate::glossary::fold;
-use crate::model::{QaIssue, Segment, Severity, TermHit};
+use crate::model::{CheckId, QaIssue, Segment, Severity, TermHit};
 
 use super::Check;
 
@@ -23,8 +23,8 @@ impl TermCheck {
 }
 
 impl Check for TermCheck {
-    fn name(&self) -> &'static str {
-        "terms"
+    fn id(&self) -> CheckId {
+        CheckId::Terms
     }
 
     fn check(&self, segment: &Segment, _target_lang: &str) -> Vec<QaIssue> {
@@ -47,7 +47,7 @@ impl Check for TermCheck {
 
 fn issue(hit: &TermHit, message: String) -> QaIssue {
     QaIssue {
-        check: "terms".into(),
+        check: CheckId::Terms,
         severity: Severity::Error,
         message,
         entry: Some(hit.entry.clone()),

@@ -182,7 +182,7 @@ pub fn write20_report(article: &Article, opts: &WriteOptions) -> Result<Written,
 
 fn log_warnings(written: Written) -> String {
     for w in &written.warnings {
-        tracing::warn!("{w}");
+        tracing::debug!("{w}");
     }
     written.xml
 }
@@ -454,6 +454,7 @@ pub(crate) fn article_fields(article: &Article) -> Vec<(String, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CheckId;
 
     #[test]
     fn escaping_keeps_quotes_in_text_and_breaks_cdata_end() {
@@ -508,7 +509,7 @@ mod tests {
         assert_eq!(Label::of(&seg).provider.as_deref(), Some("deepl"));
         seg.origin = Origin::Human;
         seg.issues.push(QaIssue {
-            check: "terms".into(),
+            check: CheckId::Terms,
             severity: Severity::Error,
             message: "m".into(),
             entry: None,

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use depeche::model::{Article, Origin, Paragraph, QaIssue, Role, Segment, Severity, TermHit};
+use depeche::model::{
+    Article, CheckId, Origin, Paragraph, QaIssue, Role, Segment, Severity, TermHit,
+};
 use depeche::xliff::{self, WriteOptions};
 
 use crate::support::{root, ttk_readback, validate_xliff};
@@ -65,7 +67,7 @@ fn article() -> Article {
         Origin::Tm { exact: true, source: "deepl".into() },
     );
     qa.issues.push(QaIssue {
-        check: "terms".into(),
+        check: CheckId::Terms,
         severity: Severity::Error,
         message: "expected \"Minister for the Armed Forces\"".into(),
         entry: Some("c-1".into()),
