@@ -21,11 +21,22 @@ TSV columns (tab-separated, header row first):
     de, es  German and Spanish terms (same syntax), may be empty
     flags   `;`-separated: `dnt` (keep verbatim), `amb` (ambiguous: only tag
             when a `req` word is near), `req=w1,w2` (context words),
-            `exc=p1,p2` (phrases where the term is another concept)
+            `exc=p1,p2` (phrases where the term is another concept),
+            `acr` (its French terms in capitals of 3+ letters are acronyms
+            that also match in other cases: Otan, Aqmi; written as
+            <descrip type="x-acronym">yes</descrip>; set automatically for
+            every concept with such a term unless the acronym is in
+            ACRONYM_WORDS or the row says `noacr`), `ins` (one or two
+            adjectives may stand after the first word: ministre israélien
+            des Affaires étrangères; <descrip type="x-insertions">yes</descrip>;
+            set automatically for multiword terms starting with a word of
+            INSERT_HEADS unless the row says `noins`)
     note    usage note for translators
     source  optional 8th column: where the concept comes from (e.g. `eurovoc
             4452 mt 0431`, `cldr+iso-codes FR`, `curated unpk`); written as
-            <descrip type="x-source">, which the loader ignores
+            <descrip type="x-source">, which `depeche glossary stats`
+            groups by its first word; rows of the hand tables without one
+            get `hand <domain>.tsv`
 """
 
 import re
@@ -54,6 +65,29 @@ SOURCES = {
     "2011/833/EU); official names published by the UN, the EU, NATO and national "
     "ministries; English renderings checked against WMT fr-en reference translations.",
 }
+
+
+# Acronyms whose lowercase or capitalised form is a common word or a first
+# name (sis, fisc, Sam, Alena...): they keep matching in capitals only.
+ACRONYM_WORDS = {
+    "AIDS", "ALENA", "CAF", "CIS", "FISC", "GUS", "ISO", "MED", "MILF", "POW", "SAM",
+    "SIS", "TIAN", "PAM", "USA",
+}
+
+# Head words of titles and institutions that news writes with a
+# nationality or another adjective inside: ministre [israélien] des
+# Affaires étrangères, ministère [russe] de l'Intérieur.
+INSERT_HEADS = ("ministre ", "ministère ", "secrétaire ", "vice-ministre ", "vice-premier ministre ")
+
+
+def is_acronym(term):
+    letters = [c for c in term if c.isalpha()]
+    return (
+        len(letters) >= 3
+        and all(c.isupper() for c in letters)
+        and " " not in term.strip()
+        and term.strip() not in ACRONYM_WORDS
+    )
 
 
 def slug(text):
@@ -125,8 +159,26 @@ def build(domain):
         out = f'    <termEntry id="{cid}">\n'
         out += f'      <descrip type="subjectField">{domain}</descrip>\n'
         dnt = False
-        for flag in [f.strip() for f in flags.split(";") if f.strip()]:
-            if flag == "dnt":
+        flag_list = [f.strip() for f in flags.split(";") if f.strip()]
+        french = terms(fr)
+        if "noacr" not in flag_list and "acr" not in flag_list and any(map(is_acronym, french)):
+            flag_list.append("acr")
+        if (
+            "noins" not in flag_list
+            and "ins" not in flag_list
+            and french[0].lower().startswith(INSERT_HEADS)
+        ):
+            flag_list.append("ins")
+        if not source and src.parent == ROOT / "tools":
+            source = f"hand {src.name}"
+        for flag in flag_list:
+            if flag in ("noacr", "noins"):
+                continue
+            if flag == "acr":
+                out += '      <descrip type="x-acronym">yes</descrip>\n'
+            elif flag == "ins":
+                out += '      <descrip type="x-insertions">yes</descrip>\n'
+            elif flag == "dnt":
                 dnt = True
                 out += '      <descrip type="x-doNotTranslate">yes</descrip>\n'
             elif flag == "amb":

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
-use depeche::glossary::{Glossary, Problem};
+use depeche::glossary::{DomainStats, Glossary, Problem};
 use depeche::model::{Severity, TermHit};
 use depeche::segment::{self, Segmenter};
 use depeche::{glossary, ingest};
@@ -29,6 +29,13 @@ enum GlossaryCommand {
     /// Load the termbases and report conflicts, missing targets and
     /// duplicates (exit 1 on any error)
     Check {
+        /// Glossary files or folders [default: the configured ones, glossaries/]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show concepts, terms and variants per domain and locale, and the
+    /// sources the concepts come from
+    Stats {
         /// Glossary files or folders [default: the configured ones, glossaries/]
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -52,6 +59,11 @@ enum GlossaryCommand {
 pub(crate) fn run(args: GlossaryArgs, config: &Config) -> anyhow::Result<ExitCode> {
     match args.command {
         GlossaryCommand::Check { paths } => check(&paths, config),
+        GlossaryCommand::Stats { paths } => {
+            let glossary = load(&glossary_paths(&paths, config)?)?;
+            std::io::stdout().write_all(stats_table(&glossary.stats()).as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         GlossaryCommand::Match { to, glossary, files } => {
             let locale = to
                 .or_else(|| config.run.to.first().cloned())
@@ -142,6 +154,61 @@ fn check_report(glossary: &Glossary, problems: &[Problem], files: usize) -> Stri
         plural(errors),
         plural(warnings)
     );
+    out
+}
+
+/// Two Markdown tables: concepts / terms (variants) per domain and locale,
+/// then concepts per domain and source.
+fn stats_table(stats: &[DomainStats]) -> String {
+    let mut locales: Vec<&String> = stats.iter().flat_map(|d| d.locales.keys()).collect();
+    locales.sort_by_key(|l| (l.as_str() != "fr", l.as_str()));
+    locales.dedup();
+    let mut out = String::from("| domain | concepts |");
+    for l in &locales {
+        let _ = write!(out, " {l} |");
+    }
+    out.push_str("\n|---|---:|");
+    out.push_str(&"---:|".repeat(locales.len()));
+    out.push('\n');
+    let mut total = 0;
+    for d in stats {
+        total += d.concepts;
+        let _ = write!(out, "| {} | {} |", d.domain, d.concepts);
+        for l in &locales {
+            match d.locales.get(*l) {
+                Some(s) => {
+                    let _ = write!(out, " {} / {} ({}) |", s.concepts, s.terms, s.variants);
+                }
+                None => out.push_str(" 0 |"),
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "\n{total} concept{}; per locale: concepts with a term / terms (variants)\n",
+        plural(total)
+    );
+    let mut sources: Vec<&String> = stats.iter().flat_map(|d| d.sources.keys()).collect();
+    sources.sort();
+    sources.dedup();
+    out.push_str("| source |");
+    for d in stats {
+        let _ = write!(out, " {} |", d.domain);
+    }
+    out.push_str(" all |\n|---|");
+    out.push_str(&"---:|".repeat(stats.len() + 1));
+    out.push('\n');
+    for src in sources {
+        let _ = write!(out, "| {src} |");
+        let mut all = 0;
+        for d in stats {
+            let n = d.sources.get(src).copied().unwrap_or(0);
+            all += n;
+            let _ = write!(out, " {n} |");
+        }
+        let _ = writeln!(out, " {all} |");
+    }
     out
 }
 

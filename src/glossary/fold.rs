@@ -5,8 +5,17 @@
 //! headlines often drop accents). Apostrophes split tokens, so the elided
 //! article of `l’ambassade` is a token of its own. Tokens keep their byte
 //! span in the original text, so no offset map is needed.
+//!
+//! One accent survives folding: a word whose stem ends in `é` (`attaqué`,
+//! `frappées`, `allié`, `armée`) gets [`ACUTE`] at the end of its key, so
+//! that past participles never fold onto nouns in `-e` (`attaque`,
+//! `frappe`) and `entrée` never onto `entre` (#10). Headlines in capitals
+//! that drop the accent (`ARMEE`) are looked up both ways by the matcher.
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Marks a key whose word ends in `é` (after plural and feminine endings).
+pub(crate) const ACUTE: char = '\u{b4}';
 
 /// One token of the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,14 +45,24 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
     let mut gap_len = 0usize;
     let mut gap_dot = false;
     let mut first = true;
+    // Length of `buf` just after the last `é`, to tell `attaqué` from
+    // `attaque`.
+    let mut acute_at = None::<usize>;
     let finish = |start: usize,
                   end: usize,
                   buf: &mut String,
+                  acute_at: Option<usize>,
                   glued: bool,
                   upper: bool,
                   f: &mut dyn FnMut(Token, &str)| {
         if normalise {
+            let acute = acute_at
+                .and_then(|at| buf.get(at..))
+                .is_some_and(|rest| matches!(rest, "" | "e" | "s" | "es"));
             normalise_key(buf);
+            if acute {
+                buf.push(ACUTE);
+            }
         }
         f(Token { start, end, glued, upper }, buf);
         buf.clear();
@@ -57,6 +76,7 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 glued_for_current = !first && gap_glue && !(gap_dot && gap_len > 1);
                 has_lower = false;
                 has_letter = false;
+                acute_at = None;
             }
             if c.is_ascii() {
                 if c.is_ascii_lowercase() {
@@ -72,6 +92,9 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 has_letter = true;
                 has_lower |= c >= '\u{DF}';
                 buf.push_str(folded);
+                if c == 'é' || c == 'É' {
+                    acute_at = Some(buf.len());
+                }
             } else {
                 if c.is_lowercase() {
                     has_lower = true;
@@ -83,7 +106,15 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
             }
         } else {
             if let Some(s) = start.take() {
-                finish(s, i, &mut buf, glued_for_current, has_letter && !has_lower, &mut f);
+                finish(
+                    s,
+                    i,
+                    &mut buf,
+                    acute_at,
+                    glued_for_current,
+                    has_letter && !has_lower,
+                    &mut f,
+                );
                 first = false;
                 gap_glue = true;
                 gap_len = 0;
@@ -98,7 +129,15 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
         }
     }
     if let Some(s) = start {
-        finish(s, text.len(), &mut buf, glued_for_current, has_letter && !has_lower, &mut f);
+        finish(
+            s,
+            text.len(),
+            &mut buf,
+            acute_at,
+            glued_for_current,
+            has_letter && !has_lower,
+            &mut f,
+        );
     }
 }
 
@@ -282,7 +321,19 @@ mod tests {
         }
         assert_ne!(keys("défense"), keys("défensive"));
         assert_ne!(keys("armée"), keys("arme"));
-        assert_eq!(keys("armées"), keys("ARMEE"));
+        assert_eq!(keys("armées"), keys("ARMÉE"));
+    }
+
+    // See: #10
+    #[test]
+    fn participles_keep_apart_from_nouns() {
+        for (participle, noun) in
+            [("attaqué", "attaque"), ("frappées", "frappe"), ("entrée", "entre")]
+        {
+            assert_ne!(keys(participle), keys(noun), "{participle} / {noun}");
+        }
+        assert_eq!(keys("alliées"), keys("allié"));
+        assert_eq!(keys("ARMEE")[0].to_string() + "\u{b4}", keys("armée")[0]);
     }
 
     #[test]

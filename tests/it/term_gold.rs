@@ -28,14 +28,14 @@ use depeche::glossary::{Glossary, Matcher};
 /// sha256 of `fixtures/term-gold/test.tsv`, the held-out half.
 const TEST_GOLD_SHA256: &str = "6ec760501f1f1a432030a60bfac91ad50be7f4091e5c4520d035484948e95513";
 
-/// Recall floors, a little under the measured figures (dev 0.857, test
-/// 0.787 when set), so that a loss of a few occurrences fails.
-const MIN_RECALL_DEV: f64 = 0.84;
+/// Recall floors, a little under the measured figures (dev 0.872, test
+/// 0.789 when set), so that a loss of a few occurrences fails.
+const MIN_RECALL_DEV: f64 = 0.86;
 const MIN_RECALL_TEST: f64 = 0.77;
 /// Precision floors against the gold's scope (some hits the gold does not
 /// count are right terms: see GUIDE.md and the hand-judged sample).
-const MIN_PRECISION_DEV: f64 = 0.86;
-const MIN_PRECISION_TEST: f64 = 0.91;
+const MIN_PRECISION_DEV: f64 = 0.87;
+const MIN_PRECISION_TEST: f64 = 0.92;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
