@@ -4,7 +4,10 @@
 //! fresh child process (a new connection with an empty SQLite page cache;
 //! the OS file cache cannot be dropped without root), times lookups of
 //! every sentence one by one, again warm, then in batches of 50 (an
-//! article's sentences) and 1,000, and lookups that miss.
+//! article's sentences) and 1,000, from several threads at once, and
+//! lookups that miss; then the same batches through the async
+//! `MemoryStore` trait, one at a time and with 16 articles in flight, as
+//! the pipeline makes them.
 //!
 //! Run: `cargo bench --bench tm` (add a size as argument to change it).
 
@@ -14,7 +17,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use depeche::tm::{EntryOrigin, Memory, NewEntry};
+use depeche::tm::{EntryOrigin, Lookup, Memory, MemoryStore, NewEntry};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -119,6 +122,35 @@ fn child(path: &Path, n: usize) -> Res<()> {
             started.elapsed().as_secs_f64(),
         );
     }
+    // Articles in flight look up at once: the same batches of 50 from
+    // several threads sharing one handle.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    let started = Instant::now();
+    let hits = std::thread::scope(|s| -> Res<usize> {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let memory = &memory;
+                let refs = &refs;
+                s.spawn(move || -> Result<usize, String> {
+                    let mut hits = 0;
+                    for chunk in refs.chunks(50).skip(t).step_by(threads) {
+                        let found = memory
+                            .lookup_many(chunk, "fr-FR", "en-GB")
+                            .map_err(|e| e.to_string())?;
+                        hits += found.iter().flatten().count();
+                    }
+                    Ok(hits)
+                })
+            })
+            .collect();
+        let mut hits = 0;
+        for w in workers {
+            hits += w.join().map_err(|_| "lookup thread panicked")??;
+        }
+        Ok(hits)
+    })?;
+    check(hits, n)?;
+    report(&format!("batch lookups (50), {threads} threads"), n, started.elapsed().as_secs_f64());
     let misses: Vec<String> = refs.iter().map(|s| format!("{s} (inédit)")).collect();
     let misses: Vec<&str> = misses.iter().map(String::as_str).collect();
     let started = Instant::now();
@@ -128,7 +160,58 @@ fn child(path: &Path, n: usize) -> Res<()> {
     }
     check(hits, 0)?;
     report("batch misses (50 per call)", n, started.elapsed().as_secs_f64());
-    Ok(())
+    through_the_trait(memory, &refs)
+}
+
+/// Lookups as the pipeline makes them: batches through `dyn MemoryStore`,
+/// answered on tokio's blocking pool.
+fn through_the_trait(memory: Memory, refs: &[&str]) -> Res<()> {
+    let n = refs.len();
+    let lookups: Vec<Lookup> = refs.iter().map(|s| Lookup::exact(*s, "fr-FR", "en-GB")).collect();
+    let store: std::sync::Arc<dyn MemoryStore> = std::sync::Arc::new(memory);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        for size in [50, 1000] {
+            let started = Instant::now();
+            let mut hits = 0;
+            for chunk in lookups.chunks(size) {
+                hits += store.lookup(chunk).await?.iter().filter(|a| !a.is_empty()).count();
+            }
+            check(hits, n)?;
+            report(
+                &format!("trait batches ({size}), one at a time"),
+                n,
+                started.elapsed().as_secs_f64(),
+            );
+        }
+        let in_flight = 16;
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..in_flight)
+            .map(|t| {
+                let store = std::sync::Arc::clone(&store);
+                let mine: Vec<Vec<Lookup>> =
+                    lookups.chunks(50).skip(t).step_by(in_flight).map(<[Lookup]>::to_vec).collect();
+                tokio::spawn(async move {
+                    let mut hits = 0;
+                    for chunk in &mine {
+                        hits += store.lookup(chunk).await?.iter().filter(|a| !a.is_empty()).count();
+                    }
+                    Ok::<_, depeche::tm::Error>(hits)
+                })
+            })
+            .collect();
+        let mut hits = 0;
+        for task in tasks {
+            hits += task.await??;
+        }
+        check(hits, n)?;
+        report(
+            &format!("trait batches (50), {in_flight} in flight"),
+            n,
+            started.elapsed().as_secs_f64(),
+        );
+        Res::Ok(())
+    })
 }
 
 fn check(hits: usize, expected: usize) -> Res<()> {

@@ -23,7 +23,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use crate::output;
-use crate::xliff;
+use crate::{xliff, xml};
 
 /// Prefix that replaces the articles folder in golden files.
 pub const PORTABLE_PREFIX: &str = "articles/";
@@ -191,20 +191,14 @@ pub fn portable_paths(xml: &str, input_dir: &Path) -> String {
         dir.pop();
     }
     let raw = format!("{dir}/");
-    let escaped = escape(&raw);
-    let mut out = xml.replace(&escaped, PORTABLE_PREFIX);
-    if raw != escaped {
+    // The path appears escaped as an attribute (`original`) and as text (the
+    // `origin:` note), which escape quotes differently.
+    let mut out = xml.replace(xml::escape_attr(&raw).as_ref(), PORTABLE_PREFIX);
+    out = out.replace(xml::escape_text(&raw).as_ref(), PORTABLE_PREFIX);
+    if out.contains(&raw) {
         out = out.replace(&raw, PORTABLE_PREFIX);
     }
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 /// The problems of an XLIFF document, empty when it is valid: it must be

@@ -28,9 +28,9 @@ pub mod segment;
 pub mod tm;
 pub mod translate;
 pub mod xliff;
-mod xml_error;
+mod xml;
 
-pub use xml_error::XmlError;
+pub use xml::XmlError;
 
 pub use locale::Locale;
 pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};

@@ -28,8 +28,8 @@ use crate::model::{Article, CheckId, Origin, QaIssue, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
-use crate::tm::Memory;
-use crate::translate::{ProviderError, TranslateStats, Translator};
+use crate::tm::{self, MemoryStore};
+use crate::translate::{ProviderError, ProviderFailure, TranslateStats, Translator};
 use crate::xliff;
 
 /// One target of a run: its locale and the glossary matcher that resolves
@@ -67,7 +67,7 @@ pub(crate) struct Pipeline {
     pub(crate) cancel: Arc<AtomicBool>,
     /// The translation memory: looked up before any provider, fed with
     /// every machine translation before its XLIFF is written.
-    pub(crate) memory: Option<Arc<Memory>>,
+    pub(crate) memory: Option<Arc<dyn MemoryStore>>,
     /// Version of the glossary in force, stored with memory entries so
     /// that a glossary change re-checks cached translations.
     pub(crate) glossary_version: String,
@@ -544,9 +544,8 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
                 .iter()
                 .all(|c| c.check(seg, locale).iter().all(|i| i.severity != Severity::Error))
         };
-        let applied = tokio::task::block_in_place(|| {
-            memory.apply(&mut article, locale, &p.glossary_version, &verify)
-        });
+        let applied =
+            tm::apply(memory.as_ref(), &mut article, locale, &p.glossary_version, &verify).await;
         match applied {
             Ok(hits) => memory_hits = hits,
             Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
@@ -571,7 +570,7 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
             Ok(stats) => stats,
             Err(error) => TranslateStats {
                 failed: pending(&article).0,
-                errors: vec![error_chain(&error)],
+                errors: vec![ProviderFailure::new(error)],
                 ..Default::default()
             },
         }
@@ -579,8 +578,7 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
     // Fed before the XLIFF is written: a run killed in between finds these
     // translations in the memory next time instead of paying for them again.
     if let Some(memory) = p.memory.as_ref().filter(|_| !p.dry_run && translate.translated > 0) {
-        let recorded =
-            tokio::task::block_in_place(|| memory.record(&article, locale, &p.glossary_version));
+        let recorded = tm::record(memory.as_ref(), &article, locale, &p.glossary_version).await;
         if let Err(error) = recorded {
             warnings.push(format!("translation memory: {}", error_chain(&error)));
         }

@@ -131,12 +131,53 @@ mod tests {
         assert_eq!(config.run.to, vec!["en-GB".to_string()]);
         assert_eq!(config.glossary.paths, vec![PathBuf::from("glossaries")]);
         assert!(config.memory.enabled);
-        assert_eq!(config.translate.apertium.endpoint.as_deref(), Some("http://127.0.0.1:2737"));
+        let apertium = config.translate.provider_config("apertium").unwrap();
+        assert_eq!(apertium.common().endpoint.as_deref(), Some("http://127.0.0.1:2737"));
         // Every provider section must be accepted by the provider it configures.
         let overrides = depeche::translate::Overrides::default();
         let translator =
             depeche::translate::Translator::new(&config.translate, &overrides).unwrap();
         assert!(translator.is_offline());
+    }
+
+    #[test]
+    fn a_key_another_provider_takes_names_the_file_the_line_and_the_provider() {
+        use std::io::Write as _;
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        let text = "[translate]\nprovider = \"deepl\"\n\n[translate.deepl]\npair = \"fra|eng\"\n";
+        file.write_all(text.as_bytes()).unwrap();
+        let err = Config::load(Some(file.path())).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains(&file.path().display().to_string()), "{text}");
+        assert!(text.contains("line 5"), "{text}");
+        assert!(text.contains("unknown field `pair` in [translate.deepl]"), "{text}");
+    }
+
+    #[test]
+    fn old_provider_tables_keep_their_meaning() {
+        let config = Config::parse(
+            "[translate]\nchain = [\"memory\", \"google\", \"apertium\"]\n\
+             [translate.google]\nproject = \"p\"\napi_key_env = \"TOKEN\"\nmax_segments = 10\n\
+             [translate.openai]\nmodel = \"m\"\n",
+        )
+        .unwrap();
+        let t = &config.translate;
+        assert_eq!(t.chain.as_deref().map(<[String]>::len), Some(3));
+        let google = t.provider_config("google").unwrap();
+        assert_eq!(google.common().api_key_env.as_deref(), Some("TOKEN"));
+        assert_eq!(google.common().max_segments, Some(10));
+        let listed: Vec<_> = depeche::translate::provider_list(t, &Default::default())
+            .into_iter()
+            .filter(|i| !i.settings.is_empty())
+            .map(|i| (i.name, i.settings, i.key_env, i.selected))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("google".into(), vec!["project=p".into()], Some("TOKEN".into()), true),
+                ("openai".into(), vec!["model=m".into()], Some("OPENAI_API_KEY".into()), false),
+            ]
+        );
     }
 
     #[test]

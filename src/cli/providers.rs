@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use depeche::translate::{Overrides, Translator, provider_list};
+use depeche::translate::{Overrides, PROVIDER_NAMES, Translator, provider_list};
 
 use super::Config;
 
@@ -25,6 +25,17 @@ pub(crate) struct ProvidersArgs {
     /// Base URL of that provider
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
+}
+
+/// Help of `translate --provider`, listing the names the library accepts
+/// so a new provider shows up without editing the text.
+pub(crate) fn provider_help() -> String {
+    let network: Vec<&str> =
+        PROVIDER_NAMES.iter().copied().filter(|n| !matches!(*n, "none" | "memory")).collect();
+    format!(
+        "Translation provider: {}, memory or none (empty targets for human translation)",
+        network.join(", ")
+    )
 }
 
 /// Runs `depeche providers`.

@@ -33,9 +33,7 @@ pub(crate) struct TranslateArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Translation provider: deepl, google, azure, libretranslate, apertium,
-    /// openai, memory or none (empty targets for human translation)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help = super::providers::provider_help())]
     provider: Option<String>,
 
     /// Base URL of the provider (self-hosted servers, proxies)
@@ -191,7 +189,7 @@ fn report(job: &TranslateSummary) -> String {
                 usage.requests, usage.segments_sent, usage.chars_sent
             );
         }
-        let mut errors: Vec<&String> = t.errors.iter().collect();
+        let mut errors: Vec<String> = t.errors.iter().map(ToString::to_string).collect();
         errors.sort();
         errors.dedup();
         for error in errors.iter().take(5) {

@@ -17,6 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::{Entry, Error, Status, Target};
+use crate::xml;
 
 /// What the text being collected will become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,19 +143,8 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
             }
             Event::GeneralRef(r) => {
                 if let Some((_, buf)) = field.as_mut() {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => match r.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                    };
-                    match resolved {
-                        Some(c) => buf.push(c),
+                    match xml::entity(&r, xml::no_extra).ok().flatten() {
+                        Some(found) => found.push_to(buf),
                         None => {
                             return Err(invalid(
                                 line,
@@ -285,9 +275,7 @@ fn flag(value: &str) -> Result<bool, String> {
 
 /// An attribute value by qualified name, unescaped.
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == name).and_then(|a| {
-        a.normalized_value(quick_xml::XmlVersion::Explicit1_0).ok().map(|v| v.into_owned())
-    })
+    xml::attribute(e, name, xml::no_extra).ok().flatten()
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use dom_query::{Document, NodeRef};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -31,11 +32,12 @@ use regex::{Captures, Regex};
 
 use super::{Draft, Error, Items, ReadOptions, rfc822};
 use crate::model::{Article, Role};
-use crate::normalize::{date, encoding};
+use crate::normalize::date;
+use crate::xml;
 
 /// Reads the items of a feed.
 pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
-    let decoded = decode(path, bytes, options)?;
+    let decoded = super::decode_xml(path, bytes, options, true)?;
     let parsed = parse(path, &decoded.text)?;
     if parsed.items.is_empty() {
         return Err(Error::Malformed {
@@ -55,63 +57,6 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<I
         .map(|(i, item)| article(path, i + 1, item, channel, parsed.kind, &decoded, options))
         .collect();
     Ok(items)
-}
-
-/// The feed's text and how it was decoded.
-struct Text {
-    text: String,
-    encoding: String,
-    note: Option<String>,
-}
-
-/// Decodes the bytes: the encoding an XML declaration names wins (unless
-/// the bytes are UTF-8 with non-ASCII text, which a wrong declaration cannot
-/// explain); without one, the same detection as for text files, so that an
-/// ISO-8859-1 feed with no declaration still reads.
-fn decode(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Text, Error> {
-    let declared = declared_encoding(bytes)
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-        .filter(|enc| {
-            *enc != encoding_rs::UTF_8
-                && *enc != encoding_rs::UTF_16LE
-                && *enc != encoding_rs::UTF_16BE
-        });
-    let utf8_text = std::str::from_utf8(bytes).is_ok_and(|s| !s.is_ascii());
-    if let Some(enc) = declared.filter(|_| !utf8_text) {
-        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        let name = enc.name().to_ascii_lowercase();
-        if had_errors && !options.lossy {
-            return Err(Error::NotText {
-                path: path.into(),
-                reason: format!(
-                    "the XML declaration says {name}, but the bytes are not valid {name}; \
-                     fix the declaration or re-save the feed as utf-8"
-                ),
-            });
-        }
-        let note =
-            had_errors.then(|| format!("bytes that are not valid {name} were replaced by U+FFFD"));
-        return Ok(Text { text: text.into_owned(), encoding: name, note });
-    }
-    let decoded = encoding::decode(bytes, options.lossy).map_err(|e| match e {
-        encoding::DecodeError::Binary(reason) => Error::NotText { path: path.into(), reason },
-        encoding::DecodeError::Invalid { offset, byte, line } => {
-            Error::InvalidBytes { path: path.into(), line, offset, byte }
-        }
-    })?;
-    Ok(Text { text: decoded.text, encoding: decoded.encoding.to_owned(), note: decoded.note })
-}
-
-/// The `encoding` of an XML declaration at the very start of the bytes.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let rest = bytes.strip_prefix(b"<?xml")?;
-    let end = rest.windows(2).position(|w| w == b"?>")?;
-    let decl = String::from_utf8_lossy(rest.get(..end)?).into_owned();
-    static ENCODING: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r#"encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']"#).ok());
-    let re = ENCODING.as_ref()?;
-    re.captures(&decl).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned())
 }
 
 /// Which kind of feed.
@@ -252,16 +197,12 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
             Event::Text(t) => walk.push_text(&t.xml10_content()),
             Event::CData(t) => walk.push_text(&t.xml10_content()),
             Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(ch)) => Some(ch.to_string()),
-                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
-                        .map(str::to_owned)
-                        .or_else(|| html_entity(&r).map(String::from)),
-                    Err(_) => None,
-                };
                 // An entity XML does not define is kept as written rather
-                // than failing the whole feed.
-                let resolved = resolved.unwrap_or_else(|| format!("&{};", &*r));
+                // than failing the whole feed (see `crate::xml`).
+                let resolved = match xml::entity(&r, html_entity) {
+                    Ok(Some(replacement)) => replacement.to_string(),
+                    Ok(None) | Err(_) => format!("&{};", &*r),
+                };
                 walk.push_text(&resolved);
             }
             Event::Eof => break,
@@ -521,8 +462,7 @@ fn key_prefix(ns: &ResolveResult<'_>) -> String {
 
 /// An attribute's value, entities decoded; `None` when absent or broken.
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    let found = e.try_get_attribute(name).ok()??;
-    let value = found.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
+    let value = xml::attribute(e, name, xml::no_extra).ok()??;
     Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
@@ -533,7 +473,7 @@ fn article(
     item: Item,
     channel: &Channel,
     kind: Kind,
-    decoded: &Text,
+    decoded: &xml::Decoded,
     options: &ReadOptions,
 ) -> Result<Article, Error> {
     let line = item.line;
@@ -745,75 +685,39 @@ const BLOCKS: &[&str] = &[
 
 /// HTML to paragraphs of text: blocks and line breaks split, other tags
 /// (images, links, emphasis) dropped, scripts and comments skipped,
-/// entities decoded.
+/// entities decoded. Parsed by the same HTML parser as article pages
+/// (`dom_query`, see `html.rs`), so a feed's HTML reads as a browser
+/// reads it.
 fn html_blocks(html: &str) -> Vec<String> {
+    let doc = Document::fragment(html);
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        current.push_str(rest.get(..lt).unwrap_or_default());
-        let after = rest.get(lt..).unwrap_or_default();
-        let next = after.chars().nth(1);
-        if !next.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
-            // `3 < 5`: a less-than sign, not a tag.
-            current.push('<');
-            rest = after.get(1..).unwrap_or_default();
-            continue;
-        }
-        if let Some(comment) = after.strip_prefix("<!--") {
-            rest = comment.find("-->").and_then(|i| comment.get(i + 3..)).unwrap_or_default();
-            continue;
-        }
-        let Some(gt) = after.find('>') else {
-            // An unclosed tag at the end: not text either.
-            rest = "";
-            break;
-        };
-        let tag = after.get(1..gt).unwrap_or_default();
-        rest = after.get(gt + 1..).unwrap_or_default();
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if (name == "script" || name == "style") && !tag.starts_with('/') {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = lower
-                .find(&close)
-                .and_then(|i| rest.get(i..))
-                .and_then(|r| r.find('>').and_then(|j| r.get(j + 1..)))
-                .unwrap_or_default();
-            continue;
-        }
-        if BLOCKS.contains(&name.as_str()) {
-            out.push(std::mem::take(&mut current));
-        } else if !current.ends_with(char::is_whitespace) && name == "img" {
-            current.push(' ');
-        }
-    }
-    current.push_str(rest);
+    blocks_of(&doc.root(), &mut current, &mut out);
     out.push(current);
-    out.into_iter().map(|p| repair(&decode_entities(&p))).filter(|p| !p.trim().is_empty()).collect()
+    out.into_iter().map(|p| repair(&p)).filter(|p| !p.trim().is_empty()).collect()
 }
 
-/// Decodes HTML character references: numeric, and the named ones French
-/// news text uses.
-fn decode_entities(text: &str) -> String {
-    static REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").ok()
-    });
-    let Some(re) = REF.as_ref() else { return text.to_owned() };
-    re.replace_all(text, |c: &Captures<'_>| {
-        let name = c.get(1).map_or("", |m| m.as_str());
-        let whole = c.get(0).map_or("", |m| m.as_str()).to_owned();
-        match name.strip_prefix('#') {
-            Some(num) => numeric_ref(num).map_or(whole, String::from),
-            None => html_entity(name).map_or(whole, String::from),
+fn blocks_of(node: &NodeRef<'_>, current: &mut String, out: &mut Vec<String>) {
+    for child in node.children() {
+        if child.is_text() {
+            current.push_str(&child.text());
+            continue;
         }
-    })
-    .into_owned()
+        if !child.is_element() {
+            continue;
+        }
+        let name = child.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        match name.as_str() {
+            "script" | "style" => {}
+            "img" if !current.ends_with(char::is_whitespace) => current.push(' '),
+            block if BLOCKS.contains(&block) => {
+                out.push(std::mem::take(current));
+                blocks_of(&child, current, out);
+                out.push(std::mem::take(current));
+            }
+            _ => blocks_of(&child, current, out),
+        }
+    }
 }
 
 /// `#233`, `#xE9`; code points 128–159 are read as Windows-1252, as

@@ -118,10 +118,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
 /// than UTF-8 or Latin-1, then [`encoding::decode`] (which also catches
 /// pages that declare Latin-1 but are really UTF-8, and the reverse).
 fn decode(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<(String, String), Error> {
-    let has_bom = bytes.starts_with(b"\xef\xbb\xbf")
-        || bytes.starts_with(b"\xff\xfe")
-        || bytes.starts_with(b"\xfe\xff");
-    if !has_bom
+    if crate::xml::bom(bytes).is_none()
         && let Some(declared) = declared_charset(bytes)
         && declared != encoding_rs::UTF_8
         && declared != encoding_rs::WINDOWS_1252

@@ -237,8 +237,9 @@ impl Format {
 
 /// The format named by the first element of an XML or HTML document.
 fn sniff(bytes: &[u8]) -> Option<Format> {
-    let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    // Decoded as the XML readers will decode it, so that a UTF-16 wire is
+    // recognised too.
+    let head = crate::xml::decode_head(bytes, 4096).to_ascii_lowercase();
     let mut rest = head.as_str();
     // Skip the declaration, comments, processing instructions and doctypes
     // other than HTML's.
@@ -273,6 +274,69 @@ fn sniff(bytes: &[u8]) -> Option<Format> {
         "newsml" | "newsitem" | "newsmessage" | "nitf" => Format::NewsMl,
         "html" | "head" | "body" => Format::Html,
         _ => return None,
+    })
+}
+
+/// An XML document's text (NewsML, NITF, feeds): what a byte-order mark or
+/// the declaration says (see [`crate::xml::decode_declared`]), else the
+/// same detection as for text files. A declaration naming an encoding
+/// depeche does not know is refused, unless `lenient` (feeds), when it is
+/// passed over.
+pub(crate) fn decode_xml(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    lenient: bool,
+) -> Result<crate::xml::Decoded, Error> {
+    use crate::xml;
+    match xml::decode_declared(bytes, options.lossy) {
+        Ok(Some(decoded)) => return Ok(decoded),
+        Ok(None) => {}
+        Err(xml::Error::UnknownEncoding { .. }) if lenient => {}
+        Err(xml::Error::UnknownEncoding { label }) => {
+            return Err(Error::Unsupported {
+                path: path.into(),
+                reason: format!(
+                    "the XML declaration names the encoding {label:?}, which depeche does not \
+                     know; re-save the file as UTF-8"
+                ),
+            });
+        }
+        Err(xml::Error::Undecodable { encoding: name, from: xml::Source::Bom, .. }) => {
+            return Err(Error::NotText {
+                path: path.into(),
+                reason: format!(
+                    "the file starts with a {name} byte-order mark but is not valid {name}"
+                ),
+            });
+        }
+        Err(e) => {
+            let name = match &e {
+                xml::Error::Undecodable { encoding, .. } => encoding.as_str(),
+                _ => "its encoding",
+            };
+            return Err(Error::NotText {
+                path: path.into(),
+                reason: format!(
+                    "the file declares {name} but holds bytes {name} leaves undefined \
+                     ({e}); fix the declaration or re-save the file as UTF-8"
+                ),
+            });
+        }
+    }
+    let decoded = normalize::encoding::decode(bytes, options.lossy).map_err(|e| match e {
+        normalize::encoding::DecodeError::Binary(reason) => {
+            Error::NotText { path: path.into(), reason }
+        }
+        normalize::encoding::DecodeError::Invalid { offset, byte, line } => {
+            Error::InvalidBytes { path: path.into(), line, offset, byte }
+        }
+    })?;
+    Ok(crate::xml::Decoded {
+        text: decoded.text,
+        encoding: decoded.encoding.to_owned(),
+        note: decoded.note,
+        source: crate::xml::Source::Fallback,
     })
 }
 

@@ -32,13 +32,10 @@
 
 use std::path::Path;
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
-
 use super::{Draft, Error, Items, ReadOptions};
 use crate::model::Role;
-use crate::normalize::{self, boilerplate, date, encoding};
-use crate::xml_error::XmlError;
+use crate::normalize::{self, boilerplate, date};
+use crate::xml::{self, Element, Node};
 
 /// Deeper nesting than this is refused: no news format comes near it, and
 /// the tree is walked recursively.
@@ -46,7 +43,7 @@ const MAX_DEPTH: usize = 256;
 
 /// Reads the news items of a NewsML or NITF document.
 pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
-    let (text, encoding, note) = decode(path, bytes, options.lossy)?;
+    let xml::Decoded { text, encoding, note, .. } = super::decode_xml(path, bytes, options, false)?;
     if text.trim().is_empty() {
         return Err(Error::Empty { path: path.into() });
     }
@@ -97,128 +94,19 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<I
 }
 
 // ---------------------------------------------------------------------------
-// Bytes to text
+// The document tree: `crate::xml`'s, with the text of news bodies
 
-/// The text, the encoding name for `meta["encoding"]`, and what a lossy
-/// read replaced.
-fn decode(
-    path: &Path,
-    bytes: &[u8],
-    lossy: bool,
-) -> Result<(String, String, Option<String>), Error> {
-    let has_bom = encoding_rs::Encoding::for_bom(bytes).is_some();
-    if let Some(label) = declared_encoding(bytes).filter(|_| !has_bom) {
-        let Some(found) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
-            return Err(Error::Unsupported {
-                path: path.into(),
-                reason: format!(
-                    "the XML declaration names the encoding {label:?}, which depeche does not \
-                     know; re-save the file as UTF-8"
-                ),
-            });
-        };
-        // UTF-8 goes through the common decoder (it knows broken UTF-8);
-        // UTF-16 without a byte-order mark cannot be read this far.
-        let utf16 = found == encoding_rs::UTF_16LE || found == encoding_rs::UTF_16BE;
-        if found != encoding_rs::UTF_8 && !utf16 {
-            let name = found.name().to_ascii_lowercase();
-            if let Some(text) = found.decode_without_bom_handling_and_without_replacement(bytes) {
-                return Ok((text.into_owned(), name, None));
-            }
-            if lossy {
-                let (text, _) = found.decode_without_bom_handling(bytes);
-                let note = format!("bytes undefined in {name} replaced by U+FFFD");
-                return Ok((text.into_owned(), format!("{name} (lossy)"), Some(note)));
-            }
-            return Err(Error::NotText {
-                path: path.into(),
-                reason: format!(
-                    "the file declares {name} but holds bytes {name} leaves undefined; \
-                     fix the declaration or re-save the file as UTF-8"
-                ),
-            });
-        }
-    }
-    let decoded = encoding::decode(bytes, lossy).map_err(|e| match e {
-        encoding::DecodeError::Binary(reason) => Error::NotText { path: path.into(), reason },
-        encoding::DecodeError::Invalid { offset, byte, line } => {
-            Error::InvalidBytes { path: path.into(), line, offset, byte }
-        }
-    })?;
-    Ok((decoded.text, decoded.encoding.to_owned(), decoded.note))
+/// The text of news bodies: `<br/>` reads as a space, and the elements in
+/// [`SKIPPED`] hold none.
+trait Body {
+    /// The text content.
+    fn text(&self) -> String;
+    fn push_text(&self, out: &mut String);
+    /// The normalised text, when there is any.
+    fn value(&self) -> Option<String>;
 }
 
-/// The `encoding="..."` of the XML declaration, when there is one.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let head = bytes.get(..bytes.len().min(200))?;
-    let head = String::from_utf8_lossy(head);
-    let decl = head.trim_start().strip_prefix("<?xml")?.split("?>").next()?;
-    let rest = decl.split("encoding").nth(1)?.trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-    Some(rest.get(1..)?.split(quote).next()?.trim().to_owned())
-}
-
-// ---------------------------------------------------------------------------
-// The document tree
-
-/// An element, with its local name (no namespace prefix) and its
-/// attributes under their names as written (`xml:lang`).
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-}
-
-#[derive(Debug)]
-enum Node {
-    Element(Element),
-    Text(String),
-}
-
-impl Element {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// A non-blank attribute value, trimmed.
-    fn attr_value(&self, name: &str) -> Option<String> {
-        self.attr(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-    }
-
-    fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
-
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.elements().find(|e| e.name == name)
-    }
-
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
-        self.elements().filter(move |e| e.name == name)
-    }
-
-    /// The element at the end of a path of child names.
-    fn at(&self, names: &[&str]) -> Option<&Element> {
-        names.iter().try_fold(self, |e, n| e.child(n))
-    }
-
-    /// Every descendant named `name`, in document order, not looking inside
-    /// the ones found.
-    fn descendants<'a>(&'a self, name: &str, out: &mut Vec<&'a Element>) {
-        for e in self.elements() {
-            if e.name == name {
-                out.push(e);
-            } else {
-                e.descendants(name, out);
-            }
-        }
-    }
-
-    /// The text content, `<br/>` read as a space.
+impl Body for Element {
     fn text(&self) -> String {
         let mut out = String::new();
         self.push_text(&mut out);
@@ -236,138 +124,37 @@ impl Element {
         }
     }
 
-    /// The normalised text, when there is any.
     fn value(&self) -> Option<String> {
         Some(normalize::text(&self.text())).filter(|t| !t.is_empty())
     }
-
-    fn has_element_children(&self) -> bool {
-        self.elements().next().is_some()
-    }
 }
 
-/// Parses the document into a tree; a fault gives its line.
+/// Parses the document into a tree; a fault gives its line. Entities: the
+/// XML ones and `&nbsp;`, which agencies use without declaring it.
 fn parse(path: &Path, text: &str) -> Result<Element, Error> {
-    let mut lines = crate::lines::LineCounter::new(text);
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().expand_empty_elements = true;
-    let mut stack: Vec<Element> = Vec::new();
-    // The line each open element starts on, for one that is never closed.
-    let mut opened: Vec<usize> = Vec::new();
-    let mut root: Option<Element> = None;
-    let bad = |line: usize, reason: String| Error::Malformed { path: path.into(), line, reason };
-    loop {
-        let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
-                return Err(bad(
-                    lines.line(at),
-                    format!("not well-formed XML: {}; fix the file or get a new copy", XmlError(e)),
-                ));
+    let options =
+        xml::Options { max_depth: MAX_DEPTH, ..xml::Options::default() }.with_extra(xml::nbsp);
+    xml::parse(text, &options).map_err(|e| {
+        let line = e.line();
+        let reason = match e {
+            xml::Error::Syntax { source, .. } => {
+                format!("not well-formed XML: {source}; fix the file or get a new copy")
             }
+            xml::Error::UndefinedEntity { name, .. } => format!(
+                "undefined entity &{name}; (entities from a DTD are not read); \
+                 write the character itself"
+            ),
+            xml::Error::TooDeep { limit, .. } => format!("elements nested over {limit} deep"),
+            xml::Error::SecondRoot { .. } => "a second root element; one document per file".into(),
+            xml::Error::TextOutsideRoot { .. } => "text outside the root element".into(),
+            xml::Error::Unclosed { name, .. } => {
+                format!("<{name}> is never closed (the file is cut short?)")
+            }
+            xml::Error::NoRoot => "no root element (not an XML document)".into(),
+            other => other.to_string(),
         };
-        match event {
-            Event::Start(el) => {
-                let line = lines.line(pos);
-                if root.is_some() {
-                    return Err(bad(line, "a second root element; one document per file".into()));
-                }
-                if stack.len() >= MAX_DEPTH {
-                    return Err(bad(line, format!("elements nested over {MAX_DEPTH} deep")));
-                }
-                stack.push(element(&el).map_err(|reason| bad(line, reason))?);
-                opened.push(line);
-            }
-            Event::End(_) => {
-                let Some(done) = stack.pop() else { continue };
-                opened.pop();
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(done)),
-                    None => root = Some(done),
-                }
-            }
-            Event::Text(t) => {
-                let content = t.xml10_content();
-                match stack.last_mut() {
-                    Some(open) => push_text(open, &content),
-                    None if content.trim().is_empty() => {}
-                    None => {
-                        return Err(bad(lines.line(pos), "text outside the root element".into()));
-                    }
-                }
-            }
-            Event::CData(c) => {
-                if let Some(open) = stack.last_mut() {
-                    push_text(open, &c);
-                }
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match entity(&r) {
-                        Some(s) => s.to_owned(),
-                        None => {
-                            return Err(bad(
-                                lines.line(pos),
-                                format!(
-                                    "undefined entity &{}; (entities from a DTD are not read); \
-                                     write the character itself",
-                                    &*r
-                                ),
-                            ));
-                        }
-                    },
-                    Err(e) => return Err(bad(lines.line(pos), format!("{}", XmlError(e)))),
-                };
-                if let Some(open) = stack.last_mut() {
-                    push_text(open, &resolved);
-                }
-            }
-            Event::Eof => break,
-            // Never produced: empty elements are expanded to start + end.
-            Event::Empty(_) => {}
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
-        }
-    }
-    if let (Some(open), Some(line)) = (stack.last(), opened.last()) {
-        return Err(bad(
-            *line,
-            format!("<{}> is never closed (the file is cut short?)", open.name),
-        ));
-    }
-    root.ok_or_else(|| bad(0, "no root element (not an XML document)".into()))
-}
-
-/// The entities resolved without a DTD.
-fn entity(name: &str) -> Option<&'static str> {
-    quick_xml::escape::resolve_predefined_entity(name).or(match name {
-        "nbsp" => Some("\u{a0}"),
-        _ => None,
+        Error::Malformed { path: path.into(), line, reason }
     })
-}
-
-fn element(el: &BytesStart<'_>) -> Result<Element, String> {
-    let name = el.local_name().as_ref().to_owned();
-    let mut attrs = Vec::new();
-    for attr in el.attributes() {
-        let attr = attr.map_err(|e| format!("bad attribute in <{name}>: {e}"))?;
-        let key = attr.key.as_ref().to_owned();
-        let value = attr
-            .normalized_value_with(quick_xml::XmlVersion::Implicit1_0, 1, entity)
-            .map_err(|e| format!("bad value for {key} in <{name}>: {}", XmlError(e)))?;
-        attrs.push((key, value.into_owned()));
-    }
-    Ok(Element { name, attrs, children: Vec::new() })
-}
-
-fn push_text(open: &mut Element, text: &str) {
-    if let Some(Node::Text(last)) = open.children.last_mut() {
-        last.push_str(text);
-    } else {
-        open.children.push(Node::Text(text.to_owned()));
-    }
 }
 
 // ---------------------------------------------------------------------------

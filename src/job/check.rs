@@ -179,7 +179,8 @@ pub async fn check(settings: CheckSettings) -> Result<CheckSummary, Error> {
     let out_dir = scratch.path().join("run");
     let memory = match (&settings.provider, &settings.memory_fixture) {
         (CheckProvider::Memory, Some(path)) => {
-            MemorySettings::Open(Arc::new(scratch_memory(path, scratch.path())?))
+            let memory: Arc<dyn tm::MemoryStore> = Arc::new(scratch_memory(path, scratch.path())?);
+            MemorySettings::Open(memory)
         }
         (CheckProvider::Memory, None) => {
             return Err(Error::Settings(

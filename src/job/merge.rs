@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{Error, MemorySettings};
 use crate::merge::{self, Format, Merged, Options};
 use crate::output;
-use crate::tm::Memory;
+use crate::tm::MemoryStore;
 
 /// What `depeche merge` does, as data.
 #[derive(Debug, Clone)]
@@ -142,12 +142,8 @@ impl MergeSummary {
 /// Runs a merge job.
 pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
     let files = discover(&settings.inputs)?;
-    let memory_path = match &settings.memory {
-        MemorySettings::Off => None,
-        MemorySettings::WhenNeeded(p) | MemorySettings::Always(p) => Some(p.clone()),
-        MemorySettings::Open(_) => None,
-    };
-    let mut memory: Option<Arc<Memory>> = None;
+    let memory_path = settings.memory.path().map(Path::to_path_buf);
+    let mut memory: Option<Arc<dyn MemoryStore>> = None;
     let options = Options::new().allow_untranslated(settings.allow_untranslated);
     let out_dir = &settings.out_dir;
     let mut summary = MergeSummary { memory: memory_path.clone(), ..MergeSummary::default() };
@@ -203,18 +199,14 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
                     }
                 };
             claimed.insert(path.clone(), file.clone());
-            let stored = match (&settings.memory, &memory_path) {
-                (MemorySettings::Open(open), _) => Some(store(open, &m, file)?),
-                (_, Some(memory_path)) => {
-                    let open = match &memory {
-                        Some(open) => open,
-                        None => memory.insert(Arc::new(Memory::open(memory_path).map_err(
-                            |source| Error::Memory { path: memory_path.clone(), source },
-                        )?)),
-                    };
-                    Some(store(open, &m, file)?)
-                }
-                (_, None) => None,
+            let open = match (&memory, &settings.memory) {
+                (Some(open), _) => Some(open),
+                (None, MemorySettings::Off) => None,
+                (None, settings) => settings.open(true)?.map(|open| &*memory.insert(open)),
+            };
+            let stored = match open {
+                Some(open) => Some(store(open.as_ref(), &m, file).await?),
+                None => None,
             };
             summary.files.push(MergedFile {
                 input: file.clone(),
@@ -232,9 +224,10 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
 }
 
 /// Stores the confirmed entries of `m`; returns how many were new.
-fn store(memory: &Memory, m: &Merged, file: &Path) -> Result<usize, Error> {
+async fn store(memory: &dyn MemoryStore, m: &Merged, file: &Path) -> Result<usize, Error> {
     memory
         .store(&m.entries)
+        .await
         .map_err(|source| Error::MemoryStore { path: file.to_path_buf(), source })
 }
 

@@ -34,6 +34,7 @@ mod merge;
 mod translate;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use check::{CheckSettings, CheckSummary, check};
 pub use merge::{MergeSettings, MergeSummary, MergedFile, merge};
@@ -41,7 +42,7 @@ pub use translate::{TranslateSettings, TranslateSummary, translate};
 
 use crate::glossary::{self, Glossary};
 use crate::locale::{self, Locale};
-use crate::tm::{self, Memory};
+use crate::tm::{self, Memory, MemoryStore};
 
 /// Why a job could not run at all. A failed article is not an error: it is
 /// recorded in the summary and the rest of the batch goes on.
@@ -194,8 +195,9 @@ pub enum MemorySettings {
     WhenNeeded(PathBuf),
     /// This file, always opened.
     Always(PathBuf),
-    /// A memory already open.
-    Open(std::sync::Arc<Memory>),
+    /// A memory already open: the SQLite store, or any other
+    /// [`MemoryStore`](crate::tm::MemoryStore).
+    Open(Arc<dyn MemoryStore>),
 }
 
 impl MemorySettings {
@@ -206,17 +208,29 @@ impl MemorySettings {
     }
 
     /// Opens the memory if these settings (and `needed`) ask for one.
-    fn open(&self, needed: bool) -> Result<Option<std::sync::Arc<Memory>>, Error> {
-        let path = match self {
-            Self::Off => return Ok(None),
-            Self::Open(memory) => return Ok(Some(std::sync::Arc::clone(memory))),
-            Self::WhenNeeded(_) if !needed => return Ok(None),
-            Self::WhenNeeded(path) | Self::Always(path) => path,
-        };
-        let memory =
-            Memory::open(path).map_err(|source| Error::Memory { path: path.clone(), source })?;
-        Ok(Some(std::sync::Arc::new(memory)))
+    fn open(&self, needed: bool) -> Result<Option<Arc<dyn MemoryStore>>, Error> {
+        match self {
+            Self::Off => Ok(None),
+            Self::Open(memory) => Ok(Some(Arc::clone(memory))),
+            Self::WhenNeeded(_) if !needed => Ok(None),
+            Self::WhenNeeded(path) | Self::Always(path) => open_sqlite(path).map(Some),
+        }
     }
+
+    /// The file these settings name, if any.
+    fn path(&self) -> Option<&Path> {
+        match self {
+            Self::WhenNeeded(path) | Self::Always(path) => Some(path),
+            Self::Off | Self::Open(_) => None,
+        }
+    }
+}
+
+/// Opens (and creates) the SQLite memory at `path`.
+fn open_sqlite(path: &Path) -> Result<Arc<dyn MemoryStore>, Error> {
+    let memory =
+        Memory::open(path).map_err(|source| Error::Memory { path: path.to_path_buf(), source })?;
+    Ok(Arc::new(memory))
 }
 
 /// Parses, checks and deduplicates target locales: each must be a language

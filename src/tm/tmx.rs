@@ -19,6 +19,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{Entry, EntryOrigin, Error, Filter, Memory, NewEntry, canonical_lang};
+use crate::xml;
 
 /// The property carrying an entry's origin (`human`, `mt:deepl`).
 pub const ORIGIN_PROP: &str = "x-depeche-origin";
@@ -82,17 +83,17 @@ pub fn render(entries: &[Entry]) -> String {
          o-tmf=\"depeche\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\"/>\n\
          <body>\n",
         env!("CARGO_PKG_VERSION"),
-        escape(srclang),
+        escape_attr(srclang),
     );
     for e in entries {
-        let _ = write!(out, "<tu srclang=\"{}\"", escape(&e.source_lang));
+        let _ = write!(out, "<tu srclang=\"{}\"", escape_attr(&e.source_lang));
         if let Some(d) = tmx_date(&e.created) {
             let _ = write!(out, " creationdate=\"{d}\"");
         }
         if let Some(d) = tmx_date(&e.updated) {
             let _ = write!(out, " changedate=\"{d}\"");
         }
-        let _ = writeln!(out, " creationid=\"{}\">", escape(&who(&e.origin)));
+        let _ = writeln!(out, " creationid=\"{}\">", escape_attr(&who(&e.origin)));
         let _ =
             writeln!(out, "  <prop type=\"{ORIGIN_PROP}\">{}</prop>", escape(&e.origin.as_key()));
         if let Some(v) = &e.glossary_version {
@@ -102,7 +103,7 @@ pub fn render(entries: &[Entry]) -> String {
             let _ = writeln!(
                 out,
                 "  <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
-                escape(lang),
+                escape_attr(lang),
                 escape(seg)
             );
         }
@@ -122,24 +123,19 @@ fn who(origin: &EntryOrigin) -> String {
 
 /// XML-escapes text, dropping the characters XML 1.0 cannot carry at all.
 fn escape(text: &str) -> Cow<'_, str> {
-    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r') || c > '\u{9f}';
-    let special = |c: char| matches!(c, '<' | '>' | '&' | '"' | '\'') || !allowed(c);
-    if !text.chars().any(special) {
-        return Cow::Borrowed(text);
+    escaped(text, xml::escape_text)
+}
+
+/// The same for an attribute value.
+fn escape_attr(text: &str) -> Cow<'_, str> {
+    escaped(text, xml::escape_attr)
+}
+
+fn escaped<'a>(text: &'a str, escape: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    match xml::xml_chars(text) {
+        Cow::Borrowed(kept) => escape(kept),
+        Cow::Owned(kept) => Cow::Owned(escape(&kept).into_owned()),
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if allowed(c) => out.push(c),
-            _ => {}
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `2025-10-31T15:57:00Z` → `20251031T155700Z`; `None` for other shapes.
@@ -177,42 +173,26 @@ fn rfc3339_date(tmx: &str) -> Option<String> {
 }
 
 /// The file as text: a byte order mark wins, then the declared encoding,
-/// then UTF-8.
+/// then UTF-8 (see [`crate::xml::decode`]).
 fn decode(path: &Path, bytes: &[u8]) -> Result<String, Error> {
-    let (encoding, bom_len) = match encoding_rs::Encoding::for_bom(bytes) {
-        Some(found) => found,
-        None => (declared_encoding(bytes).unwrap_or(encoding_rs::UTF_8), 0),
+    let fail = |line: usize, message: String| Error::Tmx {
+        path: path.into(),
+        line: u64::try_from(line).unwrap_or(u64::MAX),
+        message,
     };
-    let body = bytes.get(bom_len..).unwrap_or_default();
-    let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    if had_errors {
-        let line = match std::str::from_utf8(body) {
-            Err(e) => line_of(body, e.valid_up_to()),
-            Ok(_) => 1,
-        };
-        return Err(Error::Tmx {
-            path: path.into(),
-            line,
-            message: format!(
-                "not valid {} text (save the file as UTF-8, or declare its encoding)",
-                encoding.name()
-            ),
-        });
+    match xml::decode(bytes, encoding_rs::UTF_8) {
+        Ok(decoded) => Ok(decoded.text),
+        Err(xml::Error::Undecodable { encoding, line, .. }) => {
+            // encoding_rs's spelling (`UTF-8`, `windows-1252`).
+            let name = encoding_rs::Encoding::for_label(encoding.as_bytes())
+                .map_or(encoding.as_str(), |e| e.name());
+            Err(fail(
+                line,
+                format!("not valid {name} text (save the file as UTF-8, or declare its encoding)"),
+            ))
+        }
+        Err(e) => Err(fail(e.line().max(1), format!("{e} (save the file as UTF-8)"))),
     }
-    Ok(text.into_owned())
-}
-
-/// The `encoding="..."` of an ASCII-compatible XML declaration.
-fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let head = bytes.get(..bytes.len().min(200))?;
-    let head = String::from_utf8_lossy(head);
-    let decl = head.strip_prefix("<?xml")?.split("?>").next()?;
-    let rest = decl.split("encoding").nth(1)?.trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-    let label = rest.get(1..)?.split(quote).next()?;
-    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
-    // UTF-16 without a byte order mark cannot have been read this far.
-    (encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE).then_some(encoding)
 }
 
 /// 1-based line of byte `pos` in `bytes`.
@@ -287,11 +267,7 @@ impl Parser<'_> {
             .try_get_attribute(name)
             .map_err(|e| self.xml(pos, quick_xml::Error::InvalidAttr(e)))?;
         found
-            .map(|a| {
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map(Cow::into_owned)
-                    .map_err(|e| self.xml(pos, e))
-            })
+            .map(|a| xml::attribute_value(&a, xml::no_extra).map_err(|e| self.xml(pos, e)))
             .transpose()
     }
 
@@ -500,13 +476,9 @@ impl Parser<'_> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        Ok(None) => {
-                            quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string)
-                        }
-                        Err(e) => return Err(self.xml(pos, e)),
-                    };
+                    let resolved = xml::entity(&r, xml::no_extra)
+                        .map_err(|e| self.xml(pos, e.0))?
+                        .map(|found| found.to_string());
                     let Some(resolved) = resolved else {
                         return Err(self.fail(
                             pos,

@@ -11,14 +11,25 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use super::http::{self, escape_xml, unescape_xml};
+use super::config::provider_config;
+use super::http;
 use super::placeholder::{self, Slots};
-use super::registry::{Built, Setup};
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "apertium";
 /// Where `.ci/apertium.sh` starts APy.
-pub(crate) const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:2737";
+const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:2737";
+
+provider_config! {
+    /// `[translate.apertium]`: an Apertium APy server; it takes no key.
+    pub struct ApertiumConfig(NAME) {
+        /// Language path (`fra|cat|eng`); default: the Catalan pivot from
+        /// French to English, else the direct pair.
+        pub pair: Option<String>,
+    }
+}
 
 /// A client of one APy server.
 #[derive(Debug)]
@@ -28,12 +39,21 @@ pub(crate) struct Apertium {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["pair"])?;
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    let provider =
-        Apertium { base: base.clone(), pair: s.cfg.pair.clone(), client: s.client.clone() };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+impl Spec for ApertiumConfig {
+    fn key_env(&self) -> KeyEnv {
+        KeyEnv::None
+    }
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        let provider =
+            Apertium { base: base.clone(), pair: self.pair.clone(), client: s.client.clone() };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// ISO 639-3 code APy uses for a BCP 47 tag.
@@ -116,7 +136,7 @@ impl Provider for Apertium {
             let (text, s) = placeholder::protect(item.text, item.terms);
             slots.push(s);
             q.push_str("<p>");
-            q.push_str(&escape_xml(&text));
+            q.push_str(&escape_markup(&text));
             q.push_str("</p>");
         }
         let joined = path.join("|");
@@ -163,7 +183,7 @@ impl Provider for Apertium {
             .zip(&slots)
             .zip(batch.items)
             .map(|((b, s), item)| {
-                let clean = clean_marks(unescape_xml(b).trim());
+                let clean = clean_marks(unescape_markup(b).trim());
                 placeholder::restore(&clean, s).map_err(|e| ProviderError::BadResponse {
                     provider: NAME,
                     detail: format!("segment {}: {e}", item.id),

@@ -9,15 +9,29 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{self, escape_xml};
-use super::registry::{Built, Setup};
+use super::config::provider_config;
+use super::http;
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, BatchItem, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::escape_markup;
 
 const NAME: &str = "azure";
-const ENV: &str = "AZURE_TRANSLATOR_KEY";
+/// Where the key is read from unless `api_key_env` names another variable.
+const KEY_ENV: &str = "AZURE_TRANSLATOR_KEY";
+/// Where the region is read from unless `region` or `region_env` is set.
 const REGION_ENV: &str = "AZURE_TRANSLATOR_REGION";
 /// The global Translator host.
-pub(crate) const DEFAULT_ENDPOINT: &str = "https://api.cognitive.microsofttranslator.com";
+const DEFAULT_ENDPOINT: &str = "https://api.cognitive.microsofttranslator.com";
+
+provider_config! {
+    /// `[translate.azure]`: an Azure Translator resource.
+    pub struct AzureConfig(NAME) {
+        /// Resource region (`westeurope`); else the variable named by `region_env`.
+        pub region: Option<String>,
+        /// Environment variable holding the region (default `AZURE_TRANSLATOR_REGION`).
+        pub region_env: Option<String>,
+    }
+}
 
 /// An Azure Translator resource.
 #[derive(Debug)]
@@ -29,15 +43,25 @@ pub(crate) struct Azure {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["region", "region_env"])?;
-    let (env, key) = s.key(NAME, ENV, true)?;
-    let key = key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
-    let region_env = s.cfg.region_env.as_deref().unwrap_or(REGION_ENV);
-    let region = s.cfg.region.clone().or_else(|| (s.env)(region_env)).filter(|r| !r.is_empty());
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    let provider = Azure { base: base.clone(), key, env, region, client: s.client.clone() };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+impl Spec for AzureConfig {
+    fn key_env(&self) -> KeyEnv {
+        KeyEnv::Required(KEY_ENV)
+    }
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let (env, key) = s.key(NAME, KEY_ENV, true)?;
+        let key =
+            key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
+        let region_env = self.region_env.as_deref().unwrap_or(REGION_ENV);
+        let region = self.region.clone().or_else(|| (s.env)(region_env)).filter(|r| !r.is_empty());
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        let provider = Azure { base: base.clone(), key, env, region, client: s.client.clone() };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// The source with each term wrapped in dynamic-dictionary markup.
@@ -46,7 +70,7 @@ fn with_dictionary(item: &BatchItem<'_>) -> String {
     let render = |src: &str, target: &str| {
         format!(
             "<mstrans:dictionary translation=\"{}\">{src}</mstrans:dictionary>",
-            escape_xml(target)
+            escape_markup(target)
         )
     };
     super::placeholder::splice_terms(item, keep, str::to_string, render).0

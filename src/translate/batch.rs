@@ -24,8 +24,8 @@ pub struct TranslateStats {
     pub retries: usize,
     /// The same figures per provider.
     pub per_provider: BTreeMap<String, ProviderUsage>,
-    /// What went wrong, one line per distinct error.
-    pub errors: Vec<String>,
+    /// What went wrong, once per distinct error.
+    pub errors: Vec<super::ProviderFailure>,
 }
 
 impl TranslateStats {

@@ -1,13 +1,30 @@
 //! The `[translate]` section of depeche.toml and the command-line overrides.
+//!
+//! `[translate]` holds the chain and the shared traffic defaults; each
+//! `[translate.<provider>]` table is that provider's own config struct,
+//! declared in the provider's file with [`provider_config!`] and listed once
+//! in `registry.rs`. Nothing here names a provider.
+//!
+//! The tables are read by hand rather than with `#[derive(Deserialize)]`
+//! because the settings every provider shares ([`CommonConfig`]) sit in the
+//! same table as its own, and serde's `flatten` would drop both
+//! `deny_unknown_fields` and the line numbers in errors. Reading the keys
+//! ourselves keeps unknown keys an error that names the key, the table and
+//! the line (`unknown field `pair` in [translate.deepl]`).
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+use super::registry::{ProviderConfig, SECTIONS};
 
 /// `[translate]` in depeche.toml.
 ///
 /// Every field has a default, so an empty section (or none at all) gives
 /// the offline `none` provider.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslateConfig {
     /// One provider by name (`deepl`); ignored when `chain` is set.
     pub provider: Option<String>,
@@ -30,18 +47,9 @@ pub struct TranslateConfig {
     /// Give providers the glossary hits (native glossary, markup,
     /// placeholders, prompt). Off, targets are still verified by QA.
     pub enforce_terms: bool,
-    /// `[translate.deepl]`.
-    pub deepl: ProviderConfig,
-    /// `[translate.google]`.
-    pub google: ProviderConfig,
-    /// `[translate.azure]`.
-    pub azure: ProviderConfig,
-    /// `[translate.libretranslate]`.
-    pub libretranslate: ProviderConfig,
-    /// `[translate.apertium]`.
-    pub apertium: ProviderConfig,
-    /// `[translate.openai]`.
-    pub openai: ProviderConfig,
+    /// The `[translate.<provider>]` tables that were given, at most one per
+    /// provider; a provider without one runs with its defaults.
+    pub providers: Vec<ProviderConfig>,
 }
 
 impl Default for TranslateConfig {
@@ -57,24 +65,94 @@ impl Default for TranslateConfig {
             backoff_initial_ms: 1_000,
             backoff_max_ms: 120_000,
             enforce_terms: true,
-            deepl: ProviderConfig::default(),
-            google: ProviderConfig::default(),
-            azure: ProviderConfig::default(),
-            libretranslate: ProviderConfig::default(),
-            apertium: ProviderConfig::default(),
-            openai: ProviderConfig::default(),
+            providers: Vec::new(),
         }
     }
 }
 
-/// Settings of one provider (`[translate.<name>]`); every field is optional.
-///
-/// Fields that a provider does not use are rejected when the translator is
-/// built, so a typo never goes unnoticed.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ProviderConfig {
-    /// Base URL (`https://api-free.deepl.com`, `http://127.0.0.1:2737`).
+impl TranslateConfig {
+    /// The keys of `[translate]` itself, besides the provider tables.
+    const FIELDS: &'static [&'static str] = &[
+        "provider",
+        "chain",
+        "concurrency",
+        "requests_per_second",
+        "chars_per_minute",
+        "timeout_ms",
+        "max_attempts",
+        "backoff_initial_ms",
+        "backoff_max_ms",
+        "enforce_terms",
+    ];
+
+    /// The settings of provider `name`: its table if one was given, else its
+    /// defaults; `None` for a name that takes no settings (`none`, `memory`)
+    /// or that no provider has.
+    pub fn provider_config(&self, name: &str) -> Option<ProviderConfig> {
+        match self.providers.iter().find(|p| p.name() == name) {
+            Some(p) => Some(p.clone()),
+            None => ProviderConfig::default_for(name),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslateConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TableVisitor;
+
+        impl<'de> Visitor<'de> for TableVisitor {
+            type Value = TranslateConfig;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the [translate] table")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut c = TranslateConfig::default();
+                let key = Key { table: "translate", fields: &[TranslateConfig::FIELDS, SECTIONS] };
+                while let Some(k) = map.next_key_seed(key)? {
+                    match k.as_str() {
+                        "provider" => c.provider = Some(map.next_value()?),
+                        "chain" => c.chain = Some(map.next_value()?),
+                        "concurrency" => c.concurrency = map.next_value()?,
+                        "requests_per_second" => c.requests_per_second = Some(map.next_value()?),
+                        "chars_per_minute" => c.chars_per_minute = Some(map.next_value()?),
+                        "timeout_ms" => c.timeout_ms = map.next_value()?,
+                        "max_attempts" => c.max_attempts = map.next_value()?,
+                        "backoff_initial_ms" => c.backoff_initial_ms = map.next_value()?,
+                        "backoff_max_ms" => c.backoff_max_ms = map.next_value()?,
+                        "enforce_terms" => c.enforce_terms = map.next_value()?,
+                        // `Key` let only the names above and the provider tables through.
+                        name => c.providers.push(map.next_value_seed(Table { name })?),
+                    }
+                }
+                Ok(c)
+            }
+        }
+
+        deserializer.deserialize_map(TableVisitor)
+    }
+}
+
+/// Reads `[translate.<name>]` into that provider's variant.
+struct Table<'a> {
+    name: &'a str,
+}
+
+impl<'de> DeserializeSeed<'de> for Table<'_> {
+    type Value = ProviderConfig;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        ProviderConfig::deserialize_named(self.name, deserializer)
+    }
+}
+
+/// Settings every provider takes, in its own `[translate.<name>]` table.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CommonConfig {
+    /// Base URL (`https://api-free.deepl.com`, `http://127.0.0.1:2737`);
+    /// none = the provider's documented endpoint.
     pub endpoint: Option<String>,
     /// Environment variable holding the key, instead of the provider's default.
     pub api_key_env: Option<String>,
@@ -88,50 +166,188 @@ pub struct ProviderConfig {
     pub max_segments: Option<usize>,
     /// Most bytes of source text per request (lower than the documented limit only).
     pub max_bytes: Option<usize>,
-    /// Model name (openai: `gpt-4o-mini`; google v3: a model path; deepl: `model_type`).
-    pub model: Option<String>,
-    /// Sampling temperature (openai).
-    pub temperature: Option<f64>,
-    /// Language path (apertium: `fra|cat|eng`).
-    pub pair: Option<String>,
-    /// Resource region (azure); or the variable named by `region_env`.
-    pub region: Option<String>,
-    /// Environment variable holding the region (azure, default `AZURE_TRANSLATOR_REGION`).
-    pub region_env: Option<String>,
-    /// Cloud project (google v3).
-    pub project: Option<String>,
-    /// Cloud location (google v3, default `global`).
-    pub location: Option<String>,
-    /// API version (google: `v2` or `v3`).
-    pub version: Option<String>,
-    /// Existing glossary id (deepl) or resource name (google v3).
-    pub glossary: Option<String>,
-    /// Formality (deepl: `prefer_more`, `prefer_less`, ...).
-    pub formality: Option<String>,
 }
 
-impl ProviderConfig {
-    /// The names of the fields that are set, for the per-provider check.
-    pub(crate) fn set_fields(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        let mut push = |set: bool, name| {
-            if set {
-                out.push(name);
-            }
-        };
-        push(self.model.is_some(), "model");
-        push(self.temperature.is_some(), "temperature");
-        push(self.pair.is_some(), "pair");
-        push(self.region.is_some(), "region");
-        push(self.region_env.is_some(), "region_env");
-        push(self.project.is_some(), "project");
-        push(self.location.is_some(), "location");
-        push(self.version.is_some(), "version");
-        push(self.glossary.is_some(), "glossary");
-        push(self.formality.is_some(), "formality");
-        out
+impl CommonConfig {
+    /// The keys of [`CommonConfig`] in a provider table.
+    pub(crate) const FIELDS: &'static [&'static str] = &[
+        "endpoint",
+        "api_key_env",
+        "concurrency",
+        "requests_per_second",
+        "chars_per_minute",
+        "max_segments",
+        "max_bytes",
+    ];
+
+    /// Reads the value of `key` if it is one of ours; false otherwise.
+    pub(crate) fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "endpoint" => self.endpoint = Some(map.next_value()?),
+            "api_key_env" => self.api_key_env = Some(map.next_value()?),
+            "concurrency" => self.concurrency = Some(map.next_value()?),
+            "requests_per_second" => self.requests_per_second = Some(map.next_value()?),
+            "chars_per_minute" => self.chars_per_minute = Some(map.next_value()?),
+            "max_segments" => self.max_segments = Some(map.next_value()?),
+            "max_bytes" => self.max_bytes = Some(map.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
+
+/// A provider's own config struct, as [`provider_config!`] declares it.
+pub(crate) trait Section: Default {
+    /// The provider's name: its table (`[translate.deepl]`), chain entry and
+    /// `--provider` value.
+    const NAME: &'static str;
+    /// The provider's own keys, besides [`CommonConfig::FIELDS`].
+    const FIELDS: &'static [&'static str];
+    /// The shared settings.
+    fn common(&self) -> &CommonConfig;
+    /// Reads the value of `key` into `self`, common keys included.
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+    /// The provider's own settings that are set, as `key=value`, for
+    /// `depeche providers`.
+    fn settings(&self) -> Vec<String>;
+}
+
+/// Reads one provider table into `S`; the body of every provider config's
+/// `Deserialize`.
+pub(crate) fn deserialize_section<'de, D: Deserializer<'de>, S: Section>(
+    deserializer: D,
+) -> Result<S, D::Error> {
+    struct SectionVisitor<S>(PhantomData<S>);
+
+    impl<'de, S: Section> Visitor<'de> for SectionVisitor<S> {
+        type Value = S;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "the [translate.{}] table", S::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
+            let mut out = S::default();
+            let key = Key { table: S::NAME, fields: &[CommonConfig::FIELDS, S::FIELDS] };
+            while let Some(k) = map.next_key_seed(key)? {
+                out.read(&k, &mut map)?;
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_map(SectionVisitor(PhantomData))
+}
+
+/// Reads a key and rejects the ones `table` does not take.
+///
+/// The check runs while the key is read, so the format can point at the
+/// key itself (toml reports its line).
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    /// `translate` or the provider name.
+    table: &'a str,
+    /// The accepted keys, in groups.
+    fields: &'a [&'a [&'a str]],
+}
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        if self.fields.iter().any(|group| group.contains(&key.as_str())) {
+            return Ok(key);
+        }
+        let table = match self.table {
+            "translate" => "[translate]".to_string(),
+            name => format!("[translate.{name}]"),
+        };
+        let expected: Vec<String> =
+            self.fields.iter().flat_map(|g| g.iter()).map(|f| format!("`{f}`")).collect();
+        Err(de::Error::custom(format_args!(
+            "unknown field `{key}` in {table}, expected one of {}",
+            expected.join(", ")
+        )))
+    }
+}
+
+/// Declares a provider's config struct: its own settings, each an
+/// `Option`, plus [`CommonConfig`] in `common`, read from one
+/// `[translate.<name>]` table that rejects unknown keys.
+///
+/// ```ignore
+/// provider_config! {
+///     /// `[translate.apertium]`.
+///     pub struct ApertiumConfig(NAME) {
+///         /// Language path (`fra|cat|eng`).
+///         pub pair: Option<String>,
+///     }
+/// }
+/// ```
+macro_rules! provider_config {
+    (
+        $(#[$meta:meta])*
+        pub struct $Config:ident($name:expr) {
+            $( $(#[$fmeta:meta])* pub $field:ident: Option<$ty:ty>, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct $Config {
+            /// Endpoint, key variable and traffic limits, as every provider takes.
+            pub common: $crate::translate::CommonConfig,
+            $( $(#[$fmeta])* pub $field: Option<$ty>, )*
+        }
+
+        impl $crate::translate::config::Section for $Config {
+            const NAME: &'static str = $name;
+            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            fn common(&self) -> &$crate::translate::CommonConfig {
+                &self.common
+            }
+
+            fn read<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key {
+                    $( stringify!($field) => self.$field = Some(map.next_value()?), )*
+                    _ => {
+                        // `Key` only lets through our fields and the common ones.
+                        self.common.read(key, map)?;
+                    }
+                }
+                Ok(())
+            }
+
+            fn settings(&self) -> Vec<String> {
+                #[allow(unused_mut, reason = "a provider may have no settings of its own")]
+                let mut out = Vec::new();
+                $(
+                    if let Some(v) = &self.$field {
+                        out.push(format!("{}={v}", stringify!($field)));
+                    }
+                )*
+                out
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $Config {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::translate::config::deserialize_section(d)
+            }
+        }
+    };
+}
+pub(crate) use provider_config;
 
 /// What the command line overrides (`--provider NAME`, `--endpoint URL`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -162,11 +378,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cfg.concurrency, 8);
-        assert_eq!(cfg.deepl.api_key_env.as_deref(), Some("MY_DEEPL"));
-        assert_eq!(cfg.apertium.pair.as_deref(), Some("fra|cat|eng"));
+        let Some(ProviderConfig::DeepL(deepl)) = cfg.provider_config("deepl") else {
+            panic!("no deepl section")
+        };
+        assert_eq!(deepl.common.api_key_env.as_deref(), Some("MY_DEEPL"));
+        assert_eq!(deepl.common.requests_per_second, Some(5.0));
+        let Some(ProviderConfig::Apertium(apertium)) = cfg.provider_config("apertium") else {
+            panic!("no apertium section")
+        };
+        assert_eq!(apertium.pair.as_deref(), Some("fra|cat|eng"));
         assert_eq!(cfg.timeout_ms, 30_000);
         assert!(toml::from_str::<TranslateConfig>("providr = \"deepl\"").is_err());
         assert!(toml::from_str::<TranslateConfig>("[deepl]\nkey = \"x\"").is_err());
         assert_eq!(toml::from_str::<TranslateConfig>("").unwrap(), TranslateConfig::default());
+    }
+
+    #[test]
+    fn a_provider_without_a_table_gets_its_defaults() {
+        let cfg = TranslateConfig::default();
+        assert_eq!(cfg.provider_config("openai"), ProviderConfig::default_for("openai"));
+        assert!(cfg.provider_config("none").is_none());
+        assert!(cfg.provider_config("babel").is_none());
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_the_table_and_the_line() {
+        // A setting of another provider is now a parse error, with its line.
+        let err =
+            toml::from_str::<TranslateConfig>("[deepl]\nformality = \"less\"\npair = \"x\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("unknown field `pair` in [translate.deepl]"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("`formality`") && err.contains("`endpoint`"), "{err}");
+        let err = toml::from_str::<TranslateConfig>("timeout_ms = 5\n[babel]\nendpoint = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `babel` in [translate]"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        let err = toml::from_str::<TranslateConfig>("[openai]\ntemperature = \"hot\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("invalid type"), "{err}");
     }
 }

@@ -12,14 +12,32 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::http::{self, escape_xml, unescape_xml};
-use super::registry::{Built, Setup};
+use super::config::provider_config;
+use super::http;
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "deepl";
-const ENV: &str = "DEEPL_AUTH_KEY";
+/// Where the key is read from unless `api_key_env` names another variable.
+const KEY_ENV: &str = "DEEPL_AUTH_KEY";
+/// The Free host, for keys ending in `:fx`.
 const FREE: &str = "https://api-free.deepl.com";
+/// The Pro host, for every other key.
 const PRO: &str = "https://api.deepl.com";
+
+provider_config! {
+    /// `[translate.deepl]`: a DeepL account. The endpoint defaults to the
+    /// Free or Pro host, chosen from the key.
+    pub struct DeepLConfig(NAME) {
+        /// Model type sent as `model_type` (`quality_optimized`, ...).
+        pub model: Option<String>,
+        /// Existing glossary id, used for every language pair.
+        pub glossary: Option<String>,
+        /// Formality (`prefer_more`, `prefer_less`, ...).
+        pub formality: Option<String>,
+    }
+}
 
 /// A DeepL account.
 #[derive(Debug)]
@@ -42,31 +60,33 @@ fn host_for(key: &str) -> &'static str {
     if key.trim().ends_with(":fx") { FREE } else { PRO }
 }
 
-/// The endpoint `depeche providers` shows.
-pub(crate) fn default_endpoint(
-    cfg: &super::ProviderConfig,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> String {
-    let var = cfg.api_key_env.as_deref().unwrap_or(ENV);
-    env(var).map(|k| host_for(&k).to_string()).unwrap_or_else(|| FREE.to_string())
-}
+impl Spec for DeepLConfig {
+    fn key_env(&self) -> KeyEnv {
+        KeyEnv::Required(KEY_ENV)
+    }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["formality", "model", "glossary"])?;
-    let (env, key) = s.key(NAME, ENV, true)?;
-    let key = key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
-    let base = s.endpoint(NAME, host_for(key.expose_secret()))?;
-    let provider = DeepL {
-        base: base.clone(),
-        key,
-        env,
-        client: s.client.clone(),
-        formality: s.cfg.formality.clone(),
-        model: s.cfg.model.clone(),
-        glossary: Mutex::new(s.cfg.glossary.clone()),
-        prepared: Mutex::new(std::collections::HashMap::new()),
-    };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+    fn default_endpoint(&self, env: &dyn Fn(&str) -> Option<String>) -> String {
+        let var = self.common.api_key_env.as_deref().unwrap_or(KEY_ENV);
+        env(var).map(|k| host_for(&k).to_string()).unwrap_or_else(|| FREE.to_string())
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let (env, key) = s.key(NAME, KEY_ENV, true)?;
+        let key =
+            key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
+        let base = s.endpoint(NAME, host_for(key.expose_secret()))?;
+        let provider = DeepL {
+            base: base.clone(),
+            key,
+            env,
+            client: s.client.clone(),
+            formality: self.formality.clone(),
+            model: self.model.clone(),
+            glossary: Mutex::new(self.glossary.clone()),
+            prepared: Mutex::new(std::collections::HashMap::new()),
+        };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// DeepL source codes are bare (`FR`); English and Portuguese targets need a variant.
@@ -117,8 +137,8 @@ impl DeepL {
 /// Wraps do-not-translate spans in `<dnt>`; the rest is XML-escaped.
 fn mark_dnt(item: &super::BatchItem<'_>) -> (String, usize) {
     let keep = |t: &crate::model::TermHit| t.do_not_translate;
-    let render = |src: &str, _: &str| format!("<dnt>{}</dnt>", escape_xml(src));
-    super::placeholder::splice_terms(item, keep, escape_xml, render)
+    let render = |src: &str, _: &str| format!("<dnt>{}</dnt>", escape_markup(src));
+    super::placeholder::splice_terms(item, keep, escape_markup, render)
 }
 
 #[async_trait]
@@ -206,7 +226,7 @@ impl Provider for DeepL {
                         ),
                     });
                 }
-                Ok(unescape_xml(&t.text.replace("<dnt>", "").replace("</dnt>", "")))
+                Ok(unescape_markup(&t.text.replace("<dnt>", "").replace("</dnt>", "")))
             })
             .collect()
     }

@@ -10,20 +10,45 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use super::http::{self, escape_xml, unescape_xml};
+use super::config::provider_config;
+use super::http;
 use super::primary_lang;
-use super::registry::{Built, Setup};
-use super::{Batch, BatchItem, Limits, Provider, ProviderConfig, ProviderError, TermSupport};
+use super::registry::{Built, KeyEnv, Setup, Spec};
+use super::{Batch, BatchItem, Limits, Provider, ProviderError, TermSupport};
+use crate::xml::{escape_markup, unescape_markup};
 
 const NAME: &str = "google";
 /// Google's Translation API host.
-pub(crate) const DEFAULT_ENDPOINT: &str = "https://translation.googleapis.com";
+const DEFAULT_ENDPOINT: &str = "https://translation.googleapis.com";
+/// Where the v2 API key is read from unless `api_key_env` names another variable.
+const KEY_ENV_V2: &str = "GOOGLE_API_KEY";
+/// Where the v3 bearer token is read from unless `api_key_env` names another variable.
+const KEY_ENV_V3: &str = "GOOGLE_ACCESS_TOKEN";
 
-/// True when the settings select the v3 API.
-pub(crate) fn is_v3(cfg: &ProviderConfig) -> bool {
-    match cfg.version.as_deref() {
-        Some(v) => v == "v3",
-        None => cfg.project.is_some(),
+provider_config! {
+    /// `[translate.google]`: Google Cloud Translation, v2 (API key) or v3
+    /// (bearer token and project).
+    pub struct GoogleConfig(NAME) {
+        /// Model path (v3).
+        pub model: Option<String>,
+        /// Cloud project (v3); setting it selects v3 unless `version` says otherwise.
+        pub project: Option<String>,
+        /// Cloud location (v3, default `global`).
+        pub location: Option<String>,
+        /// API version: `v2` or `v3`.
+        pub version: Option<String>,
+        /// Glossary resource name (v3).
+        pub glossary: Option<String>,
+    }
+}
+
+impl GoogleConfig {
+    /// True when the settings select the v3 API.
+    fn is_v3(&self) -> bool {
+        match self.version.as_deref() {
+            Some(v) => v == "v3",
+            None => self.project.is_some(),
+        }
     }
 }
 
@@ -40,37 +65,47 @@ pub(crate) struct Google {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["version", "project", "location", "glossary", "model"])?;
-    let v3 = is_v3(s.cfg);
-    if let Some(v) = s.cfg.version.as_deref().filter(|v| !matches!(*v, "v2" | "v3")) {
-        return Err(super::Error::Config {
-            detail: format!("[translate.google] version `{v}`: use \"v2\" or \"v3\""),
-        });
+impl Spec for GoogleConfig {
+    fn key_env(&self) -> KeyEnv {
+        KeyEnv::Required(if self.is_v3() { KEY_ENV_V3 } else { KEY_ENV_V2 })
     }
-    let parent = if v3 {
-        let project = s.cfg.project.clone().ok_or_else(|| super::Error::Config {
-            detail: "[translate.google] v3 needs `project`".into(),
-        })?;
-        let location = s.cfg.location.clone().unwrap_or_else(|| "global".into());
-        Some(format!("projects/{project}/locations/{location}"))
-    } else {
-        None
-    };
-    let default_env = if v3 { "GOOGLE_ACCESS_TOKEN" } else { "GOOGLE_API_KEY" };
-    let (env, key) = s.key(NAME, default_env, true)?;
-    let key = key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    let provider = Google {
-        base: base.clone(),
-        key,
-        env,
-        parent,
-        glossary: s.cfg.glossary.clone(),
-        model: s.cfg.model.clone(),
-        client: s.client.clone(),
-    };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let v3 = self.is_v3();
+        if let Some(v) = self.version.as_deref().filter(|v| !matches!(*v, "v2" | "v3")) {
+            return Err(super::Error::Config {
+                detail: format!("[translate.google] version `{v}`: use \"v2\" or \"v3\""),
+            });
+        }
+        let parent = if v3 {
+            let project = self.project.clone().ok_or_else(|| super::Error::Config {
+                detail: "[translate.google] v3 needs `project`".into(),
+            })?;
+            let location = self.location.clone().unwrap_or_else(|| "global".into());
+            Some(format!("projects/{project}/locations/{location}"))
+        } else {
+            None
+        };
+        let default_env = if v3 { KEY_ENV_V3 } else { KEY_ENV_V2 };
+        let (env, key) = s.key(NAME, default_env, true)?;
+        let key =
+            key.ok_or_else(|| super::Error::MissingKey { provider: NAME, env: env.clone() })?;
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        let provider = Google {
+            base: base.clone(),
+            key,
+            env,
+            parent,
+            glossary: self.glossary.clone(),
+            model: self.model.clone(),
+            client: s.client.clone(),
+        };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// v2 HTML: the text escaped, protected terms replaced by their target in
@@ -78,9 +113,9 @@ pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
 fn protected_html(item: &BatchItem<'_>) -> String {
     let keep = |t: &crate::model::TermHit| t.do_not_translate || t.expected.is_some();
     let render = |_: &str, target: &str| {
-        format!("<span class=\"notranslate\">{}</span>", escape_xml(target))
+        format!("<span class=\"notranslate\">{}</span>", escape_markup(target))
     };
-    super::placeholder::splice_terms(item, keep, escape_xml, render).0
+    super::placeholder::splice_terms(item, keep, escape_markup, render).0
 }
 
 impl Google {
@@ -204,7 +239,7 @@ impl Provider for Google {
                         detail: "a translation has no text".into(),
                     }
                 })?;
-                Ok(if html { strip_spans(&unescape_xml(t)) } else { t.to_string() })
+                Ok(if html { strip_spans(&unescape_markup(t)) } else { t.to_string() })
             })
             .collect()
     }
@@ -213,4 +248,21 @@ impl Provider for Google {
 /// Removes the `notranslate` spans added for v2, keeping their text.
 fn strip_spans(s: &str) -> String {
     s.replace("<span class=\"notranslate\">", "").replace("</span>", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::config::Section as _;
+
+    #[test]
+    fn a_project_selects_v3_and_its_token_unless_the_version_says_otherwise() {
+        let v3: GoogleConfig = toml::from_str("project = \"p\"").unwrap();
+        assert!(v3.is_v3());
+        assert_eq!(v3.key_env(), KeyEnv::Required(KEY_ENV_V3));
+        let v2: GoogleConfig = toml::from_str("project = \"p\"\nversion = \"v2\"").unwrap();
+        assert!(!v2.is_v3());
+        assert_eq!(v2.key_env(), KeyEnv::Required(KEY_ENV_V2));
+        assert_eq!(v2.settings(), ["project=p", "version=v2"]);
+    }
 }

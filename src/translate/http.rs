@@ -149,32 +149,6 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// XML-escapes text for providers that receive markup.
-pub(crate) fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Reverses [`escape_xml`] (and the numeric forms engines produce).
-pub(crate) fn unescape_xml(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&#34;", "\"")
-        .replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,9 +189,8 @@ mod tests {
     }
 
     #[test]
-    fn redaction_and_escaping() {
+    fn redaction() {
         let key = SecretString::from("SECRET-123");
         assert_eq!(redact("bad key SECRET-123!", Some(&key)), "bad key [redacted]!");
-        assert_eq!(unescape_xml(&escape_xml("a < b & \"c\"")), "a < b & \"c\"");
     }
 }

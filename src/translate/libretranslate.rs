@@ -9,15 +9,23 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::config::provider_config;
 use super::http;
 use super::placeholder;
-use super::registry::{Built, Setup};
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport, primary_lang};
 
 const NAME: &str = "libretranslate";
-const ENV: &str = "LIBRETRANSLATE_API_KEY";
+/// Where the key is read from unless `api_key_env` names another variable.
+const KEY_ENV: &str = "LIBRETRANSLATE_API_KEY";
 /// LibreTranslate's own default address.
-pub(crate) const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:5000";
+const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:5000";
+
+provider_config! {
+    /// `[translate.libretranslate]`: a LibreTranslate server; only the
+    /// settings every provider takes.
+    pub struct LibreTranslateConfig(NAME) {}
+}
 
 /// A LibreTranslate server; the key is optional (servers may not require one).
 #[derive(Debug)]
@@ -28,12 +36,22 @@ pub(crate) struct LibreTranslate {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &[])?;
-    let (env, key) = s.key(NAME, ENV, false)?;
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    let provider = LibreTranslate { base: base.clone(), key, env, client: s.client.clone() };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+impl Spec for LibreTranslateConfig {
+    fn key_env(&self) -> KeyEnv {
+        // Servers may not require one.
+        KeyEnv::Optional(KEY_ENV)
+    }
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let (env, key) = s.key(NAME, KEY_ENV, false)?;
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        let provider = LibreTranslate { base: base.clone(), key, env, client: s.client.clone() };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,7 @@
 //! configured chain when a provider cannot serve a segment.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -35,9 +36,10 @@ pub(crate) mod retry;
 pub(crate) mod translator;
 
 pub use batch::{ProviderUsage, TranslateStats, plan, sentence_case_if_shouting};
-pub use config::{Overrides, ProviderConfig, TranslateConfig};
+pub use config::{CommonConfig, Overrides, TranslateConfig};
 pub use none::NoneProvider;
-pub use registry::{ProviderInfo, provider_list};
+pub use registry::configs::*;
+pub use registry::{PROVIDER_NAMES, ProviderConfig, ProviderInfo, provider_list};
 pub use translator::Translator;
 
 /// Why a [`Translator`] could not be built from the configuration.
@@ -251,11 +253,81 @@ pub enum ProviderError {
         /// Provider name.
         provider: &'static str,
         /// The error that opened the circuit, with what to do.
-        reason: String,
+        reason: ProviderFailure,
     },
 }
 
+/// One distinct provider error of a run, kept typed for callers and
+/// displayed with what to do about it (`deepl rejected the API key (check
+/// DEEPL_AUTH_KEY); check the key, then run again`).
+#[derive(Debug, Clone)]
+pub struct ProviderFailure {
+    error: Arc<ProviderError>,
+    /// The segments it left untranslated, when it concerns some.
+    segments: Arc<[String]>,
+}
+
+impl ProviderFailure {
+    /// Wraps `error`.
+    pub fn new(error: ProviderError) -> Self {
+        Self { error: Arc::new(error), segments: Arc::new([]) }
+    }
+
+    /// The same failure, naming the segments it left untranslated.
+    pub fn with_segments(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.segments = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The ids of the segments it left untranslated (may be empty).
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+
+    /// The error itself.
+    pub fn error(&self) -> &ProviderError {
+        &self.error
+    }
+}
+
+impl fmt::Display for ProviderFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)?;
+        if !self.segments.is_empty() {
+            write!(f, " (segments {})", self.segments.join(", "))?;
+        }
+        match self.error.hint() {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Eq for ProviderFailure {}
+
+impl PartialEq for ProviderFailure {
+    /// Two failures are the same when they read the same.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.error, &other.error) || self.to_string() == other.to_string()
+    }
+}
+
 impl ProviderError {
+    /// What the user can do about an error that disables the provider for
+    /// the run (a bad key, an exhausted quota, a refused request).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ProviderError::Auth { .. } => Some("check the key, then run again"),
+            ProviderError::QuotaExhausted { .. } => {
+                Some("wait for the quota to renew or raise it; finished segments are kept")
+            }
+            ProviderError::BadRequest { .. } => {
+                Some("fix the request settings in [translate], then run again")
+            }
+            _ => None,
+        }
+    }
+
     /// True when the same request may succeed later.
     pub fn is_retryable(&self) -> bool {
         matches!(

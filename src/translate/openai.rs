@@ -12,15 +12,29 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::config::provider_config;
 use super::http;
-use super::registry::{Built, Setup};
+use super::registry::{Built, KeyEnv, Setup, Spec};
 use super::{Batch, Limits, Provider, ProviderError, TermSupport};
 
 const NAME: &str = "openai";
-const ENV: &str = "OPENAI_API_KEY";
+/// Where the key is read from unless `api_key_env` names another variable.
+const KEY_ENV: &str = "OPENAI_API_KEY";
 /// OpenAI's API host.
-pub(crate) const DEFAULT_ENDPOINT: &str = "https://api.openai.com";
+const DEFAULT_ENDPOINT: &str = "https://api.openai.com";
+/// The model used when `model` is not set.
 const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
+provider_config! {
+    /// `[translate.openai]`: an OpenAI-compatible chat-completions server
+    /// (OpenAI, Mistral, vLLM, llama.cpp, Ollama).
+    pub struct OpenAiConfig(NAME) {
+        /// Model name (default `gpt-4o-mini`).
+        pub model: Option<String>,
+        /// Sampling temperature (default 0).
+        pub temperature: Option<f64>,
+    }
+}
 
 /// One chat-completions endpoint and model.
 #[derive(Debug)]
@@ -33,25 +47,35 @@ pub(crate) struct OpenAi {
     client: reqwest::Client,
 }
 
-pub(crate) fn build(s: &Setup<'_>) -> Result<Built, super::Error> {
-    s.only(NAME, &["model", "temperature"])?;
-    let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
-    // Local servers (Ollama, llama.cpp) take no key; OpenAI itself does.
-    let (env, key) = s.key(NAME, ENV, base == DEFAULT_ENDPOINT)?;
-    let url = if base.ends_with("/v1") {
-        format!("{base}/chat/completions")
-    } else {
-        format!("{base}/v1/chat/completions")
-    };
-    let provider = OpenAi {
-        url,
-        key,
-        env,
-        model: s.cfg.model.clone().unwrap_or_else(|| DEFAULT_MODEL.to_string()),
-        temperature: s.cfg.temperature.unwrap_or(0.0),
-        client: s.client.clone(),
-    };
-    Ok(Built { provider: Arc::new(provider), endpoint: base })
+impl Spec for OpenAiConfig {
+    fn key_env(&self) -> KeyEnv {
+        // Listed as required: OpenAI itself needs it, local servers do not.
+        KeyEnv::Required(KEY_ENV)
+    }
+
+    fn default_endpoint(&self, _env: &dyn Fn(&str) -> Option<String>) -> String {
+        DEFAULT_ENDPOINT.to_string()
+    }
+
+    fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
+        let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
+        // Local servers (Ollama, llama.cpp) take no key; OpenAI itself does.
+        let (env, key) = s.key(NAME, KEY_ENV, base == DEFAULT_ENDPOINT)?;
+        let url = if base.ends_with("/v1") {
+            format!("{base}/chat/completions")
+        } else {
+            format!("{base}/v1/chat/completions")
+        };
+        let provider = OpenAi {
+            url,
+            key,
+            env,
+            model: self.model.clone().unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            temperature: self.temperature.unwrap_or(0.0),
+            client: s.client.clone(),
+        };
+        Ok(Built { provider: Arc::new(provider), endpoint: base })
+    }
 }
 
 /// The system prompt, with the glossary lines for the terms of this batch.

@@ -1,22 +1,129 @@
 //! From configuration to running providers: names, keys, endpoints and
 //! the traffic controls of each.
+//!
+//! The list of providers is written once, in `providers!` below: it
+//! makes the [`ProviderConfig`] enum, the names the configuration accepts,
+//! the `[translate.<name>]` tables and the dispatch to each provider's
+//! [`Spec`]. A provider's config struct, key variable, endpoint and
+//! constructor live in its own file.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
+use serde::Deserializer;
 
-use super::config::{Overrides, ProviderConfig, TranslateConfig};
+use super::config::{CommonConfig, Overrides, Section, TranslateConfig};
 use super::limiter::Limiter;
 use super::retry::RetryPolicy;
 use super::translator::Lane;
-use super::{
-    Error, Limits, Provider, apertium, azure, deepl, google, http, libretranslate, openai,
-};
+use super::{Error, Limits, Provider, http};
 
-/// Every provider name the configuration accepts.
-const KNOWN: &[&str] =
-    &["none", "memory", "deepl", "google", "azure", "libretranslate", "apertium", "openai"];
+/// Every provider, once: `Variant(module::Config)`, in the order
+/// `depeche providers` and `--provider` list them. A new provider is one
+/// line here and one file declaring its config with `provider_config!`
+/// and implementing [`Spec`] for it.
+macro_rules! providers {
+    ($( $Variant:ident($module:ident::$Config:ident), )*) => {
+        /// The settings of one provider: one variant per provider, holding
+        /// that provider's config struct (`[translate.<name>]`).
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ProviderConfig {
+            $(
+                #[doc = concat!("The settings in [`", stringify!($Config), "`].")]
+                $Variant($Config),
+            )*
+        }
+
+        /// The provider config structs, re-exported by `translate`.
+        pub(crate) mod configs {
+            $( pub use super::super::$module::$Config; )*
+        }
+        use configs::*;
+
+        /// The providers that take a `[translate.<name>]` table, in order.
+        pub(crate) const SECTIONS: &[&str] = &[$(<$Config as Section>::NAME),*];
+
+        /// Every provider name the configuration accepts, in listing order.
+        pub const PROVIDER_NAMES: &[&str] =
+            &["none", "memory", $(<$Config as Section>::NAME),*];
+
+        impl ProviderConfig {
+            /// The defaults of provider `name`; `None` when `name` takes no
+            /// settings (`none`, `memory`) or is no provider.
+            pub fn default_for(name: &str) -> Option<Self> {
+                $( if name == <$Config as Section>::NAME {
+                    return Some(Self::$Variant($Config::default()));
+                } )*
+                None
+            }
+
+            /// Reads `[translate.<name>]`; `name` is one of [`SECTIONS`].
+            pub(crate) fn deserialize_named<'de, D: Deserializer<'de>>(
+                name: &str,
+                d: D,
+            ) -> Result<Self, D::Error> {
+                $( if name == <$Config as Section>::NAME {
+                    return serde::Deserialize::deserialize(d).map(Self::$Variant);
+                } )*
+                Err(serde::de::Error::custom(format_args!("no provider is named `{name}`")))
+            }
+
+            /// The provider's name (`deepl`).
+            pub fn name(&self) -> &'static str {
+                match self { $( Self::$Variant(_) => <$Config as Section>::NAME, )* }
+            }
+
+            /// The settings every provider takes.
+            pub fn common(&self) -> &CommonConfig {
+                match self { $( Self::$Variant(c) => Section::common(c), )* }
+            }
+
+            /// The provider's own settings that are set, as `key=value`.
+            pub(crate) fn settings(&self) -> Vec<String> {
+                match self { $( Self::$Variant(c) => c.settings(), )* }
+            }
+
+            /// What the provider is built from and reports.
+            fn spec(&self) -> &dyn Spec {
+                match self { $( Self::$Variant(c) => c, )* }
+            }
+        }
+    };
+}
+
+providers! {
+    DeepL(deepl::DeepLConfig),
+    Google(google::GoogleConfig),
+    Azure(azure::AzureConfig),
+    LibreTranslate(libretranslate::LibreTranslateConfig),
+    Apertium(apertium::ApertiumConfig),
+    OpenAi(openai::OpenAiConfig),
+}
+
+/// Where a provider's key comes from, as `depeche providers` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyEnv {
+    /// The provider takes no key.
+    None,
+    /// Read from this variable when set; runs go without it.
+    Optional(&'static str),
+    /// Read from this variable; runs need it.
+    Required(&'static str),
+}
+
+/// What the registry needs from a provider's config struct; implemented
+/// in the provider's file.
+pub(crate) trait Spec {
+    /// The default variable of the key (`api_key_env` may name another).
+    fn key_env(&self) -> KeyEnv;
+    /// The endpoint used when none is configured, as `depeche providers`
+    /// shows it (it may depend on the key).
+    fn default_endpoint(&self, env: &dyn Fn(&str) -> Option<String>) -> String;
+    /// Builds the provider.
+    fn build(&self, setup: &Setup<'_>) -> Result<Built, Error>;
+}
 
 /// What `depeche providers` shows about one provider; never the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +145,12 @@ pub struct ProviderInfo {
     pub selected: bool,
 }
 
-/// Everything a provider constructor needs.
+/// Everything a provider constructor needs besides its own config struct.
 pub(crate) struct Setup<'a> {
-    pub(crate) cfg: &'a ProviderConfig,
     /// Command-line endpoint, else the configured one.
     pub(crate) endpoint: Option<&'a str>,
+    /// `api_key_env` from the provider's table.
+    pub(crate) api_key_env: Option<&'a str>,
     pub(crate) env: &'a dyn Fn(&str) -> Option<String>,
     pub(crate) client: reqwest::Client,
 }
@@ -56,7 +164,7 @@ impl Setup<'_> {
         default_env: &str,
         required: bool,
     ) -> Result<(String, Option<SecretString>), Error> {
-        let env_name = self.cfg.api_key_env.clone().unwrap_or_else(|| default_env.to_string());
+        let env_name = self.api_key_env.unwrap_or(default_env).to_string();
         match (self.env)(&env_name).filter(|v| !v.trim().is_empty()) {
             Some(v) => Ok((env_name, Some(SecretString::from(v.trim().to_string())))),
             None if required => Err(Error::MissingKey { provider, env: env_name }),
@@ -70,16 +178,6 @@ impl Setup<'_> {
         match reqwest::Url::parse(&url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(url),
             _ => Err(Error::BadEndpoint { provider, url }),
-        }
-    }
-
-    /// Rejects settings this provider does not read.
-    pub(crate) fn only(&self, provider: &'static str, allowed: &[&str]) -> Result<(), Error> {
-        match self.cfg.set_fields().into_iter().find(|f| !allowed.contains(f)) {
-            Some(f) => Err(Error::Config {
-                detail: format!("`{f}` is not a setting of [translate.{provider}]"),
-            }),
-            None => Ok(()),
         }
     }
 }
@@ -104,8 +202,11 @@ pub(crate) fn chain(config: &TranslateConfig, overrides: &Overrides) -> Result<V
         });
     }
     for n in &names {
-        if !KNOWN.contains(&n.as_str()) {
-            return Err(Error::UnknownProvider { name: n.clone(), known: KNOWN.join(", ") });
+        if !PROVIDER_NAMES.contains(&n.as_str()) {
+            return Err(Error::UnknownProvider {
+                name: n.clone(),
+                known: PROVIDER_NAMES.join(", "),
+            });
         }
     }
     Ok(names)
@@ -116,37 +217,12 @@ pub(crate) fn is_network(name: &str) -> bool {
     !matches!(name, "none" | "memory")
 }
 
-fn section<'a>(config: &'a TranslateConfig, name: &str) -> Option<&'a ProviderConfig> {
-    Some(match name {
-        "deepl" => &config.deepl,
-        "google" => &config.google,
-        "azure" => &config.azure,
-        "libretranslate" => &config.libretranslate,
-        "apertium" => &config.apertium,
-        "openai" => &config.openai,
-        _ => return None,
-    })
-}
-
 pub(crate) fn retry_policy(config: &TranslateConfig) -> RetryPolicy {
     RetryPolicy {
         max_attempts: config.max_attempts.max(1),
         initial: Duration::from_millis(config.backoff_initial_ms),
         cap: Duration::from_millis(config.backoff_max_ms),
     }
-}
-
-fn build(setup: &Setup<'_>, name: &str) -> Result<Option<Built>, Error> {
-    Ok(Some(match name {
-        "deepl" => deepl::build(setup)?,
-        "google" => google::build(setup)?,
-        "azure" => azure::build(setup)?,
-        "libretranslate" => libretranslate::build(setup)?,
-        "apertium" => apertium::build(setup)?,
-        "openai" => openai::build(setup)?,
-        "none" => Built { provider: Arc::new(super::NoneProvider), endpoint: String::new() },
-        _ => return Ok(None),
-    }))
 }
 
 /// The lane for `name`, or `None` for `memory`, which runs upstream.
@@ -156,22 +232,34 @@ pub(crate) fn lane(
     endpoint: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<Lane>, Error> {
-    let default = ProviderConfig::default();
-    let cfg = section(config, name).unwrap_or(&default);
+    let section = config.provider_config(name);
+    let default = CommonConfig::default();
+    let common = section.as_ref().map_or(&default, ProviderConfig::common);
     let client = http::client(Duration::from_millis(config.timeout_ms.max(1)))?;
-    let setup = Setup { cfg, endpoint: endpoint.or(cfg.endpoint.as_deref()), env, client };
-    let Some(built) = build(&setup, name)? else { return Ok(None) };
+    let setup = Setup {
+        endpoint: endpoint.or(common.endpoint.as_deref()),
+        api_key_env: common.api_key_env.as_deref(),
+        env,
+        client,
+    };
+    let built = match (&section, name) {
+        (Some(section), _) => section.spec().build(&setup)?,
+        (None, "none") => {
+            Built { provider: Arc::new(super::NoneProvider), endpoint: String::new() }
+        }
+        (None, _) => return Ok(None),
+    };
     let documented = built.provider.limits();
     // Settings may lower the documented limits, never raise them.
     let limits = Limits {
-        max_segments: cfg.max_segments.unwrap_or(usize::MAX).min(documented.max_segments).max(1),
-        max_bytes: cfg.max_bytes.unwrap_or(usize::MAX).min(documented.max_bytes).max(1),
+        max_segments: common.max_segments.unwrap_or(usize::MAX).min(documented.max_segments).max(1),
+        max_bytes: common.max_bytes.unwrap_or(usize::MAX).min(documented.max_bytes).max(1),
     };
-    let concurrency = cfg.concurrency.unwrap_or(config.concurrency).max(1);
+    let concurrency = common.concurrency.unwrap_or(config.concurrency).max(1);
     let limiter = Limiter::new(
         concurrency,
-        cfg.requests_per_second.or(config.requests_per_second),
-        cfg.chars_per_minute.or(config.chars_per_minute),
+        common.requests_per_second.or(config.requests_per_second),
+        common.chars_per_minute.or(config.chars_per_minute),
     );
     Ok(Some(Lane::new(
         built.provider,
@@ -188,58 +276,32 @@ pub(crate) fn lane(
 pub fn provider_list(config: &TranslateConfig, overrides: &Overrides) -> Vec<ProviderInfo> {
     let selected = chain(config, overrides).unwrap_or_default();
     let env = |name: &str| std::env::var(name).ok();
-    KNOWN
+    PROVIDER_NAMES
         .iter()
         .map(|name| {
-            let default = ProviderConfig::default();
-            let cfg = section(config, name).unwrap_or(&default);
+            let section = config.provider_config(name);
             let is_override = overrides.provider.as_deref() == Some(*name);
-            let endpoint = if is_override { overrides.endpoint.as_deref() } else { None }
-                .or(cfg.endpoint.as_deref());
-            let (key_env, key_required, default_endpoint) = match *name {
-                "deepl" => (Some("DEEPL_AUTH_KEY"), true, deepl::default_endpoint(cfg, &env)),
-                "google" => {
-                    let v3 = google::is_v3(cfg);
-                    let var = if v3 { "GOOGLE_ACCESS_TOKEN" } else { "GOOGLE_API_KEY" };
-                    (Some(var), true, google::DEFAULT_ENDPOINT.to_string())
-                }
-                "azure" => {
-                    (Some("AZURE_TRANSLATOR_KEY"), true, azure::DEFAULT_ENDPOINT.to_string())
-                }
-                "libretranslate" => (
-                    Some("LIBRETRANSLATE_API_KEY"),
-                    false,
-                    libretranslate::DEFAULT_ENDPOINT.to_string(),
-                ),
-                "apertium" => (None, false, apertium::DEFAULT_ENDPOINT.to_string()),
-                "openai" => (Some("OPENAI_API_KEY"), true, openai::DEFAULT_ENDPOINT.to_string()),
-                _ => (None, false, String::new()),
+            let configured = section.as_ref().and_then(|s| s.common().endpoint.clone());
+            let endpoint = if is_override { overrides.endpoint.clone() } else { None }
+                .or(configured)
+                .or_else(|| section.as_ref().map(|s| s.spec().default_endpoint(&env)))
+                .unwrap_or_default();
+            let (key_env, key_required) = match section.as_ref().map(|s| s.spec().key_env()) {
+                Some(KeyEnv::Required(v)) => (Some(v), true),
+                Some(KeyEnv::Optional(v)) => (Some(v), false),
+                Some(KeyEnv::None) | None => (None, false),
             };
-            let key_env = key_env.map(|d| cfg.api_key_env.clone().unwrap_or_else(|| d.to_string()));
+            let api_key_env = section.as_ref().and_then(|s| s.common().api_key_env.clone());
+            let key_env = key_env.map(|d| api_key_env.unwrap_or_else(|| d.to_string()));
             let key_present =
                 key_env.as_deref().and_then(env).is_some_and(|v| !v.trim().is_empty());
-            let mut settings = Vec::new();
-            for (k, v) in [
-                ("model", &cfg.model),
-                ("pair", &cfg.pair),
-                ("region", &cfg.region),
-                ("project", &cfg.project),
-                ("location", &cfg.location),
-                ("version", &cfg.version),
-                ("glossary", &cfg.glossary),
-                ("formality", &cfg.formality),
-            ] {
-                if let Some(v) = v {
-                    settings.push(format!("{k}={v}"));
-                }
-            }
             ProviderInfo {
                 name: (*name).to_string(),
-                endpoint: endpoint.map(str::to_string).unwrap_or(default_endpoint),
+                endpoint,
                 key_env,
                 key_present,
                 key_required,
-                settings,
+                settings: section.as_ref().map(ProviderConfig::settings).unwrap_or_default(),
                 selected: selected.iter().any(|s| s == name),
             }
         })
@@ -261,5 +323,16 @@ mod tests {
         let o = Overrides { provider: Some("babel".into()), endpoint: None };
         let err = chain(&cfg, &o).unwrap_err().to_string();
         assert!(err.contains("unknown translation provider `babel`") && err.contains("deepl"));
+    }
+
+    #[test]
+    fn every_provider_has_defaults_under_its_own_name() {
+        assert_eq!(&PROVIDER_NAMES[..2], ["none", "memory"]);
+        assert_eq!(&PROVIDER_NAMES[2..], SECTIONS);
+        for name in SECTIONS {
+            let cfg = ProviderConfig::default_for(name).unwrap();
+            assert_eq!(cfg.name(), *name);
+            assert!(cfg.settings().is_empty(), "{name}");
+        }
     }
 }

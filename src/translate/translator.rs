@@ -9,7 +9,9 @@ use super::batch::{plan, sentence_case_if_shouting, validate};
 use super::config::{Overrides, TranslateConfig};
 use super::limiter::Limiter;
 use super::retry::RetryPolicy;
-use super::{Batch, BatchItem, Error, Limits, Provider, ProviderError, ProviderUsage};
+use super::{
+    Batch, BatchItem, Error, Limits, Provider, ProviderError, ProviderFailure, ProviderUsage,
+};
 use super::{TranslateStats, registry};
 use crate::model::{Article, Origin, TermHit};
 
@@ -39,7 +41,7 @@ pub(crate) struct Lane {
     pub(crate) concurrency: usize,
     /// Set once, by the first error that makes the provider useless for
     /// the rest of the run.
-    circuit: OnceLock<String>,
+    circuit: OnceLock<ProviderFailure>,
 }
 
 impl Lane {
@@ -54,15 +56,8 @@ impl Lane {
         Self { provider, endpoint, limits, limiter, retry, concurrency, circuit: OnceLock::new() }
     }
 
-    fn open_circuit(&self, err: &ProviderError) {
-        let hint = match err {
-            ProviderError::Auth { .. } => "check the key, then run again",
-            ProviderError::QuotaExhausted { .. } => {
-                "wait for the quota to renew or raise it; finished segments are kept"
-            }
-            _ => "fix the request settings in [translate], then run again",
-        };
-        let _ = self.circuit.set(format!("{err}; {hint}"));
+    fn open_circuit(&self, err: ProviderError) {
+        let _ = self.circuit.set(ProviderFailure::new(err));
     }
 }
 
@@ -80,7 +75,7 @@ struct Pending {
 struct Outcome {
     targets: Vec<Option<String>>,
     usage: ProviderUsage,
-    error: Option<String>,
+    error: Option<ProviderFailure>,
 }
 
 impl Translator {
@@ -297,16 +292,18 @@ impl Translator {
             && stats.translated == 0
         {
             let first = network.first().map(|l| l.provider.name()).unwrap_or("none");
-            let reason = last_error
-                .or_else(|| network.first().and_then(|l| l.circuit.get().cloned()))
-                .unwrap_or_default();
-            return Err(ProviderError::CircuitOpen { provider: first, reason });
+            // Every lane's circuit is open, so the first one has a reason.
+            let reason =
+                last_error.or_else(|| network.first().and_then(|l| l.circuit.get().cloned()));
+            if let Some(reason) = reason {
+                return Err(ProviderError::CircuitOpen { provider: first, reason });
+            }
         }
         Ok(stats)
     }
 }
 
-fn push_error(stats: &mut TranslateStats, e: String) {
+fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
     if !stats.errors.contains(&e) {
         stats.errors.push(e);
     }
@@ -347,7 +344,7 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             Err(e) => e,
         };
         if err.opens_circuit() {
-            lane.open_circuit(&err);
+            lane.open_circuit(err);
             out.error = lane.circuit.get().cloned();
             return out;
         }
@@ -382,7 +379,7 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             }
             None => {
                 let ids: Vec<&str> = items.iter().map(|i| i.id).collect();
-                out.error = Some(format!("{err} (segments {})", ids.join(", ")));
+                out.error = Some(ProviderFailure::new(err).with_segments(ids));
                 return out;
             }
         }

@@ -21,6 +21,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::model::{Article, Origin, QaIssue, Segment, Severity, TermHit};
+use crate::xml::xml_char;
 
 pub(crate) mod read;
 pub(crate) mod write12;
@@ -324,12 +325,6 @@ pub(crate) fn markable_terms<'a>(source: &str, terms: &'a [TermHit]) -> Vec<&'a 
     out
 }
 
-/// True for the characters XML 1.0 allows in a document
-/// (<https://www.w3.org/TR/xml/#charsets>).
-pub(crate) fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
 /// Collects the forbidden characters met while writing one article.
 #[derive(Debug)]
 pub(crate) struct Cleaner {
@@ -366,45 +361,6 @@ impl Cleaner {
         self.warnings.push(Warning { article: self.article.clone(), place: place(), dropped });
         Cow::Owned(kept)
     }
-}
-
-/// Escapes character data. `>` is escaped too, so `]]>` can never appear;
-/// quotes are left alone (they need no escaping in content); a carriage
-/// return becomes `&#13;`, since a parser would turn a raw one into `\n`.
-pub(crate) fn escape_text(text: &str) -> Cow<'_, str> {
-    escape(text, false)
-}
-
-/// Escapes an attribute value for double quotes. Tab, newline and carriage
-/// return become character references: attribute-value normalisation
-/// would turn raw ones into spaces.
-pub(crate) fn escape_attr(value: &str) -> Cow<'_, str> {
-    escape(value, true)
-}
-
-fn escape(text: &str, attr: bool) -> Cow<'_, str> {
-    let special = |c: char| match c {
-        '&' | '<' | '>' | '\r' => true,
-        '"' | '\t' | '\n' => attr,
-        _ => false,
-    };
-    if !text.chars().any(special) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\t' if attr => out.push_str("&#9;"),
-            '\n' if attr => out.push_str("&#10;"),
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `value` as an XML NMTOKEN: anything but ASCII letters, digits, `.`, `_`
@@ -455,16 +411,6 @@ pub(crate) fn article_fields(article: &Article) -> Vec<(String, &str)> {
 mod tests {
     use super::*;
     use crate::model::CheckId;
-
-    #[test]
-    fn escaping_keeps_quotes_in_text_and_breaks_cdata_end() {
-        assert_eq!(
-            escape_text(r#"a & b <c> "d" 'e' ]]>"#),
-            r#"a &amp; b &lt;c&gt; "d" 'e' ]]&gt;"#
-        );
-        assert_eq!(escape_attr("a\"b'\tc\nd\re"), "a&quot;b'&#9;c&#10;d&#13;e");
-        assert!(matches!(escape_text("plain"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn forbidden_chars_are_dropped_and_reported_once() {

@@ -8,11 +8,8 @@
 
 use std::path::Path;
 
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
-
 use super::Error;
+use crate::xml::{self, Element, Namespace, Node};
 
 const NS12: &str = "urn:oasis:names:tc:xliff:document:1.2";
 const NS2: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -124,14 +121,15 @@ pub fn read(xml: &str) -> Result<Document, Error> {
     parse(xml, "<input>")
 }
 
-/// Reads and parses the XLIFF file at `path` (UTF-8, with or without BOM).
+/// Reads and parses the XLIFF file at `path` (UTF-8 or UTF-16, with or
+/// without BOM, or the encoding its declaration names).
 pub fn read_file(path: &Path) -> Result<Document, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+    let decoded = xml::decode(&bytes, encoding_rs::UTF_8).map_err(|e| Error::Io {
         path: path.into(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
-    parse(text.strip_prefix('\u{FEFF}').unwrap_or(&text), &path.display().to_string())
+    parse(&decoded.text, &path.display().to_string())
 }
 
 fn parse(xml: &str, path: &str) -> Result<Document, Error> {
@@ -141,179 +139,70 @@ fn parse(xml: &str, path: &str) -> Result<Document, Error> {
         return Err(not(format!("root element is <{}>, not <xliff>", root.name)));
     }
     let version = root.attr("version").unwrap_or_default().to_string();
-    match (root.ns, version.as_str()) {
-        (Some(Ns::V12 | Ns::None), "1.2") => Ok(Document { files: read12(&root), version }),
-        (Some(Ns::V2), "2.0" | "2.1") => Ok(Document { files: read2(&root), version }),
+    let v12 = root.ns == Namespace::None || root.in_ns(NS12);
+    match (version.as_str(), v12, root.in_ns(NS2)) {
+        ("1.2", true, _) => Ok(Document { files: read12(&root), version }),
+        ("2.0" | "2.1", _, true) => Ok(Document { files: read2(&root), version }),
         _ => Err(not(format!(
             "unsupported XLIFF version {version:?} (this reader takes 1.2, 2.0 and 2.1)"
         ))),
     }
 }
 
-// ---- a small DOM: one article's XLIFF is small, and a tree keeps the
-// ---- segmentation logic readable.
+// ---- the tree: `crate::xml`'s, read with XLIFF's eyes
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ns {
-    V12,
-    V2,
-    /// No namespace: some tools write 1.2 without one.
-    None,
-    Foreign,
-}
-
-#[derive(Debug, Default)]
-struct Elem {
-    ns: Option<Ns>,
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-}
-
-#[derive(Debug)]
-enum Node {
-    Elem(Elem),
-    Text(String),
-}
-
-impl Elem {
-    fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+/// XLIFF's view of an element: the XLIFF namespaces (or none: some tools
+/// write 1.2 without one) are XLIFF, anything else is foreign and skipped.
+trait Xliff {
+    fn attr_owned(&self, key: &str) -> Option<String>;
+    fn is_xliff(&self) -> bool;
+    /// Child elements in the XLIFF namespace named `name`.
+    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a;
+    fn kid<'a>(&'a self, name: &'a str) -> Option<&'a Element> {
+        self.kids(name).next()
     }
+    fn elems(&self) -> impl Iterator<Item = &Element>;
+}
 
+impl Xliff for Element {
     fn attr_owned(&self, key: &str) -> Option<String> {
         self.attr(key).map(str::to_string)
     }
 
     fn is_xliff(&self) -> bool {
-        matches!(self.ns, Some(Ns::V12 | Ns::V2 | Ns::None))
+        self.ns == Namespace::None || self.in_ns(NS12) || self.in_ns(NS2)
     }
 
-    /// Child elements in the XLIFF namespace named `name`.
-    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Elem> + 'a {
-        self.elems().filter(move |e| e.is_xliff() && e.name == name)
+    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.elements().filter(move |e| e.is_xliff() && e.name == name)
     }
 
-    fn kid<'a>(&'a self, name: &'a str) -> Option<&'a Elem> {
-        self.kids(name).next()
-    }
-
-    fn elems(&self) -> impl Iterator<Item = &Elem> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Elem(e) => Some(e),
-            Node::Text(_) => None,
-        })
+    fn elems(&self) -> impl Iterator<Item = &Element> {
+        self.elements()
     }
 }
 
-impl std::ops::Deref for Elem {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.name
-    }
-}
-
-fn dom(xml: &str, path: &str) -> Result<Elem, Error> {
-    let mut reader = NsReader::from_str(xml);
-    let line_of = |pos: u64| {
-        crate::lines::line_of(xml.as_bytes(), usize::try_from(pos).unwrap_or(usize::MAX))
-    };
-    let fail = |source: quick_xml::Error, pos: u64| Error::Xml {
+/// The document's root element. Attributes keep their names as written:
+/// unprefixed ones by local name, `xml:lang` and foreign ones by their
+/// qualified name, so they never shadow XLIFF attributes.
+fn dom(xml: &str, path: &str) -> Result<Element, Error> {
+    let not = |reason: String| Error::NotXliff { path: path.to_string(), reason };
+    let syntax = |line: usize, source: quick_xml::Error| Error::Xml {
         path: path.to_string(),
-        line: line_of(pos),
+        line,
         source: crate::XmlError(source),
     };
-    let mut stack: Vec<Elem> = vec![Elem::default()];
-    loop {
-        let pos = reader.buffer_position();
-        let (res, event) = reader.read_resolved_event().map_err(|e| fail(e, pos))?;
-        let ns = match res {
-            ResolveResult::Bound(n) if n.as_ref() == NS12 => Ns::V12,
-            ResolveResult::Bound(n) if n.as_ref() == NS2 => Ns::V2,
-            ResolveResult::Unbound => Ns::None,
-            _ => Ns::Foreign,
-        };
-        match event {
-            Event::Start(e) => stack.push(elem(&e, ns).map_err(|err| fail(err, pos))?),
-            // `<x/>` has no End event: it is complete at once.
-            Event::Empty(e) => {
-                push_child(&mut stack, Node::Elem(elem(&e, ns).map_err(|err| fail(err, pos))?))
-            }
-            Event::End(_) => {
-                if stack.len() > 1
-                    && let Some(el) = stack.pop()
-                {
-                    push_child(&mut stack, Node::Elem(el));
-                }
-            }
-            Event::Text(t) => push_text(&mut stack, &t.xml10_content()),
-            Event::CData(t) => {
-                push_text(&mut stack, &t.into_inner().replace("\r\n", "\n").replace('\r', "\n"))
-            }
-            Event::GeneralRef(r) => {
-                let ch = match r.resolve_char_ref().map_err(|e| fail(e, pos))? {
-                    Some(c) => c,
-                    None => match &*r {
-                        "lt" => '<',
-                        "gt" => '>',
-                        "amp" => '&',
-                        "apos" => '\'',
-                        "quot" => '"',
-                        other => {
-                            return Err(Error::NotXliff {
-                                path: path.to_string(),
-                                reason: format!(
-                                    "line {}: unknown entity &{other}; (XLIFF uses only the five XML entities)",
-                                    line_of(pos)
-                                ),
-                            });
-                        }
-                    },
-                };
-                push_text(&mut stack, ch.encode_utf8(&mut [0; 4]));
-            }
-            Event::Eof => break,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+    xml::parse(xml, &xml::Options::default()).map_err(|e| match e {
+        xml::Error::Syntax { line, source } => syntax(line, source.0),
+        xml::Error::Unclosed { line, name } => {
+            syntax(line, quick_xml::errors::IllFormedError::MissingEndTag(name).into())
         }
-    }
-    let doc = stack.into_iter().next().unwrap_or_default();
-    doc.children
-        .into_iter()
-        .find_map(|n| match n {
-            Node::Elem(e) => Some(e),
-            Node::Text(_) => None,
-        })
-        .ok_or_else(|| Error::NotXliff { path: path.to_string(), reason: "empty document".into() })
-}
-
-fn elem(e: &quick_xml::events::BytesStart<'_>, ns: Ns) -> Result<Elem, quick_xml::Error> {
-    let mut el =
-        Elem { ns: Some(ns), name: e.local_name().as_ref().to_string(), ..Elem::default() };
-    for a in e.attributes() {
-        let a = a.map_err(quick_xml::Error::from)?;
-        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?;
-        // Unprefixed attributes by local name; `xml:lang` and foreign ones
-        // by their qualified name, so they never shadow XLIFF attributes.
-        let key = a.key.as_ref().to_string();
-        el.attrs.push((key, value.into_owned()));
-    }
-    Ok(el)
-}
-
-fn push_child(stack: &mut [Elem], node: Node) {
-    if let Some(top) = stack.last_mut() {
-        top.children.push(node);
-    }
-}
-
-fn push_text(stack: &mut [Elem], text: &str) {
-    if let Some(top) = stack.last_mut() {
-        if let Some(Node::Text(t)) = top.children.last_mut() {
-            t.push_str(text);
-        } else {
-            top.children.push(Node::Text(text.to_string()));
-        }
-    }
+        xml::Error::UndefinedEntity { line, name } => not(format!(
+            "line {line}: unknown entity &{name}; (XLIFF uses only the five XML entities)"
+        )),
+        xml::Error::NoRoot => not("empty document".into()),
+        other => not(other.to_string()),
+    })
 }
 
 // ---- text flattening
@@ -322,19 +211,19 @@ fn push_text(stack: &mut [Elem], text: &str) {
 /// keep their content; `<x/>`, `<bx/>`, `<ex/>` and 2.x placeholders vanish;
 /// `<ph>`, `<bpt>`, `<ept>`, `<it>` hold native code, of which only a
 /// `<sub>` (translatable text inside code) is kept.
-fn flatten(el: &Elem) -> String {
+fn flatten(el: &Element) -> String {
     let mut out = String::new();
     flatten_into(el, &mut out, false);
     out
 }
 
-fn flatten_into(el: &Elem, out: &mut String, in_code: bool) {
+fn flatten_into(el: &Element, out: &mut String, in_code: bool) {
     for node in &el.children {
         match node {
             Node::Text(t) if !in_code => out.push_str(t),
             Node::Text(_) => {}
-            Node::Elem(e) if !e.is_xliff() => {}
-            Node::Elem(e) => match e.name.as_str() {
+            Node::Element(e) if !e.is_xliff() => {}
+            Node::Element(e) => match e.name.as_str() {
                 "g" | "mrk" | "pc" => flatten_into(e, out, in_code),
                 "sub" => flatten_into(e, out, false),
                 "ph" | "bpt" | "ept" | "it" => flatten_into(e, out, true),
@@ -348,7 +237,7 @@ fn non_empty(s: String) -> Option<String> {
     if s.is_empty() { None } else { Some(s) }
 }
 
-fn note(el: &Elem, from: &str, annotates: &str) -> Note {
+fn note(el: &Element, from: &str, annotates: &str) -> Note {
     Note {
         from: el.attr_owned(from),
         annotates: el.attr_owned(annotates),
@@ -359,7 +248,7 @@ fn note(el: &Elem, from: &str, annotates: &str) -> Note {
 
 // ---- XLIFF 1.2
 
-fn read12(root: &Elem) -> Vec<File> {
+fn read12(root: &Element) -> Vec<File> {
     root.kids("file")
         .map(|f| {
             let mut file = File {
@@ -386,7 +275,7 @@ fn read12(root: &Elem) -> Vec<File> {
         .collect()
 }
 
-fn units12(parent: &Elem, group: Option<&Elem>, out: &mut Vec<Unit>) {
+fn units12(parent: &Element, group: Option<&Element>, out: &mut Vec<Unit>) {
     for el in parent.elems().filter(|e| e.is_xliff()) {
         match el.name.as_str() {
             "group" => units12(el, Some(el), out),
@@ -396,7 +285,7 @@ fn units12(parent: &Elem, group: Option<&Elem>, out: &mut Vec<Unit>) {
     }
 }
 
-fn unit12(tu: &Elem, group: Option<&Elem>) -> Unit {
+fn unit12(tu: &Element, group: Option<&Element>) -> Unit {
     let target = tu.kid("target");
     let mut segments: Vec<SubSegment> = Vec::new();
     if let Some(seg_source) = tu.kid("seg-source") {
@@ -436,7 +325,7 @@ fn unit12(tu: &Elem, group: Option<&Elem>) -> Unit {
 }
 
 /// `<mrk mtype="seg">` elements under `el`, outermost only.
-fn seg_marks<'a>(el: &'a Elem, out: &mut Vec<&'a Elem>) {
+fn seg_marks<'a>(el: &'a Element, out: &mut Vec<&'a Element>) {
     for e in el.elems().filter(|e| e.is_xliff()) {
         if e.name == "mrk" && e.attr("mtype") == Some("seg") {
             out.push(e);
@@ -448,7 +337,7 @@ fn seg_marks<'a>(el: &'a Elem, out: &mut Vec<&'a Elem>) {
 
 // ---- XLIFF 2.x
 
-fn read2(root: &Elem) -> Vec<File> {
+fn read2(root: &Element) -> Vec<File> {
     let source_lang = root.attr_owned("srcLang").unwrap_or_default();
     let target_lang = root.attr_owned("trgLang");
     root.kids("file")
@@ -469,14 +358,14 @@ fn read2(root: &Elem) -> Vec<File> {
         .collect()
 }
 
-fn notes2(el: &Elem) -> Vec<Note> {
+fn notes2(el: &Element) -> Vec<Note> {
     el.kids("notes")
         .flat_map(|n| n.kids("note"))
         .map(|n| note(n, "category", "appliesTo"))
         .collect()
 }
 
-fn units2(parent: &Elem, group: Option<&Elem>, out: &mut Vec<Unit>) {
+fn units2(parent: &Element, group: Option<&Element>, out: &mut Vec<Unit>) {
     for el in parent.elems().filter(|e| e.is_xliff()) {
         match el.name.as_str() {
             "group" => units2(el, Some(el), out),
@@ -497,7 +386,7 @@ fn rank2(state: &str) -> u8 {
     }
 }
 
-fn unit2(u: &Elem, group: Option<&Elem>) -> Unit {
+fn unit2(u: &Element, group: Option<&Element>) -> Unit {
     let mut source = String::new();
     let mut target = String::new();
     let mut segments = Vec::new();

@@ -6,7 +6,6 @@
 //! `<group>` per paragraph (`restype` tells its role) holding one
 //! `<trans-unit>` per sentence, so each sentence has its own state and notes.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use quick_xml::Writer;
@@ -15,10 +14,11 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 
 use super::{
-    Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, escape_attr, escape_text,
-    is_language_tag, markable_terms, needs_preserve, qa_note, term_note,
+    Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, is_language_tag,
+    markable_terms, needs_preserve, qa_note, term_note,
 };
 use crate::model::{Article, Paragraph, Role, Segment};
+use crate::xml::{escape_attr, escape_text, xml_chars};
 
 /// `tool-id` of this program in `<tool>` and `<phase>`.
 const TOOL_ID: &str = "depeche";
@@ -246,28 +246,20 @@ fn source_content(clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) -> St
         };
         raw.push_str(before);
         raw.push_str(term);
-        out.push_str(&escape_text(&drop_forbidden(before)));
+        out.push_str(&escape_text(&xml_chars(before)));
         out.push_str(&format!(
             "<mrk mtype=\"term\" comment=\"{}\">{}</mrk>",
-            escape_attr(&drop_forbidden(&hit.entry)),
-            escape_text(&drop_forbidden(term))
+            escape_attr(&xml_chars(&hit.entry)),
+            escape_text(&xml_chars(term))
         ));
         at = hit.end;
     }
     let rest = seg.source.get(at..).unwrap_or("");
-    out.push_str(&escape_text(&drop_forbidden(rest)));
+    out.push_str(&escape_text(&xml_chars(rest)));
     // Report once for the whole source, as the unmarked path does.
     raw.push_str(rest);
     let _ = clean.clean(&raw, place);
     out
-}
-
-fn drop_forbidden(text: &str) -> Cow<'_, str> {
-    if text.chars().all(super::xml_char) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().filter(|&c| super::xml_char(c)).collect())
-    }
 }
 
 /// quick-xml's writer with our escaping: indentation between elements,

@@ -10,10 +10,11 @@
 
 use super::write12::{Xml, check, source_lang};
 use super::{
-    Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, escape_attr, escape_text,
-    markable_terms, needs_preserve, qa_note, term_note,
+    Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, markable_terms,
+    needs_preserve, qa_note, term_note,
 };
 use crate::model::{Article, Paragraph, Segment, Severity};
+use crate::xml::{escape_attr, escape_text};
 
 /// Serialises one article for one target locale.
 pub(crate) fn write(article: &Article, opts: &WriteOptions) -> Result<Written, Error> {

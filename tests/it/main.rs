@@ -18,6 +18,7 @@ mod ingest_feed;
 mod ingest_html;
 mod ingest_newsml;
 mod leak_cli;
+mod memory_store;
 mod merge;
 mod native_glossary;
 mod qa_numbers;

@@ -60,7 +60,11 @@ async fn segments_with_targets_are_skipped_and_unknown_pairs_fail_cleanly() {
     let mut a = article(&[&[S3]]);
     let stats = t.translate_article(&mut a, "de-DE").await.unwrap();
     assert_eq!((stats.translated, stats.failed), (0, 1));
-    assert!(stats.errors[0].contains("apertium does not translate"), "{:?}", stats.errors);
+    assert!(
+        stats.errors[0].to_string().contains("apertium does not translate"),
+        "{:?}",
+        stats.errors
+    );
     assert_eq!(targets(&a), vec![None]);
 }
 

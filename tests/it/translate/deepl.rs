@@ -116,7 +116,11 @@ async fn retries_server_errors_and_html_pages() {
     let mut a = article(&[&["Bonjour."]]);
     let st = deepl(&s.uri(), "").translate_article(&mut a, "en-GB").await.unwrap();
     assert_eq!((st.requests, st.failed), (3, 1));
-    assert!(st.errors[0].contains("deepl failed on its side (HTTP 503)"), "{:?}", st.errors);
+    assert!(
+        st.errors[0].to_string().contains("deepl failed on its side (HTTP 503)"),
+        "{:?}",
+        st.errors
+    );
 }
 
 #[tokio::test]
@@ -162,13 +166,13 @@ async fn timeouts_and_resets_are_retried_then_failed() {
     let t = deepl(&s.uri(), "timeout_ms = 300\nmax_attempts = 2\n");
     let st = t.translate_article(&mut a, "en-GB").await.unwrap();
     assert_eq!((st.requests, st.failed, st.retries), (2, 1, 1));
-    assert!(st.errors[0].contains("deepl could not be reached"), "{:?}", st.errors);
+    assert!(st.errors[0].to_string().contains("deepl could not be reached"), "{:?}", st.errors);
 
     let url = resetting_server();
     let mut a = article(&[&["Bonjour."]]);
     let st = deepl(&url, "").translate_article(&mut a, "en-GB").await.unwrap();
     assert_eq!((st.requests, st.failed), (3, 1));
-    assert!(st.errors[0].contains("could not be reached"), "{:?}", st.errors);
+    assert!(st.errors[0].to_string().contains("could not be reached"), "{:?}", st.errors);
 }
 
 #[tokio::test]
@@ -181,7 +185,11 @@ async fn malformed_json_is_resent_once_then_failed() {
     let mut a = article(&[&["Bonjour."]]);
     let st = deepl(&s.uri(), "").translate_article(&mut a, "en-GB").await.unwrap();
     assert_eq!((st.requests, st.failed, st.translated), (2, 1, 0));
-    assert!(st.errors[0].contains("unusable response: invalid JSON"), "{:?}", st.errors);
+    assert!(
+        st.errors[0].to_string().contains("unusable response: invalid JSON"),
+        "{:?}",
+        st.errors
+    );
     assert_eq!(targets(&a), vec![None]);
 }
 
@@ -277,7 +285,7 @@ async fn chain_falls_back_when_deepl_is_out_of_quota() {
     );
     assert_eq!(st.per_provider["deepl"].translated, 0);
     assert_eq!(st.per_provider["libretranslate"].translated, 1);
-    assert!(st.errors[0].contains("quota"), "{:?}", st.errors);
+    assert!(st.errors[0].to_string().contains("quota"), "{:?}", st.errors);
 }
 
 #[tokio::test]

@@ -447,7 +447,7 @@ async fn server_errors_are_retried_then_translated() {
         assert_eq!((st.requests, st.failed), (3, 1), "{p:?}");
         assert_eq!(received(&s).await, 3, "{p:?}");
         let want = format!("{} failed on its side (HTTP 503)", p.name());
-        assert!(st.errors[0].contains(&want), "{p:?}: {:?}", st.errors);
+        assert!(st.errors[0].to_string().contains(&want), "{p:?}: {:?}", st.errors);
     })
     .await;
 }
@@ -517,7 +517,7 @@ async fn timeouts_are_retried_a_bounded_number_of_times() {
         assert_eq!((st.requests, st.retries, st.failed), (2, 1, 1), "{p:?}");
         assert_eq!(received(&s).await, 2, "{p:?}");
         let want = format!("{} could not be reached", p.name());
-        assert!(st.errors[0].contains(&want), "{p:?}: {:?}", st.errors);
+        assert!(st.errors[0].to_string().contains(&want), "{p:?}: {:?}", st.errors);
         assert_eq!(targets(&a), vec![None], "{p:?}");
     })
     .await;
@@ -541,7 +541,7 @@ async fn connection_resets_are_retried() {
         let st = p.translator(&url, "").translate_article(&mut a, "en-GB").await.unwrap();
         assert_eq!((st.requests, st.failed), (3, 1), "{p:?}");
         let want = format!("{} could not be reached", p.name());
-        assert!(st.errors[0].contains(&want), "{p:?}: {:?}", st.errors);
+        assert!(st.errors[0].to_string().contains(&want), "{p:?}: {:?}", st.errors);
     })
     .await;
 }
@@ -555,7 +555,7 @@ async fn malformed_json_is_resent_once_then_failed() {
         assert_eq!((st.requests, st.translated, st.failed), (2, 0, 1), "{p:?}");
         assert_eq!(received(&s).await, 2, "{p:?}");
         let want = format!("{} sent an unusable response: invalid JSON", p.name());
-        assert!(st.errors[0].contains(&want), "{p:?}: {:?}", st.errors);
+        assert!(st.errors[0].to_string().contains(&want), "{p:?}: {:?}", st.errors);
         assert_eq!(targets(&a), vec![None], "{p:?}");
 
         // A batch of two: split, each half resent once, then failed.
@@ -597,7 +597,7 @@ async fn html_error_pages_are_retried_as_server_errors() {
         let mut a = article(&[&["Bonjour."]]);
         let st = p.translator(&s.uri(), "").translate_article(&mut a, "en-GB").await.unwrap();
         assert_eq!((st.requests, st.failed), (3, 1), "{p:?}");
-        let msg = &st.errors[0];
+        let msg = &st.errors[0].to_string();
         assert!(
             msg.contains(&format!("{} failed on its side (HTTP 502)", p.name())),
             "{p:?}: {msg}"
@@ -689,7 +689,7 @@ async fn apertium_missing_pair_fails_without_retrying() {
             P::Apertium.translator(&s.uri(), "").translate_article(&mut a, "en-GB").await.unwrap();
         assert_eq!((st.requests, st.failed), (1, 2));
         assert_eq!(received(&s).await, 1);
-        let msg = &st.errors[0];
+        let msg = &st.errors[0].to_string();
         assert!(
             msg.contains("apertium does not translate fra|cat|eng (That pair is not installed)"),
             "{msg}"

@@ -60,7 +60,7 @@ async fn no_provider_shows_the_key_anywhere() {
                 t.describe(),
             ];
             match &result {
-                Ok(stats) => outputs.extend(stats.errors.iter().cloned()),
+                Ok(stats) => outputs.extend(stats.errors.iter().map(ToString::to_string)),
                 Err(e) => {
                     outputs.push(e.to_string());
                     let mut src = std::error::Error::source(e);

@@ -69,7 +69,11 @@ async fn libretranslate_sends_q_as_array_with_placeholders() {
     a.paragraphs[0].segments[0].terms = terms();
     let st = t.translate_article(&mut a, "en-GB").await.unwrap();
     assert_eq!((st.translated, st.failed), (1, 1), "{st:?}");
-    assert!(st.errors[0].contains("placeholder GLOSSTERM2 came back 0 times"), "{:?}", st.errors);
+    assert!(
+        st.errors[0].to_string().contains("placeholder GLOSSTERM2 came back 0 times"),
+        "{:?}",
+        st.errors
+    );
     assert_eq!(targets(&a), vec![None, Some("Hello.".to_string())]);
 
     // 429 Slowdown is retried; 403 flood ban opens the circuit.
@@ -146,7 +150,7 @@ async fn openai_answers_are_keyed_by_id_and_checked() {
     let mut a = article(&[&["Bonjour."]]);
     let st = t.translate_article(&mut a, "en").await.unwrap();
     assert_eq!((st.failed, st.requests), (1, 2));
-    assert!(st.errors[0].contains("segment p1.s1 missing"), "{:?}", st.errors);
+    assert!(st.errors[0].to_string().contains("segment p1.s1 missing"), "{:?}", st.errors);
 }
 
 #[tokio::test]

@@ -1,0 +1,113 @@
+//! The seam between the pipeline and wherever translations are kept.
+//!
+//! [`MemoryStore`] is the one trait a store implements: batched lookups and
+//! batched stores, both async so that a store may block (SQLite, on tokio's
+//! blocking pool) or wait on a network (a database server) without holding
+//! an async worker. The pipeline only ever sees `dyn MemoryStore`; which
+//! segments to look up and what to record is decided once, in
+//! [`tm::apply`](super::apply) and [`tm::record`](super::record).
+//!
+//! The request and answer types are `#[non_exhaustive]` and every answer is
+//! a ranked list, so fuzzy lookups (a minimum score in, scored candidates
+//! out) arrive as new fields and a new [`MatchKind`] without changing the
+//! trait.
+
+use std::fmt;
+
+use async_trait::async_trait;
+
+use super::{Entry, Error, NewEntry, canonical_lang, normalize};
+
+/// A translation memory: somewhere translations are looked up and kept.
+///
+/// Contract for every store, so that swapping one for another never
+/// changes a run's output:
+///
+/// - Lookups match on [`Lookup::source_key`] and the two locales, exactly.
+/// - Answers are ranked best first: a [`Human`](super::EntryOrigin::Human)
+///   entry before any machine translation, then the most recently updated.
+/// - Storing an entry replaces the one from the same origin for the same
+///   key and locales, unless the stored one is newer; entries from other
+///   origins stay, so a human entry is never overwritten by MT. Entries
+///   with an empty source or target are skipped, and a locale that is not
+///   a BCP 47 tag is [`Error::BadLanguage`].
+///
+/// Implementations must not block the calling async thread: blocking work
+/// goes to `tokio::task::spawn_blocking` (as [`SqliteStore`](super::SqliteStore)
+/// does).
+#[async_trait]
+pub trait MemoryStore: Send + Sync + fmt::Debug {
+    /// Answers every request: answer `i`, best first and at most
+    /// [`Lookup::limit`] long, is for `lookups[i]`; an empty answer means no
+    /// match.
+    async fn lookup(&self, lookups: &[Lookup]) -> Result<Vec<Vec<Match>>, Error>;
+
+    /// Stores `entries` (all or none) and returns how many were added or
+    /// changed.
+    async fn store(&self, entries: &[NewEntry]) -> Result<usize, Error>;
+}
+
+/// One sentence to find in the memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Lookup {
+    /// The sentence as matched: [`normalize`]d source text.
+    pub source_key: String,
+    /// The sentence as written in the article (for stores that score
+    /// similarity on the original).
+    pub source_text: String,
+    /// Source locale, canonical (`fr-FR`).
+    pub src: String,
+    /// Target locale, canonical (`en-GB`).
+    pub tgt: String,
+    /// Most candidates wanted in the answer (at least 1).
+    pub limit: usize,
+}
+
+impl Lookup {
+    /// An exact lookup of `source_text` from `src` into `tgt`, best match
+    /// only. Locales are brought to their canonical spelling; one that is
+    /// not a language tag is kept as given, and matches nothing.
+    pub fn exact(source_text: impl Into<String>, src: &str, tgt: &str) -> Self {
+        let source_text = source_text.into();
+        Self {
+            source_key: normalize(&source_text),
+            source_text,
+            src: canonical_lang(src).unwrap_or_else(|| src.to_owned()),
+            tgt: canonical_lang(tgt).unwrap_or_else(|| tgt.to_owned()),
+            limit: 1,
+        }
+    }
+
+    /// The same lookup, answered with up to `limit` candidates (at least 1).
+    #[must_use]
+    pub fn with_limit(self, limit: usize) -> Self {
+        Self { limit: limit.max(1), ..self }
+    }
+}
+
+/// A stored translation found for a [`Lookup`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Match {
+    /// The stored entry: its source is the stored key, which a fuzzy match
+    /// may tell apart from the one looked up.
+    pub entry: Entry,
+    /// How the entry matched.
+    pub kind: MatchKind,
+}
+
+impl Match {
+    /// An exact match on `entry`.
+    pub fn exact(entry: Entry) -> Self {
+        Self { entry, kind: MatchKind::Exact }
+    }
+}
+
+/// How a [`Match`] was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MatchKind {
+    /// The stored key equals the one looked up.
+    Exact,
+}
