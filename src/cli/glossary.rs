@@ -56,7 +56,7 @@ enum GlossaryCommand {
 }
 
 /// Runs `depeche glossary`.
-pub(crate) fn run(args: GlossaryArgs, config: &Config) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: GlossaryArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
     match args.command {
         GlossaryCommand::Check { paths } => check(&paths, config),
         GlossaryCommand::Stats { paths } => {
@@ -68,7 +68,7 @@ pub(crate) fn run(args: GlossaryArgs, config: &Config) -> anyhow::Result<ExitCod
             let locale = to
                 .or_else(|| config.run.to.first().cloned())
                 .unwrap_or_else(|| "en-GB".to_string());
-            matches(&locale, &glossary, &files, config)
+            matches(&locale, &glossary, &files, config, verbose > 0)
         }
     }
 }
@@ -221,6 +221,7 @@ fn matches(
     flags: &[PathBuf],
     inputs: &[PathBuf],
     config: &Config,
+    verbose: bool,
 ) -> anyhow::Result<ExitCode> {
     let paths = glossary_paths(flags, config)?;
     let glossary = load(&paths)?.with_domains(&config.glossary.domains);
@@ -247,8 +248,17 @@ fn matches(
             let _ = writeln!(out, "{} ({}, {locale})", file.display(), article.id);
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
             for seg in article.paragraphs.iter().flat_map(|p| &p.segments) {
+                // With -v, the sentence and each hit's concept id, so that
+                // hits can be judged in context (fixtures/term-gold/GUIDE.md).
+                if verbose && !seg.terms.is_empty() {
+                    let _ = writeln!(out, "  {:<7} « {} »", seg.id, seg.source);
+                }
                 for hit in &seg.terms {
-                    let _ = writeln!(out, "  {:<7} {}", seg.id, line(hit));
+                    let _ = write!(out, "  {:<7} {}", seg.id, line(hit));
+                    if verbose {
+                        let _ = write!(out, " {{{}}}", hit.entry);
+                    }
+                    out.push('\n');
                     *counts.entry(hit.domain.clone()).or_default() += 1;
                 }
             }

@@ -143,6 +143,16 @@ fn match_lists_the_terms_of_the_reference_article() {
 }
 
 #[test]
+fn match_verbose_gives_the_sentence_and_the_concept_id() {
+    // Hits are judged by hand in their sentence (fixtures/term-gold/GUIDE.md).
+    let article = fixture(ARTICLE);
+    let (code, out, err) = run(&["-v", "glossary", "match", article.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("  p2.s1   « Londres et Bakou ont franchi une nouvelle étape"), "{out}");
+    assert!(out.contains("  p2.s1   Bakou → Baku [diplomacy] {dip-bakou}"), "{out}");
+}
+
+#[test]
 fn match_gives_the_us_rendering_where_there_is_one() {
     let article = fixture(ARTICLE);
     let (code, out, err) = run(&["glossary", "match", "--to", "en-US", article.to_str().unwrap()]);
