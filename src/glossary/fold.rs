@@ -36,8 +36,19 @@ pub(crate) struct Token {
 ///
 /// `buf` is scratch space reused across tokens to avoid an allocation per
 /// word, which is what keeps matching fast.
-pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)) {
-    let mut buf = String::with_capacity(32);
+pub(crate) fn tokens(text: &str, normalise: bool, f: impl FnMut(Token, &str)) {
+    tokens_with(text, normalise, &mut String::with_capacity(32), f);
+}
+
+/// [`tokens`] with the caller's scratch buffer, so that a caller that
+/// tokenises many texts (the matcher) allocates it once.
+pub(crate) fn tokens_with(
+    text: &str,
+    normalise: bool,
+    buf: &mut String,
+    mut f: impl FnMut(Token, &str),
+) {
+    buf.clear();
     let mut start = None::<usize>;
     let mut has_lower = false;
     let mut has_letter = false;
@@ -48,13 +59,17 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
     // Length of `buf` just after the last `é`, to tell `attaqué` from
     // `attaque`.
     let mut acute_at = None::<usize>;
-    let finish = |start: usize,
-                  end: usize,
-                  buf: &mut String,
-                  acute_at: Option<usize>,
-                  glued: bool,
-                  upper: bool,
-                  f: &mut dyn FnMut(Token, &str)| {
+    // Generic rather than `&mut dyn FnMut`: the call per token is inlined.
+    #[inline]
+    fn finish<F: FnMut(Token, &str)>(
+        normalise: bool,
+        (start, end): (usize, usize),
+        buf: &mut String,
+        acute_at: Option<usize>,
+        glued: bool,
+        upper: bool,
+        f: &mut F,
+    ) {
         if normalise {
             let acute = acute_at
                 .and_then(|at| buf.get(at..))
@@ -66,7 +81,7 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
         }
         f(Token { start, end, glued, upper }, buf);
         buf.clear();
-    };
+    }
     let mut glued_for_current = false;
     for (i, c) in text.char_indices() {
         let word = if c.is_ascii() { c.is_ascii_alphanumeric() } else { is_word_char(c) };
@@ -102,14 +117,14 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 if c.is_alphabetic() {
                     has_letter = true;
                 }
-                fold_into(c, &mut buf);
+                fold_into(c, buf);
             }
         } else {
             if let Some(s) = start.take() {
                 finish(
-                    s,
-                    i,
-                    &mut buf,
+                    normalise,
+                    (s, i),
+                    buf,
                     acute_at,
                     glued_for_current,
                     has_letter && !has_lower,
@@ -130,9 +145,9 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
     }
     if let Some(s) = start {
         finish(
-            s,
-            text.len(),
-            &mut buf,
+            normalise,
+            (s, text.len()),
+            buf,
             acute_at,
             glued_for_current,
             has_letter && !has_lower,

@@ -19,6 +19,7 @@
 //! word, with keys hashed so that every bit of the (node, word) pair
 //! reaches the bucket index.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -117,6 +118,29 @@ fn variants(term: &str) -> Vec<String> {
     out
 }
 
+/// Buffers that `find` reuses from call to call on one thread. Matching
+/// runs once per segment, and allocating these afresh for each one cost
+/// about as much as the matching itself (`cargo bench --bench glossary`).
+#[derive(Default)]
+struct Scratch {
+    /// The tokens of the text with their vocabulary ids (0: unknown).
+    toks: Vec<(Token, u32)>,
+    /// Best (longest accepted) term starting at each token: (first token,
+    /// last token, entry).
+    found: Vec<(usize, usize, u32)>,
+    /// Terms ending under the current first token: (last token, node,
+    /// words inserted after the first).
+    candidates: Vec<(usize, u32, usize)>,
+    /// The tokeniser's buffer for the folded key.
+    key: String,
+    /// A key with [`fold::ACUTE`] appended.
+    marked: String,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 #[derive(Debug, Default)]
 struct Rule {
     requires: Vec<Vec<u32>>,
@@ -180,10 +204,19 @@ impl Matcher {
     /// Term hits in `text`, left to right; of overlapping candidates the
     /// longest wins.
     pub fn find(&self, text: &str) -> Vec<TermHit> {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.find_with(text, &mut scratch),
+            // Only reachable if `find` were ever re-entered on one thread.
+            Err(_) => self.find_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<TermHit> {
         let inner = &*self.inner;
-        let mut toks: Vec<(Token, u32)> = Vec::with_capacity(text.len() / 6 + 1);
-        let mut marked = String::new();
-        fold::tokens(text, true, |t, key| {
+        let Scratch { toks, found, candidates, key: buf, marked } = scratch;
+        toks.clear();
+        found.clear();
+        fold::tokens_with(text, true, buf, |t, key| {
             let mut id = inner.vocab.get(key).copied().unwrap_or(0);
             // A headline in capitals may drop the accent of `ARMÉE`: an
             // unknown `ARMEE` is looked up as the word in `-é`.
@@ -195,10 +228,7 @@ impl Matcher {
             }
             toks.push((t, id));
         });
-        // Best (longest accepted) term starting at each token.
-        let mut found: Vec<(usize, usize, u32)> = Vec::new();
-        // (last token, node, words inserted after the first)
-        let mut candidates: Vec<(usize, u32, usize)> = Vec::new();
+        let toks = toks.as_slice();
         for i in 0..toks.len() {
             candidates.clear();
             let Some(&(_, id)) = toks.get(i) else { break };
@@ -206,13 +236,13 @@ impl Matcher {
                 continue;
             }
             let Some(&first) = inner.trie.get(&edge(0, id)) else { continue };
-            inner.walk(&toks, first, i, i + 1, 0, &mut candidates);
+            inner.walk(toks, first, i, i + 1, 0, candidates);
             if inner.insert_after.get(first as usize).copied().unwrap_or(false) {
                 for skip in 1..=2 {
-                    if !(1..=skip).all(|k| inner.insertable(text, &toks, i + k)) {
+                    if !(1..=skip).all(|k| inner.insertable(text, toks, i + k)) {
                         break;
                     }
-                    inner.walk(&toks, first, i, i + 1 + skip, skip, &mut candidates);
+                    inner.walk(toks, first, i, i + 1 + skip, skip, candidates);
                 }
             }
             candidates.sort_by_key(|&(last, _, skip)| (std::cmp::Reverse(last), skip));
@@ -221,7 +251,7 @@ impl Matcher {
                 terms
                     .iter()
                     .filter(|t| skip == 0 || t.insertions)
-                    .find(|t| inner.accepts(t, &toks, i, last, skip))
+                    .find(|t| inner.accepts(t, toks, i, last, skip))
                     .map(|t| (i, last, t.entry))
             });
             found.extend(best);
@@ -253,7 +283,7 @@ impl Matcher {
             found.retain(|_| kept.next().copied().unwrap_or(false));
         }
         let mut hits = Vec::with_capacity(found.len());
-        for (first, last, entry) in found {
+        for &(first, last, entry) in found.iter() {
             if let (Some(a), Some(b), Some(template)) =
                 (toks.get(first), toks.get(last), inner.hits.get(entry as usize))
             {
