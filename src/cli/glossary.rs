@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
-use depeche::glossary::{Glossary, Problem};
+use depeche::glossary::{DomainStats, Glossary, Problem};
 use depeche::model::{Severity, TermHit};
 use depeche::segment::{self, Segmenter};
 use depeche::{glossary, ingest};
@@ -33,6 +33,13 @@ enum GlossaryCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Show concepts, terms and variants per domain and locale, and the
+    /// sources the concepts come from
+    Stats {
+        /// Glossary files or folders [default: the configured ones, glossaries/]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// List the glossary terms found in articles, with the expected target
     Match {
         /// Target locale whose renderings are shown [default: the first
@@ -49,14 +56,19 @@ enum GlossaryCommand {
 }
 
 /// Runs `depeche glossary`.
-pub(crate) fn run(args: GlossaryArgs, config: &Config) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: GlossaryArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
     match args.command {
         GlossaryCommand::Check { paths } => check(&paths, config),
+        GlossaryCommand::Stats { paths } => {
+            let glossary = load(&glossary_paths(&paths, config)?)?;
+            std::io::stdout().write_all(stats_table(&glossary.stats()).as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         GlossaryCommand::Match { to, glossary, files } => {
             let locale = to
                 .or_else(|| config.run.to.first().cloned())
                 .unwrap_or_else(|| "en-GB".to_string());
-            matches(&locale, &glossary, &files, config)
+            matches(&locale, &glossary, &files, config, verbose > 0)
         }
     }
 }
@@ -145,6 +157,61 @@ fn check_report(glossary: &Glossary, problems: &[Problem], files: usize) -> Stri
     out
 }
 
+/// Two Markdown tables: concepts / terms (variants) per domain and locale,
+/// then concepts per domain and source.
+fn stats_table(stats: &[DomainStats]) -> String {
+    let mut locales: Vec<&String> = stats.iter().flat_map(|d| d.locales.keys()).collect();
+    locales.sort_by_key(|l| (l.as_str() != "fr", l.as_str()));
+    locales.dedup();
+    let mut out = String::from("| domain | concepts |");
+    for l in &locales {
+        let _ = write!(out, " {l} |");
+    }
+    out.push_str("\n|---|---:|");
+    out.push_str(&"---:|".repeat(locales.len()));
+    out.push('\n');
+    let mut total = 0;
+    for d in stats {
+        total += d.concepts;
+        let _ = write!(out, "| {} | {} |", d.domain, d.concepts);
+        for l in &locales {
+            match d.locales.get(*l) {
+                Some(s) => {
+                    let _ = write!(out, " {} / {} ({}) |", s.concepts, s.terms, s.variants);
+                }
+                None => out.push_str(" 0 |"),
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "\n{total} concept{}; per locale: concepts with a term / terms (variants)\n",
+        plural(total)
+    );
+    let mut sources: Vec<&String> = stats.iter().flat_map(|d| d.sources.keys()).collect();
+    sources.sort();
+    sources.dedup();
+    out.push_str("| source |");
+    for d in stats {
+        let _ = write!(out, " {} |", d.domain);
+    }
+    out.push_str(" all |\n|---|");
+    out.push_str(&"---:|".repeat(stats.len() + 1));
+    out.push('\n');
+    for src in sources {
+        let _ = write!(out, "| {src} |");
+        let mut all = 0;
+        for d in stats {
+            let n = d.sources.get(src).copied().unwrap_or(0);
+            all += n;
+            let _ = write!(out, " {n} |");
+        }
+        let _ = writeln!(out, " {all} |");
+    }
+    out
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -154,6 +221,7 @@ fn matches(
     flags: &[PathBuf],
     inputs: &[PathBuf],
     config: &Config,
+    verbose: bool,
 ) -> anyhow::Result<ExitCode> {
     let paths = glossary_paths(flags, config)?;
     let glossary = load(&paths)?.with_domains(&config.glossary.domains);
@@ -180,8 +248,17 @@ fn matches(
             let _ = writeln!(out, "{} ({}, {locale})", file.display(), article.id);
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
             for seg in article.paragraphs.iter().flat_map(|p| &p.segments) {
+                // With -v, the sentence and each hit's concept id, so that
+                // hits can be judged in context (fixtures/term-gold/GUIDE.md).
+                if verbose && !seg.terms.is_empty() {
+                    let _ = writeln!(out, "  {:<7} « {} »", seg.id, seg.source);
+                }
                 for hit in &seg.terms {
-                    let _ = writeln!(out, "  {:<7} {}", seg.id, line(hit));
+                    let _ = write!(out, "  {:<7} {}", seg.id, line(hit));
+                    if verbose {
+                        let _ = write!(out, " {{{}}}", hit.entry);
+                    }
+                    out.push('\n');
                     *counts.entry(hit.domain.clone()).or_default() += 1;
                 }
             }

@@ -60,7 +60,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Translate(args) => translate::run(args, &config, cli.verbose),
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
-        Command::Glossary(args) => glossary::run(args, &config),
+        Command::Glossary(args) => glossary::run(args, &config, cli.verbose),
         Command::Merge(args) => merge::run(args, &config, cli.verbose),
         Command::Check(args) => check::run(args, &config),
     }

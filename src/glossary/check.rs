@@ -176,7 +176,8 @@ pub(super) fn check(entries: &[Entry]) -> Vec<Problem> {
             ) else {
                 continue;
             };
-            if has_context(later) || has_context(earlier) {
+            // A newsroom concept overriding a shipped one is reported below.
+            if has_context(later) || has_context(earlier) || later.house != earlier.house {
                 continue;
             }
             let (pa, pb) = (preferred(earlier), preferred(later));
@@ -219,7 +220,43 @@ pub(super) fn check(entries: &[Entry]) -> Vec<Problem> {
             }
         }
     }
+    out.extend(overrides(entries));
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    out
+}
+
+/// Where a newsroom concept shares a French term with a shipped one, in
+/// any domain: the newsroom concept wins (#10), which the desk should know.
+fn overrides(entries: &[Entry]) -> Vec<Problem> {
+    let mut shipped: HashMap<Vec<String>, Vec<&Entry>> = HashMap::new();
+    for e in entries.iter().filter(|e| !e.house) {
+        for s in &e.sources {
+            let list = shipped.entry(fold::keys(s)).or_default();
+            if !list.iter().any(|x| x.id == e.id) {
+                list.push(e);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for e in entries.iter().filter(|e| e.house) {
+        for s in &e.sources {
+            for other in shipped.get(&fold::keys(s)).into_iter().flatten() {
+                out.push(problem(
+                    e,
+                    e.line,
+                    Severity::Warning,
+                    format!(
+                        "override: {} ({s}) takes precedence over {} ({}) at {}:{}",
+                        e.id,
+                        other.id,
+                        other.term(),
+                        other.path.display(),
+                        other.line
+                    ),
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -261,5 +298,28 @@ mod tests {
         );
         assert!(text.iter().any(|p| p.starts_with("g.csv:6: error: missing target")), "{text:#?}");
         assert_eq!(problems.iter().filter(|p| p.severity == Severity::Error).count(), 2);
+    }
+
+    // See: #10
+    #[test]
+    fn newsroom_overrides_are_reported_not_conflicts() {
+        let mut entries = load("source,target,locale,domain\nfrappe,strike,en,defence\n");
+        let mut house = Vec::new();
+        crate::glossary::csv::parse(
+            Path::new("newsroom.csv"),
+            "source,target,locale,domain\nfrappes,hit,en,defence\n",
+            b',',
+            &mut house,
+        )
+        .unwrap();
+        house.iter_mut().for_each(|e| e.house = true);
+        entries.extend(house);
+        let text: Vec<String> = check(&entries).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "newsroom.csv:2: warning: override: newsroom-2 (frappes) takes precedence over g-2 (frappe) at g.csv:2"
+            ]
+        );
     }
 }

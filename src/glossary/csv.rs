@@ -4,7 +4,10 @@
 //! name when the first row is a header naming them. A header may add
 //! `forbidden` (renderings the house style rejects, `|`-separated),
 //! `dnt` (`yes` keeps the term verbatim), `requires`, `excludes` (context
-//! rules, `|`-separated) and `id`. Lines starting with `#` are comments.
+//! rules, `|`-separated), `flags` (`acr` acronym in any case, `ins`
+//! adjectives may be inserted, `amb` ambiguous; `;`-separated), `origin`
+//! (where the concept comes from) and `id`. Lines starting with `#` are
+//! comments.
 //! Rows that share source term and domain form one concept, one locale
 //! per row.
 
@@ -24,6 +27,8 @@ const COLUMNS: &[&str] = &[
     "requires",
     "excludes",
     "id",
+    "flags",
+    "origin",
 ];
 
 /// Parses `text` (the content of `path`) and appends its concepts.
@@ -123,6 +128,10 @@ pub(super) fn parse(
                     ambiguous: false,
                     requires: Vec::new(),
                     excludes: Vec::new(),
+                    acronym: false,
+                    insertions: false,
+                    origin: None,
+                    house: false,
                     note: None,
                     path: path.to_path_buf(),
                     line,
@@ -133,6 +142,22 @@ pub(super) fn parse(
         };
         let Some(entry) = out.get_mut(slot) else { continue };
         entry.do_not_translate |= dnt;
+        for flag in get("flags").split(';').map(str::trim).filter(|f| !f.is_empty()) {
+            match flag {
+                "acr" => entry.acronym = true,
+                "ins" => entry.insertions = true,
+                "amb" => entry.ambiguous = true,
+                other => {
+                    return Err(invalid(
+                        line,
+                        format!("unknown flag {other:?} (known: acr, ins, amb)"),
+                    ));
+                }
+            }
+        }
+        if entry.origin.is_none() && !get("origin").is_empty() {
+            entry.origin = Some(get("origin").to_string());
+        }
         entry.requires.extend(list("requires"));
         entry.excludes.extend(list("excludes"));
         let note = Some(get("note")).filter(|n| !n.is_empty()).map(String::from);

@@ -5,8 +5,17 @@
 //! headlines often drop accents). Apostrophes split tokens, so the elided
 //! article of `l’ambassade` is a token of its own. Tokens keep their byte
 //! span in the original text, so no offset map is needed.
+//!
+//! One accent survives folding: a word whose stem ends in `é` (`attaqué`,
+//! `frappées`, `allié`, `armée`) gets [`ACUTE`] at the end of its key, so
+//! that past participles never fold onto nouns in `-e` (`attaque`,
+//! `frappe`) and `entrée` never onto `entre` (#10). Headlines in capitals
+//! that drop the accent (`ARMEE`) are looked up both ways by the matcher.
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Marks a key whose word ends in `é` (after plural and feminine endings).
+pub(crate) const ACUTE: char = '\u{b4}';
 
 /// One token of the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +36,19 @@ pub(crate) struct Token {
 ///
 /// `buf` is scratch space reused across tokens to avoid an allocation per
 /// word, which is what keeps matching fast.
-pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)) {
-    let mut buf = String::with_capacity(32);
+pub(crate) fn tokens(text: &str, normalise: bool, f: impl FnMut(Token, &str)) {
+    tokens_with(text, normalise, &mut String::with_capacity(32), f);
+}
+
+/// [`tokens`] with the caller's scratch buffer, so that a caller that
+/// tokenises many texts (the matcher) allocates it once.
+pub(crate) fn tokens_with(
+    text: &str,
+    normalise: bool,
+    buf: &mut String,
+    mut f: impl FnMut(Token, &str),
+) {
+    buf.clear();
     let mut start = None::<usize>;
     let mut has_lower = false;
     let mut has_letter = false;
@@ -36,18 +56,32 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
     let mut gap_len = 0usize;
     let mut gap_dot = false;
     let mut first = true;
-    let finish = |start: usize,
-                  end: usize,
-                  buf: &mut String,
-                  glued: bool,
-                  upper: bool,
-                  f: &mut dyn FnMut(Token, &str)| {
+    // Length of `buf` just after the last `é`, to tell `attaqué` from
+    // `attaque`.
+    let mut acute_at = None::<usize>;
+    // Generic rather than `&mut dyn FnMut`: the call per token is inlined.
+    #[inline]
+    fn finish<F: FnMut(Token, &str)>(
+        normalise: bool,
+        (start, end): (usize, usize),
+        buf: &mut String,
+        acute_at: Option<usize>,
+        glued: bool,
+        upper: bool,
+        f: &mut F,
+    ) {
         if normalise {
+            let acute = acute_at
+                .and_then(|at| buf.get(at..))
+                .is_some_and(|rest| matches!(rest, "" | "e" | "s" | "es"));
             normalise_key(buf);
+            if acute {
+                buf.push(ACUTE);
+            }
         }
         f(Token { start, end, glued, upper }, buf);
         buf.clear();
-    };
+    }
     let mut glued_for_current = false;
     for (i, c) in text.char_indices() {
         let word = if c.is_ascii() { c.is_ascii_alphanumeric() } else { is_word_char(c) };
@@ -57,6 +91,7 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 glued_for_current = !first && gap_glue && !(gap_dot && gap_len > 1);
                 has_lower = false;
                 has_letter = false;
+                acute_at = None;
             }
             if c.is_ascii() {
                 if c.is_ascii_lowercase() {
@@ -72,6 +107,9 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 has_letter = true;
                 has_lower |= c >= '\u{DF}';
                 buf.push_str(folded);
+                if c == 'é' || c == 'É' {
+                    acute_at = Some(buf.len());
+                }
             } else {
                 if c.is_lowercase() {
                     has_lower = true;
@@ -79,11 +117,19 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
                 if c.is_alphabetic() {
                     has_letter = true;
                 }
-                fold_into(c, &mut buf);
+                fold_into(c, buf);
             }
         } else {
             if let Some(s) = start.take() {
-                finish(s, i, &mut buf, glued_for_current, has_letter && !has_lower, &mut f);
+                finish(
+                    normalise,
+                    (s, i),
+                    buf,
+                    acute_at,
+                    glued_for_current,
+                    has_letter && !has_lower,
+                    &mut f,
+                );
                 first = false;
                 gap_glue = true;
                 gap_len = 0;
@@ -98,7 +144,15 @@ pub(crate) fn tokens(text: &str, normalise: bool, mut f: impl FnMut(Token, &str)
         }
     }
     if let Some(s) = start {
-        finish(s, text.len(), &mut buf, glued_for_current, has_letter && !has_lower, &mut f);
+        finish(
+            normalise,
+            (s, text.len()),
+            buf,
+            acute_at,
+            glued_for_current,
+            has_letter && !has_lower,
+            &mut f,
+        );
     }
 }
 
@@ -282,7 +336,19 @@ mod tests {
         }
         assert_ne!(keys("défense"), keys("défensive"));
         assert_ne!(keys("armée"), keys("arme"));
-        assert_eq!(keys("armées"), keys("ARMEE"));
+        assert_eq!(keys("armées"), keys("ARMÉE"));
+    }
+
+    // See: #10
+    #[test]
+    fn participles_keep_apart_from_nouns() {
+        for (participle, noun) in
+            [("attaqué", "attaque"), ("frappées", "frappe"), ("entrée", "entre")]
+        {
+            assert_ne!(keys(participle), keys(noun), "{participle} / {noun}");
+        }
+        assert_eq!(keys("alliées"), keys("allié"));
+        assert_eq!(keys("ARMEE")[0].to_string() + "\u{b4}", keys("armée")[0]);
     }
 
     #[test]

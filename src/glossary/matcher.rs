@@ -7,7 +7,19 @@
 //! the trie from each token and keeps the longest term starting there that
 //! passes its context rule; of overlapping terms the longest is kept, so
 //! `ministère de la Défense` wins over `Défense` and hits never overlap.
+//!
+//! Beyond the listed terms (#10): systematic spelling variants are
+//! generated (the article of Arabic names, `al-`/`el-`/`Al `; hyphenated
+//! prefixes written solid), acronyms of entries marked as such match in
+//! any case, and terms of entries that allow it match with one or two
+//! adjectives after their first word. Where terms of several concepts
+//! coincide, a newsroom concept is tried first.
+//!
+//! Building is linear in the number of terms: one hash lookup per term
+//! word, with keys hashed so that every bit of the (node, word) pair
+//! reaches the bucket index.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -49,6 +61,11 @@ struct Inner {
     /// (node << 32 | token id) -> child node; node 0 is the root.
     trie: FxMap<u64, u32>,
     terminals: Vec<Vec<Terminal>>,
+    /// Nodes one word deep under which a term allows insertions.
+    insert_after: Vec<bool>,
+    /// Ids of words that are never an inserted adjective (articles,
+    /// prepositions, conjunctions).
+    function_words: Vec<u32>,
     rules: Vec<Rule>,
     hits: Vec<TermHit>,
 }
@@ -59,6 +76,69 @@ struct Terminal {
     /// Bit i set: token i of the term is an acronym and must be written in
     /// capitals in the text too (`OTAN`, not a lowercase word).
     acronyms: u64,
+    /// One or two words may stand after the first word of the term.
+    insertions: bool,
+}
+
+/// Words that cannot be an adjective inserted into a term.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "cette", "d", "dans", "de", "des", "du", "en", "est", "et",
+    "l", "la", "le", "les", "leur", "ou", "par", "pour", "qu", "que", "qui", "sa", "se", "ses",
+    "son", "sur", "un", "une",
+];
+
+/// Prefixes written either with a hyphen or solid (`contre-terrorisme`,
+/// `contreterrorisme`).
+const SOLID_PREFIXES: &[&str] = &["anti", "contre", "para", "pro", "ultra", "néo", "co", "semi"];
+
+/// Spelling variants of `term` that French news writes for the same name:
+/// the article of an Arabic name as `al-`, `el-`, `Al ` or `El ` (Al-Qaïda,
+/// al-Qaida, el-Qaida), and a hyphenated prefix written solid. Diaeresis,
+/// case, hyphen-or-space and elision already fold alike.
+fn variants(term: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = term.to_lowercase();
+    for article in ["al-", "el-", "al ", "el "] {
+        if let Some(rest) = lower.strip_prefix(article)
+            && rest.chars().next().is_some_and(char::is_alphabetic)
+        {
+            let name = term.get(article.len()..).unwrap_or_default();
+            let other = if article.starts_with('a') { "el-" } else { "al-" };
+            out.push(format!("{other}{name}"));
+        }
+    }
+    for prefix in SOLID_PREFIXES {
+        if let Some(rest) = lower.strip_prefix(prefix).and_then(|r| r.strip_prefix('-'))
+            && !rest.contains([' ', '-'])
+            && rest.chars().count() >= 4
+        {
+            out.push(format!("{prefix}{rest}"));
+        }
+    }
+    out
+}
+
+/// Buffers that `find` reuses from call to call on one thread. Matching
+/// runs once per segment, and allocating these afresh for each one cost
+/// about as much as the matching itself (`cargo bench --bench glossary`).
+#[derive(Default)]
+struct Scratch {
+    /// The tokens of the text with their vocabulary ids (0: unknown).
+    toks: Vec<(Token, u32)>,
+    /// Best (longest accepted) term starting at each token: (first token,
+    /// last token, entry).
+    found: Vec<(usize, usize, u32)>,
+    /// Terms ending under the current first token: (last token, node,
+    /// words inserted after the first).
+    candidates: Vec<(usize, u32, usize)>,
+    /// The tokeniser's buffer for the folded key.
+    key: String,
+    /// A key with [`fold::ACUTE`] appended.
+    marked: String,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +151,8 @@ impl Matcher {
     pub(super) fn new(entries: &[Entry], locale: &str) -> Self {
         let mut inner = Inner { locale: locale.to_string(), ..Inner::default() };
         inner.terminals.push(Vec::new());
+        inner.insert_after.push(false);
+        inner.function_words = FUNCTION_WORDS.iter().map(|w| inner.intern(w)).collect();
         for (index, entry) in entries.iter().enumerate() {
             let Ok(index32) = u32::try_from(index) else { break };
             let requires: Vec<Vec<u32>> = entry
@@ -105,7 +187,10 @@ impl Matcher {
                 continue;
             }
             for source in &entry.sources {
-                inner.insert(source, index32);
+                inner.insert(source, index32, entry);
+                for variant in variants(source) {
+                    inner.insert(&variant, index32, entry);
+                }
             }
         }
         Self { inner: Arc::new(inner) }
@@ -119,34 +204,55 @@ impl Matcher {
     /// Term hits in `text`, left to right; of overlapping candidates the
     /// longest wins.
     pub fn find(&self, text: &str) -> Vec<TermHit> {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.find_with(text, &mut scratch),
+            // Only reachable if `find` were ever re-entered on one thread.
+            Err(_) => self.find_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<TermHit> {
         let inner = &*self.inner;
-        let mut toks: Vec<(Token, u32)> = Vec::with_capacity(text.len() / 6 + 1);
-        fold::tokens(text, true, |t, key| {
-            toks.push((t, inner.vocab.get(key).copied().unwrap_or(0)));
+        let Scratch { toks, found, candidates, key: buf, marked } = scratch;
+        toks.clear();
+        found.clear();
+        fold::tokens_with(text, true, buf, |t, key| {
+            let mut id = inner.vocab.get(key).copied().unwrap_or(0);
+            // A headline in capitals may drop the accent of `ARMÉE`: an
+            // unknown `ARMEE` is looked up as the word in `-é`.
+            if id == 0 && t.upper && key.ends_with('e') {
+                marked.clear();
+                marked.push_str(key);
+                marked.push(fold::ACUTE);
+                id = inner.vocab.get(marked.as_str()).copied().unwrap_or(0);
+            }
+            toks.push((t, id));
         });
-        // Best (longest accepted) term starting at each token.
-        let mut found: Vec<(usize, usize, u32)> = Vec::new();
-        let mut candidates: Vec<(usize, u32)> = Vec::new();
+        let toks = toks.as_slice();
         for i in 0..toks.len() {
             candidates.clear();
-            let mut node = 0u32;
-            let mut j = i;
-            while let Some(&(tok, id)) = toks.get(j) {
-                if id == 0 || (j > i && !tok.glued) {
-                    break;
-                }
-                let Some(&next) = inner.trie.get(&(u64::from(node) << 32 | u64::from(id))) else {
-                    break;
-                };
-                node = next;
-                if inner.terminals.get(node as usize).is_some_and(|t| !t.is_empty()) {
-                    candidates.push((j, node));
-                }
-                j += 1;
+            let Some(&(_, id)) = toks.get(i) else { break };
+            if id == 0 {
+                continue;
             }
-            let best = candidates.iter().rev().find_map(|&(last, node)| {
+            let Some(&first) = inner.trie.get(&edge(0, id)) else { continue };
+            inner.walk(toks, first, i, i + 1, 0, candidates);
+            if inner.insert_after.get(first as usize).copied().unwrap_or(false) {
+                for skip in 1..=2 {
+                    if !(1..=skip).all(|k| inner.insertable(text, toks, i + k)) {
+                        break;
+                    }
+                    inner.walk(toks, first, i, i + 1 + skip, skip, candidates);
+                }
+            }
+            candidates.sort_by_key(|&(last, _, skip)| (std::cmp::Reverse(last), skip));
+            let best = candidates.iter().find_map(|&(last, node, skip)| {
                 let terms = inner.terminals.get(node as usize)?;
-                terms.iter().find(|t| inner.accepts(t, &toks, i, last)).map(|t| (i, last, t.entry))
+                terms
+                    .iter()
+                    .filter(|t| skip == 0 || t.insertions)
+                    .find(|t| inner.accepts(t, toks, i, last, skip))
+                    .map(|t| (i, last, t.entry))
             });
             found.extend(best);
         }
@@ -177,7 +283,7 @@ impl Matcher {
             found.retain(|_| kept.next().copied().unwrap_or(false));
         }
         let mut hits = Vec::with_capacity(found.len());
-        for (first, last, entry) in found {
+        for &(first, last, entry) in found.iter() {
             if let (Some(a), Some(b), Some(template)) =
                 (toks.get(first), toks.get(last), inner.hits.get(entry as usize))
             {
@@ -207,11 +313,15 @@ impl Inner {
         fold::keys(phrase).iter().map(|k| self.intern(k)).collect()
     }
 
-    fn insert(&mut self, source: &str, entry: u32) {
+    fn insert(&mut self, source: &str, index: u32, entry: &Entry) {
         let mut parts: Vec<(String, bool)> = Vec::new();
         fold::tokens(source, true, |t, key| {
             let original = source.get(t.start..t.end).unwrap_or_default();
-            let acronym = t.upper && original.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+            let letters = original.chars().filter(|c| c.is_alphabetic()).count();
+            // An entry marked as an acronym matches `Otan` and `otan` too;
+            // a two-letter one (`UE`) stays in capitals, as it is too
+            // likely a word.
+            let acronym = t.upper && letters >= 2 && !(entry.acronym && letters >= 3);
             parts.push((key.to_string(), acronym));
         });
         if parts.is_empty() {
@@ -220,6 +330,7 @@ impl Inner {
         let all_caps = parts.iter().all(|p| p.1);
         let mut node = 0u32;
         let mut acronyms = 0u64;
+        let insertions = entry.insertions && parts.len() >= 2;
         for (n, (key, acronym)) in parts.iter().enumerate() {
             let id = self.intern(key);
             // A term written wholly in capitals with several words is a
@@ -227,26 +338,86 @@ impl Inner {
             if *acronym && (parts.len() == 1 || !all_caps) && n < 64 {
                 acronyms |= 1 << n;
             }
-            let edge = u64::from(node) << 32 | u64::from(id);
+            let edge = edge(node, id);
             node = match self.trie.get(&edge) {
                 Some(&child) => child,
                 None => {
                     let child = u32::try_from(self.terminals.len()).unwrap_or(u32::MAX);
                     self.terminals.push(Vec::new());
+                    self.insert_after.push(false);
                     self.trie.insert(edge, child);
                     child
                 }
             };
+            if n == 0
+                && insertions
+                && let Some(flag) = self.insert_after.get_mut(node as usize)
+            {
+                *flag = true;
+            }
         }
         if let Some(t) = self.terminals.get_mut(node as usize)
-            && !t.iter().any(|x| x.entry == entry)
+            && !t.iter().any(|x| x.entry == index)
         {
-            t.push(Terminal { entry, acronyms });
+            let terminal = Terminal { entry: index, acronyms, insertions };
+            // A newsroom's own concept is tried before the shipped ones.
+            if entry.house {
+                t.insert(0, terminal);
+            } else {
+                t.push(terminal);
+            }
         }
     }
 
+    /// Follows the trie from `node` (the term's first word, token `first`)
+    /// along tokens from `from`, pushing every node that ends a term.
+    fn walk(
+        &self,
+        toks: &[(Token, u32)],
+        mut node: u32,
+        first: usize,
+        from: usize,
+        skip: usize,
+        out: &mut Vec<(usize, u32, usize)>,
+    ) {
+        if skip == 0 && self.terminals.get(node as usize).is_some_and(|t| !t.is_empty()) {
+            out.push((first, node, 0));
+        }
+        let mut j = from;
+        while let Some(&(tok, id)) = toks.get(j) {
+            if id == 0 || !tok.glued {
+                break;
+            }
+            let Some(&next) = self.trie.get(&edge(node, id)) else { break };
+            node = next;
+            if self.terminals.get(node as usize).is_some_and(|t| !t.is_empty()) {
+                out.push((j, node, skip));
+            }
+            j += 1;
+        }
+    }
+
+    /// Whether token `k` may be an adjective inserted into a term: joined
+    /// to its neighbours, lowercase, a word and not a function word.
+    fn insertable(&self, text: &str, toks: &[(Token, u32)], k: usize) -> bool {
+        let Some(&(tok, id)) = toks.get(k) else { return false };
+        let lowercase = text
+            .get(tok.start..tok.end)
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_lowercase);
+        tok.glued && lowercase && !self.function_words.contains(&id)
+    }
+
     /// Whether a term spanning tokens `first..=last` may be tagged.
-    fn accepts(&self, term: &Terminal, toks: &[(Token, u32)], first: usize, last: usize) -> bool {
+    /// `skip` words stand inserted after the first.
+    fn accepts(
+        &self,
+        term: &Terminal,
+        toks: &[(Token, u32)],
+        first: usize,
+        last: usize,
+        skip: usize,
+    ) -> bool {
         let mut mask = term.acronyms;
         let mut n = first;
         while mask != 0 {
@@ -254,7 +425,7 @@ impl Inner {
                 return false;
             }
             mask >>= 1;
-            n += 1;
+            n += if n == first { 1 + skip } else { 1 };
         }
         let Some(rule) = self.rules.get(term.entry as usize) else { return true };
         for phrase in &rule.excludes {
@@ -284,6 +455,11 @@ impl Inner {
             .collect();
         rule.requires.iter().any(|words| words.iter().all(|w| around.contains(w)))
     }
+}
+
+/// The trie key of the edge from `node` along word `id`.
+fn edge(node: u32, id: u32) -> u64 {
+    u64::from(node) << 32 | u64::from(id)
 }
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
@@ -334,9 +510,14 @@ impl Hasher for FxHasher {
         self.add(i);
     }
 
+    /// The multiply leaves the low bits of the hash a function of the low
+    /// bits of the input only, and the table picks buckets by the low bits:
+    /// every edge `node << 32 | id` with the same word `id` fell into one
+    /// probe chain, which made building quadratic (#10). The rotation
+    /// brings the well-mixed high bits down, as rustc-hash 2 does.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        self.hash.rotate_left(26)
     }
 }
 
@@ -363,6 +544,10 @@ mod tests {
             ambiguous: false,
             requires: vec![],
             excludes: vec![],
+            acronym: false,
+            insertions: false,
+            origin: None,
+            house: false,
             note: None,
             path: PathBuf::from("t.tbx"),
             line: 1,
@@ -401,6 +586,78 @@ mod tests {
         let m = Matcher::new(&[e], "en");
         assert_eq!(m.find("les alliés militaires").len(), 1);
         assert!(m.find("ses alliés politiques").is_empty());
+    }
+
+    // See: #10
+    #[test]
+    fn acronyms_in_any_case_when_marked() {
+        let mut e = entry("o", &["OTAN"], "NATO");
+        e.acronym = true;
+        let mut ue = entry("u", &["UE"], "EU");
+        ue.acronym = true;
+        let m = Matcher::new(&[e, ue], "en");
+        let got: Vec<_> =
+            m.find("l'Otan, l'OTAN, otan ; l'UE et ue").into_iter().map(|h| h.text).collect();
+        assert_eq!(got, ["Otan", "OTAN", "otan", "UE"]);
+    }
+
+    // See: #10
+    #[test]
+    fn adjectives_inserted_where_allowed() {
+        let mut e = entry("m", &["ministre des Affaires étrangères"], "Foreign Minister");
+        e.insertions = true;
+        let plain = entry("d", &["ministère de la Défense"], "Ministry of Defence");
+        let m = Matcher::new(&[e, plain], "en");
+        let text = "le ministre israélien des Affaires étrangères, le ministère russe de la \
+                    Défense, le ministre et des Affaires étrangères";
+        let got: Vec<_> = m.find(text).into_iter().map(|h| h.text).collect();
+        assert_eq!(got, ["ministre israélien des Affaires étrangères"]);
+        let two = m.find("le ministre français délégué des Affaires étrangères");
+        assert_eq!(two.len(), 1);
+        assert!(m.find("le ministre Laurent Fabius des Affaires étrangères").is_empty());
+    }
+
+    // See: #10
+    #[test]
+    fn generated_variants_and_participles() {
+        let m = Matcher::new(
+            &[
+                entry("q", &["Al-Qaïda"], "al-Qaeda"),
+                entry("a", &["attaque"], "attack"),
+                entry("c", &["contre-terrorisme"], "counter-terrorism"),
+            ],
+            "en",
+        );
+        let got: Vec<_> = m
+            .find("el-Qaida, al Qaida, AL-QAÏDA ; une attaque, il a attaqué, ATTAQUE ; le contreterrorisme")
+            .into_iter()
+            .map(|h| h.text)
+            .collect();
+        assert_eq!(
+            got,
+            ["el-Qaida", "al Qaida", "AL-QAÏDA", "attaque", "ATTAQUE", "contreterrorisme"]
+        );
+    }
+
+    // See: #10
+    #[test]
+    fn newsroom_concepts_come_first() {
+        let shipped = entry("s", &["frappe"], "strike");
+        let mut house = entry("h", &["frappe"], "hit");
+        house.house = true;
+        let m = Matcher::new(&[shipped, house], "en");
+        assert_eq!(m.find("une frappe")[0].entry, "h");
+    }
+
+    // See: #10
+    #[test]
+    fn edge_keys_spread_over_buckets() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<FxHasher>::default();
+        let mask = (1u64 << 16) - 1;
+        let buckets: std::collections::HashSet<u64> =
+            (0..1000u32).map(|node| build.hash_one(edge(node, 7)) & mask).collect();
+        assert!(buckets.len() > 900, "{} buckets for 1000 edges", buckets.len());
     }
 
     #[test]

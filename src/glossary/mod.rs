@@ -17,6 +17,7 @@ mod check;
 mod csv;
 pub(crate) mod fold;
 mod matcher;
+mod stats;
 mod tbx;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ use crate::model::{Article, CheckId, TermHit, short_hash};
 
 pub use check::Problem;
 pub use matcher::Matcher;
+pub use stats::{DomainStats, LocaleStats};
 
 /// Why a glossary could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +134,19 @@ pub struct Entry {
     pub requires: Vec<String>,
     /// Phrases in which the term is another concept (`défense de fumer`).
     pub excludes: Vec<String>,
+    /// Its French terms written in capitals of three letters or more are
+    /// acronyms that news also writes in other cases (`OTAN`, `Otan`):
+    /// they match in any case. Without it an acronym must be in capitals.
+    pub acronym: bool,
+    /// One or two words (adjectives) may stand after the first word of a
+    /// multiword term: `ministre israélien des Affaires étrangères`.
+    pub insertions: bool,
+    /// Where the concept comes from (TBX `x-source`, CSV `source_ref`), for
+    /// `depeche glossary stats`.
+    pub origin: Option<String>,
+    /// From a newsroom file (`newsroom*.csv`, `.tsv` or `.tbx`): where it
+    /// shares a French term with a shipped concept, it wins.
+    pub house: bool,
     /// Free note for translators.
     pub note: Option<String>,
     /// File the concept comes from.
@@ -329,6 +344,12 @@ impl Glossary {
         check::check(&self.entries)
     }
 
+    /// Concepts, terms and variants per domain and locale, and the sources
+    /// the concepts come from, for `depeche glossary stats`.
+    pub fn stats(&self) -> Vec<DomainStats> {
+        stats::stats(&self.entries)
+    }
+
     /// A matcher for one target locale (`en-GB`, `en-US`, `de`, ...).
     pub fn matcher(&self, target_locale: &str) -> Matcher {
         Matcher::new(&self.entries, target_locale)
@@ -354,11 +375,27 @@ fn load_file(path: &Path, entries: &mut Vec<Entry>, fingerprint: &mut String) ->
         .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     fingerprint.push_str(&format!("{}:{};", path.display(), short_hash(&text)));
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let first = entries.len();
     match format {
-        "tbx" => tbx::parse(path, text, entries),
-        "tsv" => csv::parse(path, text, b'\t', entries),
-        _ => csv::parse(path, text, b',', entries),
+        "tbx" => tbx::parse(path, text, entries)?,
+        "tsv" => csv::parse(path, text, b'\t', entries)?,
+        _ => csv::parse(path, text, b',', entries)?,
     }
+    if is_house(path) {
+        for e in entries.iter_mut().skip(first) {
+            e.house = true;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` is a newsroom's own glossary: a file whose name starts
+/// with `newsroom` (`newsroom.csv`, `newsroom-sport.tsv`, `newsroom.tbx`).
+/// Its concepts take precedence over the shipped termbases (#10).
+fn is_house(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().starts_with("newsroom"))
 }
 
 /// Attaches term hits to every segment of `article`.
@@ -449,6 +486,10 @@ mod tests {
             ambiguous: false,
             requires: vec![],
             excludes: vec![],
+            acronym: false,
+            insertions: false,
+            origin: None,
+            house: false,
             note: None,
             path: PathBuf::from("x.tbx"),
             line: 1,

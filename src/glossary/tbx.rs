@@ -8,7 +8,8 @@
 //! `usageNote`, and the matching rules of this project, written as
 //! private data categories (`x-` prefix, as TBX allows):
 //! `x-doNotTranslate`, `x-ambiguous`, `x-contextRequires`,
-//! `x-contextExcludes` (values separated by `|`).
+//! `x-contextExcludes` (values separated by `|`), `x-acronym` and
+//! `x-insertions` (`yes`), and `x-source` (where the concept comes from).
 
 use std::path::Path;
 
@@ -30,6 +31,9 @@ enum Field {
     Ambiguous,
     Requires,
     Excludes,
+    Acronym,
+    Insertions,
+    Source,
 }
 
 struct TermBuild {
@@ -80,6 +84,10 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                             ambiguous: false,
                             requires: Vec::new(),
                             excludes: Vec::new(),
+                            acronym: false,
+                            insertions: false,
+                            origin: None,
+                            house: false,
                             note: None,
                             path: path.to_path_buf(),
                             line,
@@ -111,6 +119,9 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                             (_, Some("x-ambiguous")) => Some(Field::Ambiguous),
                             (_, Some("x-contextRequires")) => Some(Field::Requires),
                             (_, Some("x-contextExcludes")) => Some(Field::Excludes),
+                            (_, Some("x-acronym")) => Some(Field::Acronym),
+                            (_, Some("x-insertions")) => Some(Field::Insertions),
+                            (_, Some("x-source")) => Some(Field::Source),
                             ("note", _) if term.is_some() => Some(Field::TermNote),
                             ("note", _) => Some(Field::EntryNote),
                             _ => None,
@@ -246,6 +257,9 @@ fn apply(
         (Field::Ambiguous, None, Some(e)) => e.ambiguous = flag(value)?,
         (Field::Requires, None, Some(e)) => e.requires.extend(list(value)),
         (Field::Excludes, None, Some(e)) => e.excludes.extend(list(value)),
+        (Field::Acronym, None, Some(e)) => e.acronym = flag(value)?,
+        (Field::Insertions, None, Some(e)) => e.insertions = flag(value)?,
+        (Field::Source, None, Some(e)) => e.origin = Some(value.to_string()),
         _ => {}
     }
     Ok(())

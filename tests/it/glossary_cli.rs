@@ -37,7 +37,7 @@ fn check_passes_on_the_shipped_glossaries() {
     let (code, out, err) = run(&["glossary", "check"]);
     assert_eq!(code, 0, "{out}{err}");
     let summary = out.lines().last().unwrap();
-    assert!(summary.contains(" concepts in 3 files ("), "{summary}");
+    assert!(summary.contains(" concepts in 4 files ("), "{summary}");
     assert!(summary.ends_with("; 0 errors, 0 warnings"), "{summary}");
     assert!(count_of(summary, "defence") >= 150, "{summary}");
     assert!(count_of(summary, "diplomacy") >= 150, "{summary}");
@@ -140,6 +140,16 @@ fn match_lists_the_terms_of_the_reference_article() {
         last,
         format!("{} terms (defence: {defence}, diplomacy: {diplomacy})", defence + diplomacy)
     );
+}
+
+#[test]
+fn match_verbose_gives_the_sentence_and_the_concept_id() {
+    // Hits are judged by hand in their sentence (fixtures/term-gold/GUIDE.md).
+    let article = fixture(ARTICLE);
+    let (code, out, err) = run(&["-v", "glossary", "match", article.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("  p2.s1   « Londres et Bakou ont franchi une nouvelle étape"), "{out}");
+    assert!(out.contains("  p2.s1   Bakou → Baku [diplomacy] {dip-bakou}"), "{out}");
 }
 
 #[test]

@@ -26,6 +26,7 @@ mod resume;
 mod segment_wmt;
 mod snapshots;
 mod support;
+mod term_gold;
 mod tm;
 mod translate;
 mod xliff;
