@@ -129,12 +129,5 @@ pub(crate) fn memory_settings(
 
 /// An error and its causes on one line: `outer: inner: root`.
 pub(crate) fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    depeche::pipeline::error_chain(error)
 }
