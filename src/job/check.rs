@@ -193,14 +193,14 @@ pub async fn check(settings: CheckSettings) -> Result<CheckSummary, Error> {
         CheckProvider::None => "none",
         CheckProvider::Memory => "memory",
     };
-    let translate = super::TranslateSettings::new([&settings.articles])
+    let mut translate = super::TranslateSettings::new([&settings.articles])
         .with_out_dir(&out_dir)
         .with_translate(TranslateConfig::default())
         .with_overrides(Overrides { provider: Some(provider.into()), endpoint: None })
         .with_glossary(settings.glossary.clone())
         .with_memory(memory)
         .with_xliff(settings.xliff);
-    let translate = super::TranslateSettings { targets: settings.targets.clone(), ..translate };
+    translate.targets.clone_from(&settings.targets);
     let mut recorder = Recorder::default();
     let summary = super::translate(translate, &mut recorder).await?.run;
     let violations = recorder.violations;

@@ -36,8 +36,8 @@ mod translate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use check::{CheckSettings, CheckSummary, check};
-pub use merge::{MergeSettings, MergeSummary, MergedFile, merge};
+pub use check::{CheckProvider, CheckSettings, CheckSummary, check};
+pub use merge::{FileError, MergeSettings, MergeSummary, MergedFile, merge};
 pub use translate::{TranslateSettings, TranslateSummary, translate};
 
 use crate::glossary::{self, Glossary};
