@@ -273,3 +273,79 @@ fn the_reference_article_becomes_the_expected_xliff() {
     }
     assert_eq!(file.units.len(), 13);
 }
+
+/// `-v` reaches the library's logs: retries show at `-vv` and not by
+/// default, and `RUST_LOG` overrides the level. See: #8
+#[test]
+fn verbose_flags_show_the_library_logs() {
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("depeche.toml");
+    std::fs::write(
+        &config,
+        "[translate]\nmax_attempts = 2\nbackoff_initial_ms = 10\nbackoff_max_ms = 10\n",
+    )
+    .unwrap();
+    // Port 9 (discard) on loopback: nothing listens, every attempt fails fast.
+    let run = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = depeche();
+        if let Some(level) = env {
+            cmd.env("RUST_LOG", level);
+        } else {
+            cmd.env_remove("RUST_LOG");
+        }
+        let out = cmd
+            .current_dir(root())
+            .arg("-c")
+            .arg(&config)
+            .args(extra)
+            .args(["translate", "--no-progress", "--no-memory", "--provider", "libretranslate"])
+            .args(["--endpoint", "http://127.0.0.1:9", "--out"])
+            .arg(work.path().join("out"))
+            .arg(fixture("articles/brief-me-2021-09-25-rappel-ambassadeur.txt"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "segments left untranslated");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let retry = "retrying: libretranslate could not be reached";
+    assert!(!run(&[], None).contains(retry));
+    let debug = run(&["-vv"], None);
+    assert!(debug.contains(retry), "{debug}");
+    assert!(!debug.contains('\u{1b}'), "no colour codes when stderr is not a terminal");
+    assert!(run(&[], Some("depeche=debug")).contains(retry));
+}
+
+/// Targets are locales: nonsense and the source language are refused
+/// before anything is read, and one locale in two spellings is one target.
+/// See: #8
+#[test]
+fn targets_are_parsed_as_locales() {
+    let work = tempfile::tempdir().unwrap();
+    for (bad, says) in [
+        ("english", "unknown language \"english\""),
+        ("klingon-XX", "unknown language \"klingon\""),
+        ("fr-FR", "source language"),
+    ] {
+        depeche()
+            .current_dir(root())
+            .args(["translate", "--no-progress", "--to", bad, "--out"])
+            .arg(work.path().join("out"))
+            .arg(fixture("articles"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    let out = work.path().join("same");
+    depeche()
+        .current_dir(root())
+        .args(["translate", "--no-progress", "--to", "EN-gb,en_GB,en-GB", "--out"])
+        .arg(&out)
+        .arg(fixture("articles/brief-me-2021-09-25-rappel-ambassadeur.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(1 target: en-GB)"));
+    let files = xliff_files(&out);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with(".en-GB.xlf"));
+    validate_all(&out);
+}
