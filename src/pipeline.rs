@@ -603,32 +603,33 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
         Err(error) => return failed(article.origin, Some(&target.locale), error.into()),
     };
     let name = format!("{}.{locale}.xlf", article.id);
-    let written = |path, changed| Outcome::Written {
-        id: article.id.clone(),
-        origin: article.origin.clone(),
+    let (path, changed) = if p.dry_run {
+        (p.out_dir.join(&name), false)
+    } else {
+        // The write (with its fsync) runs on the blocking pool, so files in
+        // flight wait for the disk side by side instead of holding up the
+        // runtime's few worker threads.
+        let out_dir = p.out_dir.clone();
+        let write = tokio::task::spawn_blocking(move || {
+            let path = output::safe_path(&out_dir, &name)?;
+            output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
+        })
+        .await;
+        match write {
+            Ok(Ok(written)) => written,
+            Ok(Err(error)) => return failed(article.origin, Some(&target.locale), error.into()),
+            Err(join) => return failed(article.origin, Some(&target.locale), Error::Task(join)),
+        }
+    };
+    Outcome::Written {
+        id: article.id,
+        origin: article.origin,
         target: target.locale.clone(),
         path,
         changed,
-        stats: Box::new(stats.clone()),
-        findings: findings.clone(),
-        warnings: warnings.clone(),
-    };
-    if p.dry_run {
-        return written(p.out_dir.join(&name), false);
-    }
-    // The write (with its fsync) runs on the blocking pool, so files in
-    // flight wait for the disk side by side instead of holding up the
-    // runtime's few worker threads.
-    let out_dir = p.out_dir.clone();
-    let write = tokio::task::spawn_blocking(move || {
-        let path = output::safe_path(&out_dir, &name)?;
-        output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
-    })
-    .await;
-    match write {
-        Ok(Ok((path, changed))) => written(path, changed),
-        Ok(Err(error)) => failed(article.origin.clone(), Some(&target.locale), error.into()),
-        Err(join) => failed(article.origin.clone(), Some(&target.locale), Error::Task(join)),
+        stats: Box::new(stats),
+        findings,
+        warnings,
     }
 }
 

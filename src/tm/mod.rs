@@ -453,13 +453,14 @@ mod tests {
     use super::*;
     use crate::model::{Paragraph, Role};
 
-    fn memory() -> (tempfile::TempDir, SqliteStore) {
+    /// A fresh memory in a folder the store has to create.
+    pub(super) fn memory() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
-        let tm = SqliteStore::open(&dir.path().join("tm.sqlite")).unwrap();
+        let tm = SqliteStore::open(&dir.path().join("sub/tm.sqlite")).unwrap();
         (dir, tm)
     }
 
-    fn mt(source: &str, target: &str, provider: &str) -> NewEntry {
+    pub(super) fn mt(source: &str, target: &str, provider: &str) -> NewEntry {
         NewEntry::new(
             source,
             target,
@@ -469,7 +470,7 @@ mod tests {
         )
     }
 
-    fn human(source: &str, target: &str) -> NewEntry {
+    pub(super) fn human(source: &str, target: &str) -> NewEntry {
         NewEntry::new(source, target, "fr-FR", "en-GB", EntryOrigin::Human)
     }
 

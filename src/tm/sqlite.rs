@@ -531,26 +531,7 @@ fn classify(path: &Path, source: rusqlite::Error) -> Error {
 mod tests {
     use super::*;
     use crate::tm::MatchKind;
-
-    fn memory() -> (tempfile::TempDir, SqliteStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let tm = SqliteStore::open(&dir.path().join("sub/tm.sqlite")).unwrap();
-        (dir, tm)
-    }
-
-    fn mt(source: &str, target: &str, provider: &str) -> NewEntry {
-        NewEntry::new(
-            source,
-            target,
-            "fr-FR",
-            "en-GB",
-            EntryOrigin::Mt { provider: provider.into() },
-        )
-    }
-
-    fn human(source: &str, target: &str) -> NewEntry {
-        NewEntry::new(source, target, "fr-FR", "en-GB", EntryOrigin::Human)
-    }
+    use crate::tm::tests::{human, memory, mt};
 
     fn targets(answers: &[Vec<Match>]) -> Vec<Vec<&str>> {
         answers.iter().map(|a| a.iter().map(|m| m.entry.target.as_str()).collect()).collect()
