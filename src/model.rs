@@ -154,6 +154,14 @@ pub struct TermHit {
     pub domain: String,
     /// The term must be kept verbatim in the target.
     pub do_not_translate: bool,
+    /// The expected term is a name used without an article (`France`,
+    /// `NATO`): no "the" before it.
+    #[serde(default)]
+    pub no_article: bool,
+    /// The expected term's plural where it is irregular (`attorneys
+    /// general`); otherwise the head noun takes the regular plural.
+    #[serde(default)]
+    pub plural: Option<String>,
 }
 
 /// How serious a QA finding is.

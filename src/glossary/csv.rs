@@ -5,9 +5,10 @@
 //! `forbidden` (renderings the house style rejects, `|`-separated),
 //! `dnt` (`yes` keeps the term verbatim), `requires`, `excludes` (context
 //! rules, `|`-separated), `flags` (`acr` acronym in any case, `ins`
-//! adjectives may be inserted, `amb` ambiguous; `;`-separated), `origin`
-//! (where the concept comes from) and `id`. Lines starting with `#` are
-//! comments.
+//! adjectives may be inserted, `amb` ambiguous, `noart` the target is a
+//! name used without "the"; `;`-separated), `plural` (the target's plural
+//! where it is irregular), `origin` (where the concept comes from) and
+//! `id`. Lines starting with `#` are comments.
 //! Rows that share source term and domain form one concept, one locale
 //! per row.
 
@@ -29,6 +30,7 @@ const COLUMNS: &[&str] = &[
     "id",
     "flags",
     "origin",
+    "plural",
 ];
 
 /// Parses `text` (the content of `path`) and appends its concepts.
@@ -142,15 +144,17 @@ pub(super) fn parse(
         };
         let Some(entry) = out.get_mut(slot) else { continue };
         entry.do_not_translate |= dnt;
+        let mut no_article = false;
         for flag in get("flags").split(';').map(str::trim).filter(|f| !f.is_empty()) {
             match flag {
+                "noart" => no_article = true,
                 "acr" => entry.acronym = true,
                 "ins" => entry.insertions = true,
                 "amb" => entry.ambiguous = true,
                 other => {
                     return Err(invalid(
                         line,
-                        format!("unknown flag {other:?} (known: acr, ins, amb)"),
+                        format!("unknown flag {other:?} (known: acr, ins, amb, noart)"),
                     ));
                 }
             }
@@ -168,6 +172,8 @@ pub(super) fn parse(
                 status: Status::Preferred,
                 note: note.clone(),
                 line,
+                no_article,
+                plural: Some(get("plural")).filter(|p| !p.is_empty()).map(String::from),
             });
         } else if entry.note.is_none() {
             entry.note = note;
@@ -179,6 +185,8 @@ pub(super) fn parse(
                 status: Status::Forbidden,
                 note: None,
                 line,
+                no_article: false,
+                plural: None,
             });
         }
     }

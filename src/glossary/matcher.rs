@@ -167,7 +167,8 @@ impl Matcher {
                 .map(|r| inner.intern_all(r))
                 .filter(|r| !r.is_empty())
                 .collect();
-            let Resolved { expected, alternatives, forbidden } = entry.resolve(locale);
+            let Resolved { expected, alternatives, forbidden, no_article, plural } =
+                entry.resolve(locale);
             inner.hits.push(TermHit {
                 entry: entry.id.clone(),
                 start: 0,
@@ -179,6 +180,8 @@ impl Matcher {
                 forbidden,
                 domain: entry.domain.clone(),
                 do_not_translate: entry.do_not_translate,
+                no_article,
+                plural,
             });
             // An ambiguous word with no context to decide is never forced.
             let usable = !entry.ambiguous || !requires.is_empty();
@@ -539,6 +542,8 @@ mod tests {
                 status: Status::Preferred,
                 note: None,
                 line: 1,
+                no_article: false,
+                plural: None,
             }],
             do_not_translate: false,
             ambiguous: false,

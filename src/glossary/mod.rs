@@ -109,6 +109,13 @@ pub struct Target {
     pub note: Option<String>,
     /// Line of the term in its file.
     pub line: usize,
+    /// The term is a name used without an article in running text
+    /// (`France`, `NATO`): TBX `<termNote type="x-article">none</termNote>`.
+    pub no_article: bool,
+    /// Its plural where it is not the regular plural of the head noun
+    /// (`attorneys general`, invariant `aircraft`): TBX
+    /// `<termNote type="x-plural">`.
+    pub plural: Option<String>,
 }
 
 /// One concept: French source terms, target terms per locale, and the
@@ -165,6 +172,10 @@ pub struct Resolved {
     pub alternatives: Vec<String>,
     /// Renderings the house style rejects.
     pub forbidden: Vec<String>,
+    /// The expected term is a name used without an article.
+    pub no_article: bool,
+    /// The expected term's plural, where the termbase gives one.
+    pub plural: Option<String>,
 }
 
 impl Entry {
@@ -209,6 +220,8 @@ impl Entry {
             }
             group.sort_by_key(|t| t.status);
             out.expected = group.first().map(|t| t.term.clone());
+            out.no_article = group.first().is_some_and(|t| t.no_article);
+            out.plural = group.first().and_then(|t| t.plural.clone());
             out.alternatives = group.iter().skip(1).map(|t| t.term.clone()).collect();
             break;
         }
@@ -480,6 +493,8 @@ mod tests {
                     status: *s,
                     note: None,
                     line: 1,
+                    no_article: false,
+                    plural: None,
                 })
                 .collect(),
             do_not_translate: false,

@@ -34,6 +34,8 @@ enum Field {
     Acronym,
     Insertions,
     Source,
+    Article,
+    Plural,
 }
 
 struct TermBuild {
@@ -41,6 +43,8 @@ struct TermBuild {
     status: Option<Status>,
     note: Option<String>,
     line: usize,
+    no_article: bool,
+    plural: Option<String>,
 }
 
 /// Parses `text` (the content of `path`) and appends its concepts.
@@ -103,8 +107,14 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                         lang = Some(l);
                     }
                     "tig" | "ntig" | "termSec" => {
-                        term =
-                            Some(TermBuild { text: String::new(), status: None, note: None, line });
+                        term = Some(TermBuild {
+                            text: String::new(),
+                            status: None,
+                            note: None,
+                            line,
+                            no_article: false,
+                            plural: None,
+                        });
                     }
                     "term" => field = Some((Field::Term, String::new())),
                     "descrip" | "admin" | "termNote" | "note" => {
@@ -122,6 +132,8 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                             (_, Some("x-acronym")) => Some(Field::Acronym),
                             (_, Some("x-insertions")) => Some(Field::Insertions),
                             (_, Some("x-source")) => Some(Field::Source),
+                            ("termNote", Some("x-article")) => Some(Field::Article),
+                            ("termNote", Some("x-plural")) => Some(Field::Plural),
                             ("note", _) if term.is_some() => Some(Field::TermNote),
                             ("note", _) => Some(Field::EntryNote),
                             _ => None,
@@ -184,6 +196,8 @@ pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                                 status: t.status.unwrap_or(Status::Preferred),
                                 note: t.note,
                                 line: t.line,
+                                no_article: t.no_article,
+                                plural: t.plural,
                             });
                         }
                     }
@@ -245,6 +259,18 @@ fn apply(
             })
         }
         (Field::TermNote, Some(t), _) => t.note = Some(value.to_string()),
+        (Field::Article, Some(t), _) => {
+            t.no_article = match value {
+                "none" => true,
+                "the" | "" => false,
+                other => {
+                    return Err(format!(
+                        "unknown x-article {other:?} (use \"none\" for a name used without \"the\")"
+                    ));
+                }
+            }
+        }
+        (Field::Plural, Some(t), _) => t.plural = Some(value.to_string()).filter(|v| !v.is_empty()),
         (_, Some(_), _) => {}
         (Field::Domain, None, Some(e)) => e.domain = value.to_string(),
         (Field::EntryNote | Field::TermNote, None, Some(e)) => {
@@ -327,5 +353,29 @@ mod tests {
             .replace(r#"<langSet xml:lang="fr"><tig><term>Caliber.Az</term></tig></langSet>"#, "");
         let err = parse(Path::new("g.tbx"), &nofr, &mut Vec::new()).unwrap_err();
         assert!(err.to_string().starts_with("g.tbx:14: concept d2 has no French term"), "{err}");
+    }
+
+    #[test]
+    fn reads_article_and_plural_of_english_terms() {
+        let text = SAMPLE.replace(
+            "<termEntry id=\"d2\">",
+            r#"<termEntry id="d3"><langSet xml:lang="fr"><tig><term>procureur général</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>attorney general</term><termNote type="x-plural">attorneys general</termNote></tig></langSet>
+</termEntry>
+<termEntry id="d4"><langSet xml:lang="fr"><tig><term>OTAN</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>NATO</term><termNote type="x-article">none</termNote></tig></langSet>
+</termEntry>
+<termEntry id="d2">"#,
+        );
+        let mut out = Vec::new();
+        parse(Path::new("g.tbx"), &text, &mut out).unwrap();
+        let ag = out[1].resolve("en-GB");
+        assert_eq!(ag.plural.as_deref(), Some("attorneys general"));
+        assert!(!ag.no_article);
+        let nato = out[2].resolve("en-US");
+        assert!(nato.no_article && nato.plural.is_none());
+        let bad = text.replace(">none<", ">a<");
+        let err = parse(Path::new("g.tbx"), &bad, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("unknown x-article \"a\""), "{err}");
     }
 }

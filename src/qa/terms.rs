@@ -154,6 +154,8 @@ mod tests {
             forbidden: forbidden.iter().map(|s| s.to_string()).collect(),
             domain: "defence".into(),
             do_not_translate: dnt,
+            no_article: false,
+            plural: None,
         }
     }
 

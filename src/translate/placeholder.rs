@@ -132,6 +132,8 @@ mod tests {
             forbidden: vec![],
             domain: "defence".into(),
             do_not_translate: dnt,
+            no_article: false,
+            plural: None,
         }
     }
 

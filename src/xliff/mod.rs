@@ -477,6 +477,8 @@ mod tests {
             forbidden: vec![],
             domain: String::new(),
             do_not_translate: false,
+            no_article: false,
+            plural: None,
         };
         let src = "é abc def";
         let terms = [hit(3, 6), hit(4, 9), hit(1, 3), hit(7, 10), hit(7, 11)];

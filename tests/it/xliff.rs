@@ -26,6 +26,8 @@ fn term(source: &str, text: &str, expected: Option<&str>, dnt: bool) -> TermHit 
         forbidden: if dnt { vec![] } else { vec!["Defence Ministry".into()] },
         domain: "defence".into(),
         do_not_translate: dnt,
+        no_article: false,
+        plural: None,
     }
 }
 

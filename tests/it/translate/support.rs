@@ -48,6 +48,8 @@ pub(crate) fn hit(text: &str, needle: &str, expected: Option<&str>, dnt: bool) -
         forbidden: vec![],
         domain: "defence".into(),
         do_not_translate: dnt,
+        no_article: false,
+        plural: None,
     }
 }
 
