@@ -12,7 +12,7 @@ use clap::Args;
 use depeche::Locale;
 use depeche::job::{self, TranslateSettings, TranslateSummary};
 use depeche::pipeline::{Summary, XliffVersion};
-use depeche::translate::Overrides;
+use depeche::translate::{Overrides, TermsMode};
 
 use super::Config;
 use super::progress::Progress;
@@ -43,6 +43,12 @@ pub(crate) struct TranslateArgs {
     /// Glossary files or folders, instead of the configured ones [default: glossaries/]
     #[arg(long, value_name = "PATH")]
     glossary: Vec<PathBuf>,
+
+    /// How the glossary acts: repair (translate, verify, repair only the sentences that
+    /// break a term), force (enforce every term up front) or off (only check)
+    /// [default: repair, or `terms` in [translate]]
+    #[arg(long, value_name = "MODE")]
+    terms: Option<TermsMode>,
 
     /// Fail the run (exit 1) on any glossary violation
     #[arg(long)]
@@ -88,7 +94,11 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
     let settings = TranslateSettings::new(&args.inputs)
         .with_targets(&targets)?
         .with_out_dir(args.out.clone().unwrap_or_else(|| config.run.out.clone()))
-        .with_translate(config.translate.clone())
+        .with_translate({
+            let mut translate = config.translate.clone();
+            translate.terms = args.terms.unwrap_or(translate.terms);
+            translate
+        })
         .with_overrides(Overrides { provider: args.provider.clone(), endpoint: args.endpoint })
         .with_glossary(super::glossary_settings(&args.glossary, config))
         .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
@@ -182,6 +192,19 @@ fn report(job: &TranslateSummary) -> String {
             "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
             job.provider, t.translated, t.failed, t.requests, t.chars_sent, t.retries
         );
+        let r = &t.terms;
+        if r.plain + r.repaired + r.flagged > 0 {
+            let _ = writeln!(
+                s,
+                "repair     {} sentences with terms: {} kept them as translated, {} repaired, {} left flagged; {} requests, {} characters for repairs",
+                r.plain + r.repaired + r.flagged,
+                r.plain,
+                r.repaired,
+                r.flagged,
+                r.requests,
+                r.chars
+            );
+        }
         for (name, usage) in &t.per_provider {
             let _ = writeln!(
                 s,

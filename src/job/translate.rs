@@ -11,7 +11,7 @@ use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
 use crate::qa;
 use crate::segment::Segmenter;
-use crate::translate::{Overrides, TranslateConfig, Translator};
+use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
 /// What `depeche translate` does, as data. Start from
 /// [`TranslateSettings::new`] and change what differs from the defaults.
@@ -208,14 +208,13 @@ pub async fn translate(
     // The memory serves every run that can call a provider (and any chain
     // that names it); a `none` run leaves targets to humans and needs none.
     let memory = settings.memory.open(!translator.is_offline() || translator.uses_memory())?;
-    if !translator.is_offline() && !settings.dry_run && settings.translate.enforce_terms {
+    if !translator.is_offline() && !settings.dry_run && settings.translate.terms != TermsMode::Off {
         for target in &settings.targets {
             prepare_native_glossary(&translator, &glossary, target, observer).await;
         }
     }
-    // Turning enforcement on must re-check translations cached without it.
-    let glossary_version =
-        glossary.version(&format!(";enforce:{}", settings.translate.enforce_terms));
+    // Changing how terms act must re-check translations cached another way.
+    let glossary_version = glossary.version(&format!(";terms:{}", settings.translate.terms));
     let targets = settings
         .targets
         .iter()

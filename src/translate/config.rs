@@ -44,9 +44,9 @@ pub struct TranslateConfig {
     pub backoff_initial_ms: u64,
     /// Longest backoff delay and longest honoured Retry-After, in milliseconds.
     pub backoff_max_ms: u64,
-    /// Give providers the glossary hits (native glossary, markup,
-    /// placeholders, prompt). Off, targets are still verified by QA.
-    pub enforce_terms: bool,
+    /// How the glossary acts on translations: verify then repair (the
+    /// default), enforce every hit up front, or only check.
+    pub terms: TermsMode,
     /// The `[translate.<provider>]` tables that were given, at most one per
     /// provider; a provider without one runs with its defaults.
     pub providers: Vec<ProviderConfig>,
@@ -64,7 +64,7 @@ impl Default for TranslateConfig {
             max_attempts: 5,
             backoff_initial_ms: 1_000,
             backoff_max_ms: 120_000,
-            enforce_terms: true,
+            terms: TermsMode::Repair,
             providers: Vec::new(),
         }
     }
@@ -82,6 +82,7 @@ impl TranslateConfig {
         "max_attempts",
         "backoff_initial_ms",
         "backoff_max_ms",
+        "terms",
         "enforce_terms",
     ];
 
@@ -121,7 +122,15 @@ impl<'de> Deserialize<'de> for TranslateConfig {
                         "max_attempts" => c.max_attempts = map.next_value()?,
                         "backoff_initial_ms" => c.backoff_initial_ms = map.next_value()?,
                         "backoff_max_ms" => c.backoff_max_ms = map.next_value()?,
-                        "enforce_terms" => c.enforce_terms = map.next_value()?,
+                        "terms" => c.terms = map.next_value()?,
+                        "enforce_terms" => {
+                            let on: bool = map.next_value()?;
+                            c.terms = if on { TermsMode::Repair } else { TermsMode::Off };
+                            tracing::warn!(
+                                "[translate] enforce_terms is deprecated: write terms = \"{}\" instead",
+                                c.terms
+                            );
+                        }
                         // `Key` let only the names above and the provider tables through.
                         name => c.providers.push(map.next_value_seed(Table { name })?),
                     }
@@ -131,6 +140,53 @@ impl<'de> Deserialize<'de> for TranslateConfig {
         }
 
         deserializer.deserialize_map(TableVisitor)
+    }
+}
+
+/// How the glossary acts on translations (`[translate] terms`, `--terms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TermsMode {
+    /// Translate plainly, check every sentence's terms, and repair only the
+    /// sentences that break one (once each), keeping a repair only when it
+    /// satisfies the terms without new damage; providers with a native
+    /// glossary use it from the start and are verified the same way.
+    #[default]
+    Repair,
+    /// Enforce every hit up front (native glossary, markup, placeholders,
+    /// prompt), as earlier releases did.
+    Force,
+    /// Only detect and check: providers never see the glossary.
+    Off,
+}
+
+impl TermsMode {
+    /// The mode as written in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Repair => "repair",
+            Self::Force => "force",
+            Self::Off => "off",
+        }
+    }
+}
+
+impl fmt::Display for TermsMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TermsMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "repair" => Ok(Self::Repair),
+            "force" => Ok(Self::Force),
+            "off" => Ok(Self::Off),
+            other => Err(format!("unknown terms mode {other:?} (use repair, force or off)")),
+        }
     }
 }
 

@@ -32,14 +32,16 @@ pub(crate) mod none;
 pub(crate) mod openai;
 pub(crate) mod placeholder;
 pub(crate) mod registry;
+pub(crate) mod repair;
 pub(crate) mod retry;
 pub(crate) mod translator;
 
 pub use batch::{ProviderUsage, TranslateStats, plan, sentence_case_if_shouting};
-pub use config::{CommonConfig, Overrides, TranslateConfig};
+pub use config::{CommonConfig, Overrides, TermsMode, TranslateConfig};
 pub use none::NoneProvider;
 pub use registry::configs::*;
 pub use registry::{PROVIDER_NAMES, ProviderConfig, ProviderInfo, provider_list};
+pub use repair::TermStats;
 pub use translator::Translator;
 
 /// Why a [`Translator`] could not be built from the configuration.

@@ -1,19 +1,23 @@
 //! The translator: a chain of providers, each behind its own limiter,
 //! retry policy and circuit breaker, shared by every article in flight.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use futures::StreamExt;
 
 use super::batch::{plan, sentence_case_if_shouting, validate};
+use super::config::TermsMode;
 use super::config::{Overrides, TranslateConfig};
 use super::limiter::Limiter;
+use super::repair::{self, TermStats};
 use super::retry::RetryPolicy;
 use super::{
     Batch, BatchItem, Error, Limits, Provider, ProviderError, ProviderFailure, ProviderUsage,
 };
-use super::{TranslateStats, registry};
-use crate::model::{Article, Origin, TermHit};
+use super::{TermSupport, TranslateStats, registry};
+use crate::model::{Article, Origin, Segment, TermHit};
+use crate::qa;
 
 /// Translates articles through the configured provider or chain.
 ///
@@ -26,8 +30,11 @@ pub struct Translator {
     /// `memory` appears in the chain: the pipeline fills targets from the
     /// translation memory before calling [`Translator::translate_article`].
     memory: bool,
-    /// Send glossary hits to providers (glossary, markup, placeholders).
-    enforce_terms: bool,
+    /// How glossary hits act on translations.
+    terms: TermsMode,
+    /// Each provider's rendering of a French term translated alone, per
+    /// target locale: `(provider, target, term) -> rendering`, for repairs.
+    renderings: Mutex<HashMap<(&'static str, String, String), String>>,
 }
 
 /// One provider with its shared traffic controls.
@@ -107,7 +114,7 @@ impl Translator {
                 lanes.push(lane);
             }
         }
-        Ok(Translator { lanes, memory, enforce_terms: config.enforce_terms })
+        Ok(Translator { lanes, memory, terms: config.terms, renderings: Mutex::default() })
     }
 
     /// A translator with one provider and default traffic controls, for
@@ -123,7 +130,23 @@ impl Translator {
             registry::retry_policy(&cfg),
             cfg.concurrency,
         );
-        Translator { lanes: vec![lane], memory: false, enforce_terms: cfg.enforce_terms }
+        Translator {
+            lanes: vec![lane],
+            memory: false,
+            terms: cfg.terms,
+            renderings: Mutex::default(),
+        }
+    }
+
+    /// The same translator with another terminology mode.
+    pub fn with_terms(mut self, terms: TermsMode) -> Translator {
+        self.terms = terms;
+        self
+    }
+
+    /// How glossary hits act on translations.
+    pub fn terms(&self) -> TermsMode {
+        self.terms
     }
 
     /// True when no provider of the chain translates (`none`, `memory`).
@@ -208,8 +231,11 @@ impl Translator {
                 let sent = sentence_case_if_shouting(&s.source);
                 // Term offsets hold only if case folding kept the byte length.
                 let keeps_offsets = sent.len() == s.source.len();
-                let terms =
-                    if self.enforce_terms && keeps_offsets { s.terms.clone() } else { Vec::new() };
+                let terms = if self.terms != TermsMode::Off && keeps_offsets {
+                    s.terms.clone()
+                } else {
+                    Vec::new()
+                };
                 pending.push(Pending {
                     para: pi,
                     seg: si,
@@ -229,9 +255,20 @@ impl Translator {
                 push_error(&mut stats, reason.clone());
                 continue;
             }
+            // Repair translates plainly first, except through a native
+            // glossary, which costs nothing extra and is verified the same way.
+            let up_front = match self.terms {
+                TermsMode::Force => true,
+                TermsMode::Off => false,
+                TermsMode::Repair => lane.provider.terminology() == TermSupport::Native,
+            };
             let items: Vec<BatchItem<'_>> = pending
                 .iter()
-                .map(|p| BatchItem { id: &p.id, text: &p.text, terms: &p.terms })
+                .map(|p| BatchItem {
+                    id: &p.id,
+                    text: &p.text,
+                    terms: if up_front { &p.terms } else { &[] },
+                })
                 .collect();
             let ranges = plan(&items, lane.limits);
             let batches = ranges.into_iter().filter_map(|r| items.get(r.clone()).map(|c| (r, c)));
@@ -271,6 +308,20 @@ impl Translator {
                 last_error = Some(e.clone());
                 push_error(&mut stats, e);
             }
+            if self.terms == TermsMode::Repair {
+                let fresh: Vec<&Pending> = pending
+                    .iter()
+                    .zip(&done)
+                    .filter(|(p, d)| **d && !p.terms.is_empty())
+                    .map(|(p, _)| p)
+                    .collect();
+                let figures = self.repair(lane, article, &fresh, source_lang, target_lang).await;
+                if let Some(u) = stats.per_provider.get_mut(name) {
+                    u.requests += figures.requests;
+                    u.chars_sent += figures.chars;
+                }
+                stats.terms.add(&figures);
+            }
             let mut flags = done.into_iter();
             pending.retain(|_| !flags.next().unwrap_or(false));
         }
@@ -301,6 +352,267 @@ impl Translator {
         }
         Ok(stats)
     }
+}
+
+/// A sentence whose plain translation breaks glossary terms.
+struct Broken<'a> {
+    pending: &'a Pending,
+    plain: String,
+    hits: Vec<&'a TermHit>,
+}
+
+impl Translator {
+    /// Verifies the terms of the segments `lane` has just translated and
+    /// repairs the sentences that break one: substitution of the engine's
+    /// own rendering first, then (providers without a native glossary) one
+    /// re-send with the broken terms protected. A candidate is kept only if
+    /// it keeps every term and the damage checks find no more on it than on
+    /// the plain translation; otherwise the plain translation stays, and QA
+    /// flags it.
+    async fn repair(
+        &self,
+        lane: &Lane,
+        article: &mut Article,
+        fresh: &[&Pending],
+        source: &str,
+        target: &str,
+    ) -> TermStats {
+        let mut figures = TermStats::default();
+        let mut broken: Vec<Broken<'_>> = Vec::new();
+        for p in fresh {
+            let Some(plain) = segment(article, p).and_then(|s| s.target.clone()) else { continue };
+            let hits = qa::terms::broken(&p.terms, &plain);
+            if hits.is_empty() {
+                figures.plain += 1;
+            } else {
+                broken.push(Broken { pending: p, plain, hits });
+            }
+        }
+        if broken.is_empty() {
+            return figures;
+        }
+        self.fetch_renderings(lane, &broken, source, target, &mut figures).await;
+        let renderings = self.renderings.lock().map(|m| m.clone()).unwrap_or_default();
+        let lookup = |text: &str| {
+            renderings.get(&(lane.provider.name(), target.to_string(), text.to_string())).cloned()
+        };
+        let engine = |hit: &TermHit| lookup(&hit.text);
+        // What goes in for a hit: its inflected rendering, after the
+        // engine's rendering of any words inserted in it (`ministre syrien
+        // des Affaires étrangères` → `Syrian Foreign Minister`).
+        let value_for = |hit: &TermHit| -> Option<String> {
+            let value = repair::rendering(hit, target)?;
+            match repair::inserted_words(hit) {
+                Some(words) => {
+                    let words = lookup(&words)?;
+                    Some(format!("{} {value}", words.trim().trim_end_matches('.')))
+                }
+                None => Some(value),
+            }
+        };
+        // Substitution, hit by hit; what it cannot place waits for a re-send.
+        let mut substituted: Vec<(String, Vec<&TermHit>)> = Vec::new();
+        for b in &broken {
+            let mut text = b.plain.clone();
+            let mut left = Vec::new();
+            for &hit in &b.hits {
+                let placed = value_for(hit).and_then(|value| {
+                    let from_engine = engine(hit)
+                        .and_then(|e| repair::substitute(&text, &e, &value, hit.no_article));
+                    from_engine.or_else(|| {
+                        hit.forbidden
+                            .iter()
+                            .find_map(|f| repair::substitute(&text, f, &value, hit.no_article))
+                    })
+                });
+                match placed {
+                    Some(t) => text = t,
+                    None => left.push(hit),
+                }
+            }
+            substituted.push((text, left));
+        }
+        let resent = self.resend(lane, &broken, &substituted, source, target, &mut figures).await;
+        let checks = qa::damage_checks();
+        for ((b, (text, left)), again) in broken.iter().zip(&substituted).zip(resent) {
+            let mut candidates: Vec<String> = Vec::new();
+            if left.is_empty() {
+                candidates.push(text.clone());
+            } else if let Some(again) = again {
+                // The re-sent sentence with the substitutions applied too, so
+                // that it differs from `text` only where the protected term is.
+                let mut aligned = again.clone();
+                for &hit in &b.hits {
+                    if left.iter().any(|l| std::ptr::eq(*l, hit)) {
+                        continue;
+                    }
+                    let fixed = engine(hit).zip(value_for(hit)).and_then(|(e, value)| {
+                        repair::substitute(&aligned, &e, &value, hit.no_article)
+                    });
+                    if let Some(t) = fixed {
+                        aligned = t;
+                    }
+                }
+                let anchored = match left.as_slice() {
+                    [hit] => value_for(hit)
+                        .and_then(|value| repair::anchor(text, &aligned, &value, hit.no_article)),
+                    _ => None,
+                };
+                candidates.extend(anchored);
+                candidates.push(aligned);
+            }
+            let damage = |t: &str| damage(&checks, b.pending, t, target);
+            let before = damage(&b.plain);
+            let chosen = candidates
+                .into_iter()
+                .find(|c| qa::terms::broken(&b.pending.terms, c).is_empty() && damage(c) <= before);
+            match chosen {
+                Some(c) => {
+                    if let Some(seg) = segment_mut(article, b.pending) {
+                        seg.target = Some(c);
+                    }
+                    figures.repaired += 1;
+                }
+                None => figures.flagged += 1,
+            }
+        }
+        figures
+    }
+
+    /// Asks `lane` for its rendering of every broken French term not yet
+    /// known, translated alone, in one planned series of requests.
+    async fn fetch_renderings(
+        &self,
+        lane: &Lane,
+        broken: &[Broken<'_>],
+        source: &str,
+        target: &str,
+        figures: &mut TermStats,
+    ) {
+        let name = lane.provider.name();
+        let mut wanted: Vec<String> = Vec::new();
+        if let Ok(known) = self.renderings.lock() {
+            let texts = broken
+                .iter()
+                .flat_map(|b| &b.hits)
+                .flat_map(|h| std::iter::once(h.text.clone()).chain(repair::inserted_words(h)));
+            for text in texts {
+                let key = (name, target.to_string(), text.clone());
+                if !known.contains_key(&key) && !wanted.contains(&text) {
+                    wanted.push(text);
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let ids: Vec<String> = (0..wanted.len()).map(|i| format!("term{i}")).collect();
+        let items: Vec<BatchItem<'_>> =
+            wanted.iter().zip(&ids).map(|(t, id)| BatchItem { id, text: t, terms: &[] }).collect();
+        let mut got: Vec<(String, String)> = Vec::new();
+        for r in plan(&items, lane.limits) {
+            let Some(chunk) = items.get(r.clone()) else { continue };
+            let out = send(lane, source, target, chunk).await;
+            figures.requests += out.usage.requests;
+            figures.chars += out.usage.chars_sent;
+            for (w, t) in wanted.get(r).unwrap_or(&[]).iter().zip(out.targets) {
+                if let Some(t) = t {
+                    got.push((w.clone(), t));
+                }
+            }
+        }
+        if let Ok(mut known) = self.renderings.lock() {
+            for (w, t) in got {
+                known.insert((name, target.to_string(), w), t);
+            }
+        }
+    }
+
+    /// Re-sends, once, each sentence that substitution could not fully
+    /// repair, with its remaining broken terms protected by the provider's
+    /// own means (placeholders, markup, a prompt naming them) and put back
+    /// inflected. Providers with a native glossary already used it: nothing
+    /// is re-sent to them.
+    async fn resend(
+        &self,
+        lane: &Lane,
+        broken: &[Broken<'_>],
+        substituted: &[(String, Vec<&TermHit>)],
+        source: &str,
+        target: &str,
+        figures: &mut TermStats,
+    ) -> Vec<Option<String>> {
+        let mut out = vec![None; broken.len()];
+        if lane.provider.terminology() == TermSupport::Native {
+            return out;
+        }
+        // The protected hits carry their inflected rendering as the target.
+        let mut which = Vec::new();
+        let mut protected: Vec<Vec<TermHit>> = Vec::new();
+        for (i, (b, (_, left))) in broken.iter().zip(substituted).enumerate() {
+            let hits: Vec<TermHit> = left
+                .iter()
+                .filter(|h| !repair::has_insertion(h))
+                .filter_map(|h| {
+                    let value = repair::rendering(h, target)?;
+                    let mut h = (*h).clone();
+                    if !h.do_not_translate {
+                        h.expected = Some(value);
+                    }
+                    Some(h)
+                })
+                .collect();
+            if !left.is_empty() && hits.len() == left.len() {
+                which.push((i, b.pending));
+                protected.push(hits);
+            }
+        }
+        let items: Vec<BatchItem<'_>> = which
+            .iter()
+            .zip(&protected)
+            .map(|((_, p), hits)| BatchItem { id: &p.id, text: &p.text, terms: hits })
+            .collect();
+        for r in plan(&items, lane.limits) {
+            let Some(chunk) = items.get(r.clone()) else { continue };
+            let sent = send(lane, source, target, chunk).await;
+            figures.requests += sent.usage.requests;
+            figures.chars += sent.usage.chars_sent;
+            for ((i, _), t) in which.get(r).unwrap_or(&[]).iter().zip(sent.targets) {
+                if let Some(slot) = out.get_mut(*i) {
+                    *slot = t.map(|t| strip_article_before(&t, &protected, *i));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Drops a "the" the engine left before a protected name used without one.
+fn strip_article_before(text: &str, protected: &[Vec<TermHit>], i: usize) -> String {
+    let mut out = text.to_string();
+    for hit in protected.get(i).into_iter().flatten().filter(|h| h.no_article) {
+        let Some(value) = hit.expected.as_deref() else { continue };
+        if let Some(range) = repair::find_words(&out, value) {
+            out = repair::put(&out, range, value, true);
+        }
+    }
+    out
+}
+
+/// Damage findings on `target` as the translation of `p`.
+fn damage(checks: &[Box<dyn qa::Check>], p: &Pending, target: &str, lang: &str) -> usize {
+    let mut seg = Segment::new(p.id.clone(), p.text.clone());
+    seg.target = Some(target.to_string());
+    seg.terms = p.terms.clone();
+    checks.iter().map(|c| c.check(&seg, lang).len()).sum()
+}
+
+fn segment<'a>(article: &'a Article, p: &Pending) -> Option<&'a Segment> {
+    article.paragraphs.get(p.para).and_then(|x| x.segments.get(p.seg))
+}
+
+fn segment_mut<'a>(article: &'a mut Article, p: &Pending) -> Option<&'a mut Segment> {
+    article.paragraphs.get_mut(p.para).and_then(|x| x.segments.get_mut(p.seg))
 }
 
 fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {

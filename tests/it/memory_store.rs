@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use depeche::job::{self, GlossarySettings, MemorySettings, TranslateSettings};
 use depeche::pipeline::{NoObserver, Summary};
 use depeche::tm::{self, Entry, EntryOrigin, Lookup, Match, MemoryStore, NewEntry};
-use depeche::translate::Overrides;
+use depeche::translate::{Overrides, TermsMode, TranslateConfig};
 use wiremock::MockServer;
 
 use crate::support::{fixture, root, validate_xliff, xliff_files};
@@ -93,6 +93,7 @@ async fn translate(server: &MockServer, store: Arc<TinyStore>, out: &Path) -> Su
     let settings = TranslateSettings::new([fixture(ARTICLE)])
         .with_out_dir(out)
         .with_overrides(overrides)
+        .with_translate(TranslateConfig { terms: TermsMode::Force, ..TranslateConfig::default() })
         .with_glossary(GlossarySettings::paths([root().join("glossaries")]))
         .with_memory(MemorySettings::Open(store));
     job::translate(settings, &mut NoObserver).await.unwrap().run

@@ -236,6 +236,8 @@ fn translate_mt(server: &MockServer, out: &Path, xliff: &str) -> PathBuf {
             "translate",
             "--no-progress",
             "--no-memory",
+            "--terms",
+            "force",
             "--provider",
             "libretranslate",
             "--endpoint",

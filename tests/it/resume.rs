@@ -35,6 +35,9 @@ fn command(server: &MockServer, work: &Path, extra: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("depeche"));
     cmd.current_dir(root())
         .args(["translate", "--no-progress", "-j", "1", "--provider", "libretranslate"])
+        // Glossary terms travel as placeholders up front: one request shape
+        // per segment, whatever the echo server answers.
+        .args(["--terms", "force"])
         .arg("--endpoint")
         .arg(server.uri())
         .arg("--tm")

@@ -53,9 +53,12 @@ pub(crate) fn hit(text: &str, needle: &str, expected: Option<&str>, dnt: bool) -
     }
 }
 
-/// Test settings: fast backoff, short timeout.
+/// Test settings: fast backoff, short timeout, and every glossary hit sent
+/// up front (`terms = "force"`), so that each provider's wire format for
+/// terms is what the tests see.
 pub(crate) fn config(toml_extra: &str) -> TranslateConfig {
     let defaults = [
+        "terms = \"force\"",
         "timeout_ms = 2000",
         "backoff_initial_ms = 20",
         "backoff_max_ms = 3000",

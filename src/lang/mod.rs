@@ -1,0 +1,3 @@
+//! Language data and morphology the checks and the repair share.
+
+pub mod en;
