@@ -480,6 +480,9 @@ def main():
                 notes.append(f"{mode}: skipped, depeche translate failed: {msg}")
                 print(notes[-1])
                 continue
+            if res.returncode == 1:
+                last = res.stderr.strip().splitlines()[-1] if res.stderr.strip() else ""
+                notes.append(f"{mode}: depeche exited 1 (some articles or segments not translated): {last}")
             summary = [l.rstrip() for l in res.stdout.splitlines()
                        if re.match(r"^(terms|repair|translate|articles)\b", l)
                        or re.search(r"plain|repair|flagged", l, re.I)]
