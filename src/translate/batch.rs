@@ -182,7 +182,7 @@ mod tests {
     use super::*;
 
     fn items(texts: &[&'static str]) -> Vec<BatchItem<'static>> {
-        texts.iter().map(|t| BatchItem { id: "x", text: t, terms: &[] }).collect()
+        texts.iter().map(|t| BatchItem { id: "x", text: t, terms: &[], previous: None }).collect()
     }
 
     #[test]

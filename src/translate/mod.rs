@@ -114,6 +114,11 @@ pub struct BatchItem<'a> {
     pub text: &'a str,
     /// Glossary hits in `text`.
     pub terms: &'a [TermHit],
+    /// An earlier translation of `text` that broke the terms in `terms`:
+    /// the segment is sent again for repair. Providers that take a
+    /// correction (prompt-based models) are asked to correct it; the others
+    /// translate `text` again with `terms` protected.
+    pub previous: Option<&'a str>,
 }
 
 /// What one provider call translates.
@@ -165,7 +170,7 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// One cheap call proving the provider answers with this configuration;
     /// returns a short human-readable result.
     async fn check(&self) -> Result<String, ProviderError> {
-        let items = [BatchItem { id: "check", text: "bonjour", terms: &[] }];
+        let items = [BatchItem { id: "check", text: "bonjour", terms: &[], previous: None }];
         let batch = Batch { source_lang: "fr", target_lang: "en", items: &items };
         let out = self.translate(&batch).await?;
         Ok(format!("bonjour -> {}", out.first().map(String::as_str).unwrap_or("")))

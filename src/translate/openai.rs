@@ -98,6 +98,13 @@ fn system_prompt(batch: &Batch<'_>) -> String {
          one entry per input segment, with the same ids.",
         batch.source_lang, batch.target_lang
     );
+    if batch.items.iter().any(|i| i.previous.is_some()) {
+        p.push_str(
+            "\nSegments with a \"previous\" field were translated before without the \
+             mandatory glossary terms below: correct that previous translation so that it \
+             uses them, inflected for grammar, and change nothing else.",
+        );
+    }
     if !terms.is_empty() {
         p.push_str("\nGlossary (mandatory; inflect for grammar but keep the wording):\n");
         for (s, t) in terms {
@@ -125,8 +132,14 @@ impl Provider for OpenAi {
 
     async fn translate(&self, batch: &Batch<'_>) -> Result<Vec<String>, ProviderError> {
         let ids: Vec<&str> = batch.items.iter().map(|i| i.id).collect();
-        let segments: Vec<Value> =
-            batch.items.iter().map(|i| json!({"id": i.id, "text": i.text})).collect();
+        let segments: Vec<Value> = batch
+            .items
+            .iter()
+            .map(|i| match i.previous {
+                Some(prev) => json!({"id": i.id, "text": i.text, "previous": prev}),
+                None => json!({"id": i.id, "text": i.text}),
+            })
+            .collect();
         let body = json!({
             "model": self.model,
             "temperature": self.temperature,
@@ -221,4 +234,43 @@ struct Answer {
 struct Item {
     id: String,
     text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TermHit;
+    use crate::translate::BatchItem;
+
+    #[test]
+    fn a_repair_asks_to_correct_the_previous_translation_with_the_broken_terms() {
+        let hit = TermHit {
+            entry: "e".into(),
+            start: 0,
+            end: 7,
+            text: "soldats".into(),
+            term: "soldat".into(),
+            expected: Some("soldiers".into()),
+            alternatives: vec![],
+            forbidden: vec![],
+            domain: "defence".into(),
+            do_not_translate: false,
+            no_article: false,
+            plural: None,
+        };
+        let terms = [hit];
+        let items = [BatchItem {
+            id: "s1",
+            text: "soldats tués",
+            terms: &terms,
+            previous: Some("killed troopers"),
+        }];
+        let batch = Batch { source_lang: "fr-FR", target_lang: "en-GB", items: &items };
+        let prompt = system_prompt(&batch);
+        assert!(prompt.contains("correct that previous translation"), "{prompt}");
+        assert!(prompt.contains("- soldat => soldiers"), "{prompt}");
+        let plain = [BatchItem { previous: None, ..items[0] }];
+        let prompt = system_prompt(&Batch { items: &plain, ..batch });
+        assert!(!prompt.contains("previous"), "{prompt}");
+    }
 }

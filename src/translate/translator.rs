@@ -268,6 +268,7 @@ impl Translator {
                     id: &p.id,
                     text: &p.text,
                     terms: if up_front { &p.terms } else { &[] },
+                    previous: None,
                 })
                 .collect();
             let ranges = plan(&items, lane.limits);
@@ -507,8 +508,11 @@ impl Translator {
             return;
         }
         let ids: Vec<String> = (0..wanted.len()).map(|i| format!("term{i}")).collect();
-        let items: Vec<BatchItem<'_>> =
-            wanted.iter().zip(&ids).map(|(t, id)| BatchItem { id, text: t, terms: &[] }).collect();
+        let items: Vec<BatchItem<'_>> = wanted
+            .iter()
+            .zip(&ids)
+            .map(|(t, id)| BatchItem { id, text: t, terms: &[], previous: None })
+            .collect();
         let mut got: Vec<(String, String)> = Vec::new();
         for r in plan(&items, lane.limits) {
             let Some(chunk) = items.get(r.clone()) else { continue };
@@ -570,7 +574,12 @@ impl Translator {
         let items: Vec<BatchItem<'_>> = which
             .iter()
             .zip(&protected)
-            .map(|((_, p), hits)| BatchItem { id: &p.id, text: &p.text, terms: hits })
+            .map(|((i, p), hits)| BatchItem {
+                id: &p.id,
+                text: &p.text,
+                terms: hits,
+                previous: broken.get(*i).map(|b| b.plain.as_str()),
+            })
             .collect();
         for r in plan(&items, lane.limits) {
             let Some(chunk) = items.get(r.clone()) else { continue };
