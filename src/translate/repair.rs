@@ -188,12 +188,12 @@ pub(crate) fn put(text: &str, range: (usize, usize), value: &str, no_article: bo
         value = capitalise(&value);
     }
     let mut before = text.get(..start).unwrap_or("").to_string();
-    // `a`/`an` before the new words follows their first sound.
-    let trimmed = before.trim_end();
+    // `a`/`an` before the new words follows their first sound, also across
+    // an opening quote (`an "sweep operation"` → `a "sweep operation"`).
+    let trimmed = before.trim_end_matches(|c: char| c.is_whitespace() || "\"'«“‘(".contains(c));
     let last = trimmed.rsplit(|c: char| !is_word_char(c)).next().unwrap_or("");
     if matches!(last, "a" | "an" | "A" | "An") {
-        let want_an = en::takes_an(&value);
-        let right = if want_an { "an" } else { "a" };
+        let right = if en::takes_an(&value) { "an" } else { "a" };
         if !last.eq_ignore_ascii_case(right) {
             let cut = trimmed.len() - last.len();
             let cased = if last.starts_with('A') { capitalise(right) } else { right.to_string() };
@@ -352,6 +352,7 @@ mod tests {
     fn a_and_an_follow_the_new_words() {
         assert_eq!(put("He is an envoy.", (9, 14), "US diplomat", false), "He is a US diplomat.");
         assert_eq!(put("A plan.", (2, 6), "attack", false), "An attack.");
+        assert_eq!(put("for an \"plan\"", (8, 12), "sweep", false), "for a \"sweep\"");
     }
 
     #[test]
