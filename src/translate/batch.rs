@@ -22,6 +22,8 @@ pub struct TranslateStats {
     pub skipped: usize,
     /// Requests repeated after a retryable error or an unusable answer.
     pub retries: usize,
+    /// Answers that said "too many requests" (each waited out and retried).
+    pub rate_limited: usize,
     /// The same figures per provider.
     pub per_provider: BTreeMap<String, ProviderUsage>,
     /// What went wrong, once per distinct error.
@@ -40,6 +42,7 @@ impl TranslateStats {
         self.failed += other.failed;
         self.skipped += other.skipped;
         self.retries += other.retries;
+        self.rate_limited += other.rate_limited;
         self.terms.add(&other.terms);
         for (name, u) in &other.per_provider {
             self.per_provider.entry(name.clone()).or_default().add(u);
@@ -65,6 +68,8 @@ pub struct ProviderUsage {
     pub translated: usize,
     /// Requests repeated.
     pub retries: usize,
+    /// Answers that said "too many requests".
+    pub rate_limited: usize,
 }
 
 impl ProviderUsage {
@@ -75,6 +80,7 @@ impl ProviderUsage {
         self.chars_sent += other.chars_sent;
         self.translated += other.translated;
         self.retries += other.retries;
+        self.rate_limited += other.rate_limited;
     }
 }
 

@@ -2,14 +2,16 @@
 //! retry policy and circuit breaker, shared by every article in flight.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use futures::StreamExt;
+use tokio::sync::Notify;
 
 use super::batch::{plan, sentence_case_if_shouting, validate};
 use super::config::TermsMode;
 use super::config::{Overrides, TranslateConfig};
-use super::limiter::Limiter;
+use super::limiter::{Limiter, Verdict};
 use super::repair::{self, TermStats};
 use super::retry::RetryPolicy;
 use super::{
@@ -49,6 +51,10 @@ pub(crate) struct Lane {
     /// Set once, by the first error that makes the provider useless for
     /// the rest of the run.
     circuit: OnceLock<ProviderFailure>,
+    /// Requests in a row that timed out or could not connect.
+    unreachable: AtomicUsize,
+    /// Woken when the circuit opens because the endpoint is dead.
+    dead: Notify,
 }
 
 impl Lane {
@@ -60,11 +66,38 @@ impl Lane {
         retry: RetryPolicy,
         concurrency: usize,
     ) -> Self {
-        Self { provider, endpoint, limits, limiter, retry, concurrency, circuit: OnceLock::new() }
+        Self {
+            provider,
+            endpoint,
+            limits,
+            limiter,
+            retry,
+            concurrency,
+            circuit: OnceLock::new(),
+            unreachable: AtomicUsize::new(0),
+            dead: Notify::new(),
+        }
+    }
+
+    /// Counts `err` if it says the server could not be reached or did not
+    /// answer, and opens the circuit at [`UNREACHABLE_IN_A_ROW`]; true when
+    /// the circuit is open.
+    fn note_unreachable(&self, err: &ProviderError) -> bool {
+        let Some(what) = err.unreachable() else { return false };
+        let failures = self.unreachable.fetch_add(1, Ordering::Relaxed) + 1;
+        if failures >= UNREACHABLE_IN_A_ROW {
+            let provider = self.provider.name();
+            self.open_circuit(ProviderError::Unreachable { provider, failures, what });
+        }
+        self.circuit.get().is_some()
     }
 
     fn open_circuit(&self, err: ProviderError) {
+        let dead = matches!(err, ProviderError::Unreachable { .. });
         let _ = self.circuit.set(ProviderFailure::new(err));
+        if dead {
+            self.dead.notify_waiters();
+        }
     }
 }
 
@@ -198,6 +231,11 @@ impl Translator {
             self.lanes.iter().filter(|l| l.provider.terminology() == super::TermSupport::Native)
         {
             let r = l.provider.prepare_glossary(entries, source_lang, target_lang).await;
+            // The same server: a glossary call that timed out counts
+            // towards finding a dead endpoint early.
+            if let Err(e) = &r {
+                l.note_unreachable(e);
+            }
             out.push((l.provider.name().to_string(), r));
         }
         out
@@ -320,6 +358,8 @@ impl Translator {
                 if let Some(u) = stats.per_provider.get_mut(name) {
                     u.requests += figures.requests;
                     u.chars_sent += figures.chars;
+                    u.retries += figures.retries;
+                    u.rate_limited += figures.rate_limited;
                 }
                 stats.terms.add(&figures);
             }
@@ -332,6 +372,7 @@ impl Translator {
             stats.chars_sent += u.chars_sent;
             stats.translated += u.translated;
             stats.retries += u.retries;
+            stats.rate_limited += u.rate_limited;
         }
         let network: Vec<&Lane> =
             self.lanes.iter().filter(|l| l.provider.produces_targets()).collect();
@@ -519,6 +560,8 @@ impl Translator {
             let out = send(lane, source, target, chunk).await;
             figures.requests += out.usage.requests;
             figures.chars += out.usage.chars_sent;
+            figures.retries += out.usage.retries;
+            figures.rate_limited += out.usage.rate_limited;
             for (w, t) in wanted.get(r).unwrap_or(&[]).iter().zip(out.targets) {
                 if let Some(t) = t {
                     got.push((w.clone(), t));
@@ -586,6 +629,8 @@ impl Translator {
             let sent = send(lane, source, target, chunk).await;
             figures.requests += sent.usage.requests;
             figures.chars += sent.usage.chars_sent;
+            figures.retries += sent.usage.retries;
+            figures.rate_limited += sent.usage.rate_limited;
             for ((i, _), t) in which.get(r).unwrap_or(&[]).iter().zip(sent.targets) {
                 if let Some(slot) = out.get_mut(*i) {
                     *slot = t.map(|t| strip_article_before(&t, &protected, *i));
@@ -630,33 +675,65 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
     }
 }
 
+/// Requests in a row that timed out or could not connect before a lane's
+/// circuit opens: enough that one lost connection does not stop a run, few
+/// enough that, at the default concurrency, a dead endpoint is found within
+/// one read timeout (issue #13).
+const UNREACHABLE_IN_A_ROW: usize = 3;
+
 /// Sends one planned batch through `lane`: waits for the limiter, retries
 /// what may pass, splits what was too large or came back unusable, and
 /// opens the circuit on errors that will not pass.
+///
+/// Rate limiting is waited out, not counted as a failure: the lane pauses
+/// for the provider's Retry-After (or the backoff), and the request goes
+/// again for as long as `give_up_after` allows. Other retryable errors
+/// get `max_attempts` in all.
 async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
     let mut out = Outcome { targets: vec![None; items.len()], ..Outcome::default() };
     let provider = lane.provider.as_ref();
     let name = provider.name();
     let chars: usize = items.iter().map(|i| i.text.chars().count()).sum();
-    let mut attempt = 0;
+    let mut failures = 0;
+    let mut refusals = 0;
     let mut resent_unusable = false;
     loop {
         if let Some(reason) = lane.circuit.get() {
             out.error = Some(reason.clone());
             return out;
         }
-        attempt += 1;
         let batch = Batch { source_lang: source, target_lang: target, items };
-        let result = {
-            let _slot = lane.limiter.acquire(chars).await;
-            out.usage.requests += 1;
-            out.usage.segments_sent += items.len();
-            out.usage.chars_sent += chars;
-            match provider.translate(&batch).await {
-                Ok(t) => validate(name, items, &t).map(|()| t),
-                Err(e) => Err(e),
+        let permit = lane.limiter.acquire(chars).await;
+        // Registered before the check, so an opening in between is seen.
+        let dead = lane.dead.notified();
+        // The circuit may have opened while this request waited for a slot.
+        if let Some(reason) = lane.circuit.get() {
+            out.error = Some(reason.clone());
+            return out;
+        }
+        out.usage.requests += 1;
+        let started = permit.started;
+        let answered = tokio::select! {
+            answer = provider.translate(&batch) => answer,
+            // A request to an endpoint found dead stops waiting at once
+            // instead of running into its own read timeout.
+            () = dead => {
+                out.error = lane.circuit.get().cloned();
+                return out;
             }
         };
+        let result = match answered {
+            Ok(t) => {
+                lane.unreachable.store(0, Ordering::Relaxed);
+                lane.limiter.succeeded(started);
+                // Counted once the provider accepted the text (what it bills).
+                out.usage.segments_sent += items.len();
+                out.usage.chars_sent += chars;
+                validate(name, items, &t).map(|()| t)
+            }
+            Err(e) => Err(e),
+        };
+        drop(permit);
         let err = match result {
             Ok(targets) => {
                 out.targets = targets.into_iter().map(Some).collect();
@@ -664,8 +741,39 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             }
             Err(e) => e,
         };
+        if !matches!(err, ProviderError::Transport { .. }) {
+            // Any answer, even an error, proves the server is there.
+            lane.unreachable.store(0, Ordering::Relaxed);
+        }
         if err.opens_circuit() {
             lane.open_circuit(err);
+            out.error = lane.circuit.get().cloned();
+            return out;
+        }
+        if matches!(err, ProviderError::RateLimited { .. }) {
+            refusals += 1;
+            let pause = lane.retry.pause(refusals, &err);
+            match lane.limiter.overloaded(started, pause, lane.retry.give_up_after) {
+                Verdict::Retry(wait) => {
+                    out.usage.retries += 1;
+                    out.usage.rate_limited += 1;
+                    let window = lane.limiter.window();
+                    tracing::debug!(provider = name, refusals, window, ?wait, "lane paused: {err}");
+                    continue;
+                }
+                Verdict::GiveUp(waited) => {
+                    lane.open_circuit(ProviderError::GaveUp { provider: name, waited });
+                    out.error = lane.circuit.get().cloned();
+                    return out;
+                }
+            }
+        }
+        if let ProviderError::Server { status, retry_after, .. } = &err
+            && (matches!(status, 503 | 529) || retry_after.is_some())
+        {
+            lane.limiter.strained(started, *retry_after);
+        }
+        if lane.note_unreachable(&err) {
             out.error = lane.circuit.get().cloned();
             return out;
         }
@@ -692,10 +800,11 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             out.usage.retries += 1;
             continue;
         }
-        match lane.retry.delay(attempt, &err) {
+        failures += 1;
+        match lane.retry.delay(failures, &err) {
             Some(wait) => {
                 out.usage.retries += 1;
-                tracing::debug!(provider = name, attempt, ?wait, "retrying: {err}");
+                tracing::debug!(provider = name, attempt = failures, ?wait, "retrying: {err}");
                 tokio::time::sleep(wait).await;
             }
             None => {
