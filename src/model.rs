@@ -184,6 +184,19 @@ pub enum CheckId {
     Terms,
     /// Numbers of the source present in the target, in its locale's format.
     Numbers,
+    /// An English adjective left after a term's rendering ("Ministry of
+    /// Defence British", "links military").
+    StrandedAdjective,
+    /// "the" before a name that takes no article ("the Azerbaijan").
+    ArticleBeforeName,
+    /// A term's number lost: a French plural rendered singular, or back.
+    TermNumber,
+    /// A word written twice in a row ("the the").
+    DoubledWord,
+    /// A placeholder or markup of the engine left in the target.
+    LeftoverMarkup,
+    /// British spelling in an American target, or the reverse.
+    Spelling,
 }
 
 impl CheckId {
@@ -192,6 +205,12 @@ impl CheckId {
         match self {
             Self::Terms => "terms",
             Self::Numbers => "numbers",
+            Self::StrandedAdjective => "stranded_adjective",
+            Self::ArticleBeforeName => "article_before_name",
+            Self::TermNumber => "term_number",
+            Self::DoubledWord => "doubled_word",
+            Self::LeftoverMarkup => "leftover_markup",
+            Self::Spelling => "spelling",
         }
     }
 }

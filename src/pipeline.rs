@@ -59,6 +59,9 @@ pub(crate) struct Pipeline {
     pub(crate) translator: Arc<Translator>,
     /// QA checks run on every target.
     pub(crate) checks: Vec<Box<dyn Check>>,
+    /// Rewrite English targets to their locale's spelling before the
+    /// checks (`[qa] localise_spelling`).
+    pub(crate) localise_spelling: bool,
     /// Version string written into the XLIFF `<tool>` element.
     pub(crate) tool_version: String,
     /// Which XLIFF version to write.
@@ -582,6 +585,9 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
         if let Err(error) = recorded {
             warnings.push(format!("translation memory: {}", error_chain(&error)));
         }
+    }
+    if p.localise_spelling {
+        qa::spelling::localise(&mut article, locale);
     }
     qa::run(&p.checks, &mut article, locale);
     let mut stats = article_stats(&article, translate);

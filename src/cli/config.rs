@@ -29,6 +29,8 @@ pub(crate) struct Config {
     pub(crate) translate: TranslateConfig,
     /// The translation memory.
     pub(crate) memory: MemoryConfig,
+    /// What the QA stage may change.
+    pub(crate) qa: depeche::qa::QaConfig,
 }
 
 /// `[memory]`: the translation memory.
@@ -131,6 +133,7 @@ mod tests {
         assert_eq!(config.run.to, vec!["en-GB".to_string()]);
         assert_eq!(config.glossary.paths, vec![PathBuf::from("glossaries")]);
         assert!(config.memory.enabled);
+        assert!(!config.qa.localise_spelling);
         let apertium = config.translate.provider_config("apertium").unwrap();
         assert_eq!(apertium.common().endpoint.as_deref(), Some("http://127.0.0.1:2737"));
         // Every provider section must be accepted by the provider it configures.
@@ -178,6 +181,14 @@ mod tests {
                 ("openai".into(), vec!["model=m".into()], Some("OPENAI_API_KEY".into()), false),
             ]
         );
+    }
+
+    #[test]
+    fn qa_section_is_read() {
+        let config = Config::parse("[qa]\nlocalise_spelling = true\n").unwrap();
+        assert!(config.qa.localise_spelling);
+        let err = Config::parse("[qa]\nlocalise = true\n").unwrap_err();
+        assert!(format!("{err:#}").contains("localise"), "{err:#}");
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .with_dry_run(args.dry_run)
         .with_max_chars(args.max_chars.or(config.run.max_chars))
         .with_strict_terms(args.strict_terms || config.glossary.strict_terms)
+        .with_qa(config.qa.clone())
         .with_cancel(Arc::clone(&cancel));
     let mut progress =
         Progress::new(settings.targets().len(), !args.no_progress && verbose == 0, verbose > 0);

@@ -9,7 +9,7 @@ use crate::glossary::Glossary;
 use crate::ingest;
 use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
-use crate::qa;
+use crate::qa::{self, QaConfig};
 use crate::segment::Segmenter;
 use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
@@ -30,6 +30,7 @@ pub struct TranslateSettings {
     pub(super) dry_run: bool,
     pub(super) max_chars: Option<usize>,
     pub(super) strict_terms: bool,
+    pub(super) qa: QaConfig,
     pub(super) cancel: Arc<AtomicBool>,
 }
 
@@ -53,6 +54,7 @@ impl TranslateSettings {
             dry_run: false,
             max_chars: None,
             strict_terms: false,
+            qa: QaConfig::default(),
             cancel: Arc::default(),
         }
     }
@@ -131,6 +133,12 @@ impl TranslateSettings {
     /// Count any glossary violation as a failure of the run.
     pub fn with_strict_terms(mut self, strict: bool) -> Self {
         self.strict_terms = strict;
+        self
+    }
+
+    /// The `[qa]` settings: whether spelling is localised before the checks.
+    pub fn with_qa(mut self, qa: QaConfig) -> Self {
+        self.qa = qa;
         self
     }
 
@@ -228,6 +236,7 @@ pub async fn translate(
         segmenter: Segmenter::french(),
         translator: Arc::clone(&translator),
         checks: qa::default_checks(),
+        localise_spelling: settings.qa.localise_spelling,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         xliff_version: settings.xliff,
         cancel: Arc::clone(&settings.cancel),

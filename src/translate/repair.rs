@@ -65,7 +65,7 @@ pub(crate) fn rendering(hit: &TermHit, target_lang: &str) -> Option<String> {
         return Some(hit.plural.clone().unwrap_or_else(|| en::plural(expected)));
     }
     if english && source_is_singular_of_plural(hit) {
-        return Some(en::singular(expected));
+        return Some(en::singular_term(expected));
     }
     Some(expected.to_string())
 }
@@ -201,7 +201,54 @@ pub(crate) fn put(text: &str, range: (usize, usize), value: &str, no_article: bo
             before = format!("{}{cased}{gap}", trimmed.get(..cut).unwrap_or(""));
         }
     }
-    format!("{before}{value}{}", text.get(end..).unwrap_or(""))
+    let after = text.get(end..).unwrap_or("");
+    match stranded_adjectives(after) {
+        // `the Foreign Minister Italian confirmed` → `the Italian Foreign
+        // Minister confirmed`: adjectives the engine left after the term
+        // go before it, in English order.
+        Some((adjectives, rest)) => {
+            let lead = if at_sentence_start { capitalise(&adjectives) } else { adjectives };
+            format!("{before}{lead} {value}{rest}")
+        }
+        None => format!("{before}{value}{after}"),
+    }
+}
+
+/// Words after which a stranded adjective ends its phrase: it then belongs
+/// to the term before it, not to a noun after it.
+const PHRASE_ENDS: &[&str] = &[
+    "and", "or", "of", "has", "have", "had", "is", "are", "was", "were", "will", "would", "said",
+    "says", "in", "at", "on", "for", "to", "that", "which", "who", "the", "a", "an", "with",
+    "from", "by", "since", "after", "before",
+];
+
+/// Adjectives (one, or two joined by `and`) that open `after` and end
+/// their phrase there, and the rest of the text after them.
+fn stranded_adjectives(after: &str) -> Option<(String, &str)> {
+    let mut rest = after.strip_prefix(' ')?;
+    let mut taken: Vec<&str> = Vec::new();
+    loop {
+        let len = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+        let word = rest.get(..len)?;
+        if word.is_empty() || !en::is_adjective(word) {
+            return None;
+        }
+        taken.push(word);
+        rest = rest.get(len..)?;
+        match rest.strip_prefix(" and ") {
+            Some(more)
+                if taken.len() == 1 && more.split(' ').next().is_some_and(en::is_adjective) =>
+            {
+                rest = more;
+            }
+            _ => break,
+        }
+    }
+    let next = rest.trim_start().split(|c: char| !is_word_char(c)).next().unwrap_or("");
+    let lower = next.to_lowercase();
+    // A past-tense verb (`confirmed`) also ends the phrase.
+    let ends = next.is_empty() || PHRASE_ENDS.contains(&lower.as_str()) || lower.ends_with("ed");
+    ends.then(|| (taken.join(" and "), rest))
 }
 
 fn capitalise(s: &str) -> String {
@@ -353,6 +400,23 @@ mod tests {
         assert_eq!(put("He is an envoy.", (9, 14), "US diplomat", false), "He is a US diplomat.");
         assert_eq!(put("A plan.", (2, 6), "attack", false), "An attack.");
         assert_eq!(put("for an \"plan\"", (8, 12), "sweep", false), "for a \"sweep\"");
+    }
+
+    #[test]
+    fn adjectives_left_after_a_term_go_before_it() {
+        let text = "as the Minister of exterior affairs Italian confirmed it.";
+        assert_eq!(
+            put(text, (7, 35), "Foreign Minister", false),
+            "as the Italian Foreign Minister confirmed it."
+        );
+        let text = "The ministries of defence British and Azerbaijani have signed.";
+        assert_eq!(
+            put(text, (4, 25), "Ministries of Defence", false),
+            "The British and Azerbaijani Ministries of Defence have signed."
+        );
+        // An adjective that opens the next noun phrase stays.
+        let text = "the Ministry of Defence military officials said";
+        assert_eq!(put(text, (4, 23), "Ministry of Defence", false), text);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod leak_cli;
 mod memory_store;
 mod merge;
 mod native_glossary;
+mod qa_damage;
 mod qa_numbers;
 mod resume;
 mod segment_wmt;
