@@ -264,6 +264,19 @@ STATE_PATTERNS = {
     "navy": ("defence", "marine {ff}", "{en} navy", "{de}e Marine", "Armada {esf}"),
     "troops": ("defence", "troupes {ffp}", "{en} troops", "{de}e Truppen", "tropas {esfp}"),
     "soldiers": ("defence", "soldats {fmp}", "{en} soldiers", "{de}e Soldaten", "soldados {esmp}"),
+    "special": ("defence", "forces spéciales {ffp}", "{en} special forces", "{de}e Spezialkräfte",
+                "fuerzas especiales {esfp}"),
+    "security": ("defence", "forces de sécurité {ffp}", "{en} security forces", "{de}e Sicherheitskräfte",
+                 "fuerzas de seguridad {esfp}"),
+    "coastguard": ("defence", "garde-côtes {fmp} | gardes-côtes {fmp}", "{en} coastguard | {en} coast guard",
+                   "{de}e Küstenwache", "guardacostas {esmp}"),
+    "genstaff": ("defence", "état-major {fm}", "{en} general staff", "{de}er Generalstab",
+                 "Estado Mayor {esm}"),
+    "armychief": ("defence", "chef d'état-major de l'armée {ff}", "{en} army chief of staff | {en} army chief",
+                  "{de}er Generalstabschef", "jefe del Estado Mayor del Ejército {esm}"),
+    "intel": ("security", "services de renseignement {fmp} | renseignement {fm}",
+              "{en} intelligence services | {en} intelligence", "{de}e Nachrichtendienste",
+              "servicios de inteligencia {esmp}"),
     "defmin": ("defence", "ministère {fm} de la Défense",
                "{en} Ministry of Defence | {en} defence ministry", "{de}es Verteidigungsministerium",
                "Ministerio de Defensa {esm}"),
@@ -286,6 +299,7 @@ STATE_PATTERNS = {
     "diplomacy": ("diplomacy", "diplomatie {ff}", "{en} diplomacy", "{de}e Diplomatie", "diplomacia {esf}"),
 }
 STATE_NOTE = {"defence": "National institution or forces of one state.",
+              "security": "National intelligence services of one state.",
               "diplomacy": "National institution or post of one state."}
 
 
@@ -330,10 +344,26 @@ def state_rows(r):
                     en_terms.append(t)
         fr_terms = split(fr.format(**vals))
         de_term = de_form(de, r["de_adj"])
+        es_term = es.format(**vals)
+        for item in (r.get("over") or "").split(";"):
+            target, _, value = item.partition("=")
+            pkey, _, lang = target.strip().partition(".")
+            if pkey != key or not value.strip():
+                continue
+            if lang == "en":
+                en_terms = split(value)
+            elif lang == "de":
+                de_term = value.strip()
+            elif lang == "es":
+                es_term = value.strip()
         flags = ""
         if key == "army":
             flags = f"exc=armée {r['fr_f']} libre"
-        yield (domain, fr_terms, en_terms, us_field(en_terms), [de_term], [es.format(**vals)], flags,
+        en_us = [us_spelling(t) for t in en_terms]
+        if r["code"] != "GB":  # other states' ministries: Defense in US usage
+            en_us = [t.replace("Defence", "Defense") for t in en_us]
+        en_us = en_us if en_us != en_terms else []
+        yield (domain, fr_terms, en_terms, en_us, split(de_term), split(es_term), flags,
                STATE_NOTE[domain], f"states {r['code']} {key}")
 
 
