@@ -87,7 +87,7 @@ PLACE_CONTEXT = ("pays,gouvernement,président,ministre,ambassade,ambassadeur,ca
 # Capitals (capitals.tsv) are terms only where they stand for the
 # government: one of these words within 12 words (reactions, accusations,
 # pressure, talks, sanctions, relations), and never in the city phrases of
-# capital_excludes (maire de Moscou, à Moscou, heure de Moscou).
+# capital_excludes (maire de Moscou, heure de Moscou, depuis Washington).
 CAPITAL_CONTEXT = ("accuse,accusent,accusé,réfute,réfutent,dément,démentent,dénonce,dénoncent,condamne,"
                    "condamnent,exige,exigent,menace,menacent,avertit,riposte,répond,réagit,réaction,"
                    "pression,pressions,sanctions,restrictions,représailles,relations,négociations,"
