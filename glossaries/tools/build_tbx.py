@@ -118,7 +118,7 @@ NOART_NAMES = {
     "Human Rights Watch", "Greenpeace", "Oxfam", "WikiLeaks", "Wikileaks", "Gazprom", "Rosatom",
     "Roscosmos", "NASA", "Tsahal", "Jabhat al-Nusra", "al-Nusra Front", "Ansar Dine", "Hezb-e-Islami",
     "Lashkar-e-Taiba", "Jemaah Islamiyah", "Abu Sayyaf", "Aqmi", "Mujao", "MUJAO", "Ansaru",
-    "Wagner", "Wagner Group", "Hayat Tahrir al-Sham", "Jaish-e-Mohammed", "M23", "Seleka", "Séléka",
+    "Wagner", "Hayat Tahrir al-Sham", "Jaish-e-Mohammed", "M23", "Seleka", "Séléka",
     "anti-balaka", "Anti-balaka", "Polisario", "Frelimo", "Renamo", "ANC", "Fatah al-Islam",
     "Islamic Jihad", "Hamas's", "Europe", "Africa", "Asia", "Oceania", "Latin America",
     "South America", "North America", "Central America", "Eurogroup", "Ecowas", "ECOWAS", "Mossad",
