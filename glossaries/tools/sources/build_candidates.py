@@ -5,7 +5,8 @@ Inputs (all in this folder unless noted):
   curated.tsv        desk-curated institutional names and news vocabulary
                      (domain, build columns, source key)
   countries.tsv      CLDR + iso-codes country and region names
-  eurovoc.tsv        EuroVoc fr/en concepts (domains 04, 08, 72, 76; mt 1216, 1231, 1236, 2811)
+  eurovoc.tsv        EuroVoc fr/en concepts (domains 04, 08, 72, 76; mt 1216, 1231, 1236, 2811;
+                     EXTRA_IDS) with EuroVoc's German and Spanish labels
   franceterme.tsv    FranceTerme Défense / Relations internationales / Politique
   states.tsv         national institutions of states in the news (army, armed
                      forces, air force, navy, troops, soldiers, defence, foreign
@@ -36,6 +37,9 @@ Filters for precision (a wrong-sense hit is worse than a miss):
 - country names that are also common first names or words get `amb` with
   country context words (AMBIGUOUS_PLACES).
 - world regions: CLDR M.49 sub-regions only, not bare continents.
+
+English article: CLDR countries and territories and capitals get the flag
+`noart` (build_tbx.py leaves out the names that take "the").
 
 en-US: CLDR's en where it differs from en-GB; curated rows give it where US
 institutions or usage differ; for EuroVoc and FranceTerme common nouns the
