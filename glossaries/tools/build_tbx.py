@@ -100,7 +100,7 @@ THE_NAMES = {
     "Levant", "Balkans", "Baltics", "Caucasus", "Middle East", "Near East", "Far East",
 }
 THE_WORDS = re.compile(
-    r"\b(Republic|Kingdom|States|Emirates|Islands|Isles|Federation|Union|Territories|Territory|"
+    r"\b(Republic|Kingdom|States|Emirates|Islands|Isles|Isle|Region|Federation|Union|Territories|Territory|"
     r"Principality|Duchy|Sultanate|Emirate|Commonwealth|Confederation|Antilles|Grenadines|"
     r"State of|Strip|Bank|Coast|Sea|Ocean|Gulf|Horn|Congo|Netherlands|Philippines)\b"
 )
@@ -130,6 +130,26 @@ NOART_NAMES = {
     "Interpol's", "Eurocorps", "Eurofor", "Euromarfor", "SHAPE", "NORAD", "NORTHCOM", "CENTCOM",
     "AFRICOM", "EUCOM", "SOUTHCOM", "INDOPACOM", "Centcom", "Africom",
 }
+
+
+def country_names():
+    """English short and official names of the CLDR countries and territories
+    (sources/countries.tsv): a hand-table concept with one of them (États-Unis,
+    Russie, Syrie...) is a country name and gets `noart` like the generated
+    ones."""
+    path = ROOT / "tools" / "sources" / "countries.tsv"
+    names = set()
+    if path.exists():
+        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
+        header = lines[0].split("\t")
+        for line in lines[1:]:
+            rec = dict(zip(header, line.split("\t")))
+            if rec.get("kind") == "country":
+                names.update(t.strip() for t in (rec["en_gb"] + "|" + rec["en_us"]).split("|") if t.strip())
+    return names
+
+
+COUNTRY_NAMES = country_names()
 
 
 def takes_the(term):
@@ -341,7 +361,9 @@ def build(domain):
             flag_list.append("ins")
         if not source and src.parent == ROOT / "tools":
             source = f"hand {src.name}"
-        noart = "noart" in flag_list or any(t.lstrip("!") in NOART_NAMES for t in terms(en) + terms(en_us))
+        noart = "noart" in flag_list or any(
+            t.lstrip("!") in NOART_NAMES or t.lstrip("!") in COUNTRY_NAMES for t in terms(en) + terms(en_us)
+        )
         plurals = {}
         for flag in flag_list:
             if flag.startswith("pl="):
