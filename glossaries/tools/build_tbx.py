@@ -59,20 +59,20 @@ SOURCES = {
     "(European Union, reuse under Decision 2011/833/EU); Arrêtés du 17 avril 1989 et du "
     "15 juin 1991 relatifs à l'enrichissement du vocabulaire en usage au ministère de la "
     "défense (annex I); official names published by NATO, the EU and national ministries; "
-    "the armed forces and defence ministries of 146 states; EuroVoc German and Spanish labels; "
+    "the armed forces, chiefs of staff and defence ministries of 146 states; EuroVoc German and Spanish labels; "
     "English renderings checked against WMT fr-en reference translations.",
     "security": "French security and intelligence terminology as used in French news (terrorism, "
     "intelligence services, surveillance, nuclear security and non-proliferation), with English "
     "(en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc microthesauri 0431 and 1216 "
     "(European Union, reuse under Decision 2011/833/EU); names published by the IAEA, the UN "
-    "sanctions lists and national agencies; the intelligence services of 146 states; EuroVoc "
+    "sanctions lists and national agencies; EuroVoc "
     "German and Spanish labels; standard press usage.",
     "diplomacy": "French diplomacy and international-relations terminology as used in French news, "
     "with English (en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc "
     "microthesauri 0806, 0816, 7606 and 7621 (European Union, reuse under Decision "
     "2011/833/EU); official names published by the UN, the EU, NATO and national "
     "ministries; CLDR and iso-codes country names; capitals standing for their governments; "
-    "the foreign and interior ministries, embassies and ambassadors of 146 states; EuroVoc "
+    "the foreign and interior ministries, embassies, consulates and ambassadors of 146 states; EuroVoc "
     "German and Spanish labels; English renderings checked against WMT fr-en reference translations.",
 }
 
@@ -184,7 +184,7 @@ IRREGULAR = {
 POSTPOSITIVE_HEADS = {
     "attorney", "secretary", "surgeon", "consul", "director", "governor", "inspector", "solicitor",
     "postmaster", "advocate", "comptroller", "auditor", "procurator", "paymaster", "quartermaster",
-    "adjutant", "receiver", "court", "notary", "heir", "vicar", "commissary", "accountant",
+    "adjutant", "receiver", "court", "notary", "consulate", "heir", "vicar", "commissary", "accountant",
 }
 PREPS = {"of", "for", "on", "in", "to", "at"}
 

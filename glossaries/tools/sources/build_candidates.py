@@ -203,6 +203,8 @@ class Builder:
 
     def add(self, domain, fr, en, en_us, de, es, flags, note, source):
         fr = [t for t in fr if t]
+        if fr and fr[0] in EXTRA_FLAGS:
+            flags = "; ".join(f for f in (flags, EXTRA_FLAGS[fr[0]]) if f)
         if not fr or not en:
             return False
         if key(fr[0]) in self.used or slug(fr[0]) in self.ids:
@@ -252,6 +254,13 @@ def single_ok(term, proper_ok=False):
             and term not in CONTINENT_NAMES and term.lower() not in {"grenade", "dominique"})
 
 
+# Context flags for generated concepts whose French term is also the start
+# of another concept (renforcement des capacités défensives is defensive
+# capabilities, not capacity-building).
+EXTRA_FLAGS = {
+    "renforcement des capacités": "exc=renforcement des capacités défensives,renforcement des capacités militaires",
+}
+
 EUROVOC_XTRA_DOMAIN = {"4042": "security", "c_e0e4608a": "security", "866": "security",
                        "c_b680e7cc": "security", "2903": "security", "6047": "security"}
 
@@ -266,44 +275,58 @@ STATE_PATTERNS = {
     "air": ("defence", "armée de l'air {ff} | aviation {ff}", "{en} air force", "{de}e Luftwaffe",
             "Fuerza Aérea {esf}"),
     "navy": ("defence", "marine {ff}", "{en} navy", "{de}e Marine", "Armada {esf}"),
-    "troops": ("defence", "troupes {ffp}", "{en} troops", "{de}e Truppen", "tropas {esfp}"),
-    "soldiers": ("defence", "soldats {fmp}", "{en} soldiers", "{de}e Soldaten", "soldados {esmp}"),
-    "special": ("defence", "forces spéciales {ffp}", "{en} special forces", "{de}e Spezialkräfte",
-                "fuerzas especiales {esfp}"),
-    "security": ("defence", "forces de sécurité {ffp}", "{en} security forces", "{de}e Sicherheitskräfte",
-                 "fuerzas de seguridad {esfp}"),
     "coastguard": ("defence", "garde-côtes {fmp} | gardes-côtes {fmp}", "{en} coastguard | {en} coast guard",
                    "{de}e Küstenwache", "guardacostas {esmp}"),
     "genstaff": ("defence", "état-major {fm}", "{en} general staff", "{de}er Generalstab",
                  "Estado Mayor {esm}"),
     "armychief": ("defence", "chef d'état-major de l'armée {ff}", "{en} army chief of staff | {en} army chief",
                   "{de}er Generalstabschef", "jefe del Estado Mayor del Ejército {esm}"),
-    "intel": ("security", "services de renseignement {fmp} | renseignement {fm}",
-              "{en} intelligence services | {en} intelligence", "{de}e Nachrichtendienste",
-              "servicios de inteligencia {esmp}"),
+    "navychief": ("defence", "chef d'état-major de la marine {ff}", "{en} navy chief | {en} chief of naval staff",
+                  "Befehlshaber der {de}en Marine", "jefe del Estado Mayor de la Armada {esf}"),
+    "airchief": ("defence", "chef d'état-major de l'armée de l'air {ff}", "{en} air force chief | {en} chief of air staff",
+                 "Befehlshaber der {de}en Luftwaffe", "jefe del Estado Mayor de la Fuerza Aérea {esf}"),
+    "armyspokes": ("defence", "porte-parole de l'armée {ff}", "{en} army spokesman | {en} military spokesman",
+                   "Sprecher der {de}en Armee", "portavoz del Ejército {esm}"),
     "defmin": ("defence", "ministère {fm} de la Défense",
                "{en} Ministry of Defence | {en} defence ministry", "{de}es Verteidigungsministerium",
                "Ministerio de Defensa {esm}"),
     "defminister": ("defence", "ministre {fm} de la Défense",
                     "{en} defence minister | {en} Minister of Defence", "{de}er Verteidigungsminister",
                     "ministro de Defensa {esm}"),
+    "deputydefmin": ("defence", "vice-ministre {fm} de la Défense", "{en} deputy defence minister",
+                     "{de}er Vize-Verteidigungsminister", "viceministro de Defensa {esm}"),
+    "defminspokes": ("defence", "porte-parole du ministère {fm} de la Défense",
+                     "{en} defence ministry spokesman | {en} defence ministry spokesperson",
+                     "Sprecher des {de}en Verteidigungsministeriums", "portavoz del Ministerio de Defensa {esm}"),
     "fmin": ("diplomacy", "ministère {fm} des Affaires étrangères",
              "{en} Foreign Ministry | {en} Ministry of Foreign Affairs", "{de}es Außenministerium",
              "Ministerio de Asuntos Exteriores {esm}"),
     "fminister": ("diplomacy", "ministre {fm} des Affaires étrangères | chef de la diplomatie {ff}",
                   "{en} foreign minister", "{de}er Außenminister", "ministro de Asuntos Exteriores {esm}"),
+    "deputyfmin": ("diplomacy", "vice-ministre {fm} des Affaires étrangères", "{en} deputy foreign minister",
+                   "{de}er Vize-Außenminister", "viceministro de Asuntos Exteriores {esm}"),
+    "fminspokes": ("diplomacy", "porte-parole du ministère {fm} des Affaires étrangères | "
+                   "porte-parole de la diplomatie {ff}",
+                   "{en} foreign ministry spokesman | {en} foreign ministry spokesperson",
+                   "Sprecher des {de}en Außenministeriums",
+                   "portavoz del Ministerio de Asuntos Exteriores {esm}"),
     "imin": ("diplomacy", "ministère {fm} de l'Intérieur", "{en} Interior Ministry",
              "{de}es Innenministerium", "Ministerio del Interior {esm}"),
     "iminister": ("diplomacy", "ministre {fm} de l'Intérieur", "{en} interior minister",
                   "{de}er Innenminister", "ministro del Interior {esm}"),
-    "embassy": ("diplomacy", "ambassade {fde} | ambassade {ff}", "{en} Embassy | Embassy of {the}{name}",
+    "embassy": ("diplomacy", "ambassade {fde}", "{en} Embassy | Embassy of {the}{name}",
                 "{de}e Botschaft", "embajada de {esn}"),
-    "ambassador": ("diplomacy", "ambassadeur {fde} | ambassadeur {fm}", "{en} ambassador",
+    "ambassador": ("diplomacy", "ambassadeur {fde}", "{en} ambassador | ambassador of {the}{name}",
                    "{de}er Botschafter", "embajador de {esn}"),
-    "diplomacy": ("diplomacy", "diplomatie {ff}", "{en} diplomacy", "{de}e Diplomatie", "diplomacia {esf}"),
+    "consulate": ("diplomacy", "consulat {fde}", "{en} consulate | Consulate of {the}{name}",
+                  "{de}es Konsulat", "consulado de {esn}"),
+    "consulgen": ("diplomacy", "consulat général {fde}", "{en} consulate general | Consulate General of {the}{name}",
+                  "{de}es Generalkonsulat", "consulado general de {esn}"),
 }
+# A skipped pattern also skips the posts that depend on it.
+SKIP_ALSO = {"army": {"armychief", "armyspokes"}, "navy": {"navychief"}, "air": {"airchief"},
+             "defmin": {"deputydefmin", "defminspokes"}, "fmin": {"deputyfmin", "fminspokes"}}
 STATE_NOTE = {"defence": "National institution or forces of one state.",
-              "security": "National intelligence services of one state.",
               "diplomacy": "National institution or post of one state."}
 
 
@@ -325,12 +348,14 @@ def es_plural(adj):
 def de_form(template, stem):
     """{de}e Armee with a prefix stem "US-" gives US-Armee."""
     if stem.endswith("-"):
-        return re.sub(r"\{de\}(e|es|er)? ", stem, template)
+        return re.sub(r"\{de\}(e|es|er|en)? ", stem, template)
     return template.replace("{de}", stem)
 
 
 def state_rows(r):
     skip = {x.strip() for x in r["skip"].split(",") if x.strip()}
+    for key in list(skip):
+        skip |= SKIP_ALSO.get(key, set())
     ens = split(r["en_adj"])
     the = "the " if r["en_name"] in ("Netherlands", "Philippines", "Central African Republic",
                                       "United Kingdom", "United States") else ""
