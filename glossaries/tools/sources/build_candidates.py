@@ -100,9 +100,19 @@ CAPITAL_CONTEXT = ("accuse,accusent,accusé,réfute,réfutent,dément,démentent
                    "soutenir,allié,alliés,alliance,rivalité,tensions,reconnaît,reconnaissance,"
                    "ambassadeur,ambassadeurs,ambassade,ambassadrice,rappelle,convoque,expulse,accord,accords,"
                    "UE,conditionne,suspendre,suspension,réagi,veto")
-CITY_WORDS = ("maire de", "ville de", "heure de", "région de", "banlieue de", "aéroport de",
+CITY_WORDS = ("maire de", "mairie de", "ville de", "heure de", "région de", "banlieue de", "aéroport de",
               "université de", "centre de", "rues de", "habitants de", "métro de", "sud de", "nord de",
-              "est de", "ouest de", "près de", "proche de")
+              "est de", "ouest de", "près de", "proche de", "Bourse de", "tribunal de", "parquet de",
+              "cour d'appel de", "préfecture de", "gare de", "club de",
+              # named agreements, meetings and processes: the place, not the government
+              "accord de", "accords de", "traité de", "protocole de", "conférence de", "processus de",
+              "sommet de", "déclaration de", "statut de", "convention de", "cycle de", "pacte de",
+              "groupe de", "format de")
+# Names that contain a capital: clubs, people, the US state.
+CITY_NAMES = ("Paris Saint-Germain", "Paris SG", "Paris-SG", "Paris Hilton", "Paris Match",
+              "Real Madrid", "Atlético Madrid", "AS Rome", "Lazio Rome", "Spartak Moscou",
+              "CSKA Moscou", "Dynamo Moscou", "Lokomotiv Moscou", "Hertha Berlin", "Union Berlin",
+              "George Washington", "Denzel Washington", "État de Washington", "Tripoli au Liban")
 
 
 def capital_excludes(fr_terms):
@@ -110,6 +120,7 @@ def capital_excludes(fr_terms):
     for t in fr_terms:
         out += [f"{w} {t}" for w in CITY_WORDS]
         out += [f"depuis {t}", f"{t} Post", f"{t} Times", f"{t} Consensus", f"{t} DC", f"{t} D.C."]
+        out += [n for n in CITY_NAMES if t in n.split(" ")]
     return ",".join(out)
 
 
