@@ -270,6 +270,13 @@ def single_ok(term, proper_ok=False):
 # capabilities, not capacity-building).
 EXTRA_FLAGS = {
     "renforcement des capacités": "exc=renforcement des capacités défensives,renforcement des capacités militaires",
+    # the country, not a region, a company or an event named after it
+    "France": "exc=Île-de-France,Ile-de-France,Air France,France Télévisions,France Inter,France Info,"
+              "France 2,France 3,France 5,France 24,France Culture,France Bleu,Radio France,Tour de France,"
+              "Coupe de France,Gaz de France,France Travail,Banque de France,Équipe de France",
+    # a singular "territoire palestinien" is Gaza or the West Bank, not the Palestinian Territories
+    "Territoires palestiniens": "exc=le territoire palestinien,du territoire palestinien,au territoire palestinien,"
+                                "ce territoire palestinien,un territoire palestinien,dans le territoire palestinien",
 }
 
 EUROVOC_XTRA_DOMAIN = {"4042": "security", "c_e0e4608a": "security", "866": "security",
