@@ -99,7 +99,7 @@ CAPITAL_CONTEXT = ("accuse,accusent,accusé,réfute,réfutent,dément,démentent
                    "s'inquiète,inquiète,inquiétudes,inquiétude,soucis,préoccupations,soutien,soutient,"
                    "soutenir,allié,alliés,alliance,rivalité,tensions,reconnaît,reconnaissance,"
                    "ambassadeur,ambassadeurs,ambassade,ambassadrice,rappelle,convoque,expulse,accord,accords,"
-                   "UE,conditionne,suspendre,suspension,réagi,veto")
+                   "UE,conditionne,suspendre,suspension,réagi,veto,partenariat,partenariats,coopération")
 CITY_WORDS = ("maire de", "mairie de", "ville de", "heure de", "région de", "banlieue de", "aéroport de",
               "université de", "centre de", "rues de", "habitants de", "métro de", "sud de", "nord de",
               "est de", "ouest de", "près de", "proche de", "Bourse de", "tribunal de", "parquet de",
