@@ -79,15 +79,23 @@ fn source_is_singular_of_plural(hit: &TermHit) -> bool {
 }
 
 /// The words inserted inside a multiword term as matched (`israélien` in
-/// `ministre israélien des Affaires étrangères`): those after its first
-/// word that the lemma does not have.
+/// `ministre israélien des Affaires étrangères`): the matched text has the
+/// lemma's first word, then the inserted words, then the rest of the lemma
+/// (a variant such as an acronym's expansion is not an insertion).
 pub(crate) fn inserted_words(hit: &TermHit) -> Option<String> {
     let seen: Vec<&str> = hit.text.split_whitespace().collect();
-    let extra = seen.len().checked_sub(hit.term.split_whitespace().count())?;
-    if extra == 0 {
-        return None;
-    }
-    seen.get(1..1 + extra).map(|w| w.join(" "))
+    let lemma: Vec<&str> = hit.term.split_whitespace().collect();
+    let extra = seen.len().checked_sub(lemma.len()).filter(|&e| e > 0)?;
+    // Same word, allowing the plural the text may add (`ministres`).
+    let same = |a: &str, b: &str| {
+        let (a, b) = (fold::fold(a), fold::fold(b));
+        a == b || a.strip_prefix(b.as_str()).is_some_and(|r| matches!(r, "s" | "x" | "es"))
+    };
+    let first_same = seen.first().zip(lemma.first()).is_some_and(|(a, b)| same(a, b));
+    let tail = seen.get(1 + extra..)?;
+    let tail_same = tail.len() == lemma.len() - 1
+        && tail.iter().zip(lemma.iter().skip(1)).all(|(a, b)| same(a, b));
+    (first_same && tail_same).then(|| seen.get(1..1 + extra).map(|w| w.join(" "))).flatten()
 }
 
 /// The French term was matched in a plural form of a singular lemma
@@ -113,7 +121,7 @@ pub(crate) fn source_is_plural(hit: &TermHit) -> bool {
 /// étrangères`): protecting them would drop the inserted words, so they
 /// are only ever repaired by substitution.
 pub(crate) fn has_insertion(hit: &TermHit) -> bool {
-    hit.text.split_whitespace().count() > hit.term.split_whitespace().count()
+    inserted_words(hit).is_some()
 }
 
 /// Byte range of the first occurrence of `needle` in `hay`, in any case,
@@ -393,6 +401,9 @@ mod tests {
         assert_eq!(inserted_words(&m).as_deref(), Some("syrien"));
         assert!(has_insertion(&m));
         assert_eq!(inserted_words(&hit("OTAN", "OTAN", "NATO")), None);
+        let expansion = hit("al-Qaida au Maghreb islamique", "AQMI", "AQIM");
+        assert_eq!(inserted_words(&expansion), None);
+        assert!(!has_insertion(&expansion));
     }
 
     #[test]

@@ -464,9 +464,19 @@ impl Translator {
             }
             let damage = |t: &str| damage(&checks, b.pending, t, target);
             let before = damage(&b.plain);
-            let chosen = candidates
-                .into_iter()
-                .find(|c| qa::terms::broken(&b.pending.terms, c).is_empty() && damage(c) <= before);
+            let chosen = candidates.into_iter().find(|c| {
+                let still = qa::terms::broken(&b.pending.terms, c);
+                let harm = damage(c);
+                tracing::debug!(
+                    segment = b.pending.id.as_str(),
+                    candidate = c.as_str(),
+                    broken = still.len(),
+                    damage = harm,
+                    plain_damage = before,
+                    "terminology repair candidate"
+                );
+                still.is_empty() && harm <= before
+            });
             match chosen {
                 Some(c) => {
                     if let Some(seg) = segment_mut(article, b.pending) {
@@ -586,9 +596,10 @@ impl Translator {
             let sent = send(lane, source, target, chunk).await;
             figures.requests += sent.usage.requests;
             figures.chars += sent.usage.chars_sent;
-            for ((i, _), t) in which.get(r).unwrap_or(&[]).iter().zip(sent.targets) {
+            for (j, t) in r.zip(sent.targets) {
+                let (Some((i, _)), Some(t)) = (which.get(j), t) else { continue };
                 if let Some(slot) = out.get_mut(*i) {
-                    *slot = t.map(|t| strip_article_before(&t, &protected, *i));
+                    *slot = Some(shape_protected(&t, protected.get(j).map_or(&[], Vec::as_slice)));
                 }
             }
         }
@@ -596,13 +607,15 @@ impl Translator {
     }
 }
 
-/// Drops a "the" the engine left before a protected name used without one.
-fn strip_article_before(text: &str, protected: &[Vec<TermHit>], i: usize) -> String {
+/// Puts each protected term of a re-sent sentence in shape as
+/// substitution does: no "the" before a name used without one, `a`/`an`
+/// agreeing, adjectives the engine left after it moved before it.
+fn shape_protected(text: &str, protected: &[TermHit]) -> String {
     let mut out = text.to_string();
-    for hit in protected.get(i).into_iter().flatten().filter(|h| h.no_article) {
+    for hit in protected {
         let Some(value) = hit.expected.as_deref() else { continue };
         if let Some(range) = repair::find_words(&out, value) {
-            out = repair::put(&out, range, value, true);
+            out = repair::put(&out, range, value, hit.no_article);
         }
     }
     out
