@@ -126,6 +126,49 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn odd_text_never_panics() {
+        let texts = [
+            "",
+            " ",
+            "GLOSSTERM",
+            "glossterm9999999999999999999999",
+            "<",
+            "</",
+            "&lt;",
+            "&lt;dnt",
+            "<dnt",
+            "é<dnt>é</dnt>é",
+            "the",
+            "the the",
+            "\u{2019}s",
+            "«Défense»",
+            "\"",
+            "the NATO\u{2019}",
+            "links military",
+            "Ministry of Defence British",
+        ];
+        let mut h = hit("ministères", "Ministry of Defence", &["military", "NATO", ""]);
+        h.no_article = true;
+        h.plural = Some(String::new());
+        for (i, source) in texts.iter().enumerate() {
+            for target in texts {
+                // Offsets past the end and inside a character.
+                h.start = [0, 1, 500][i % 3];
+                h.end = h.start + 2;
+                let mut seg = Segment::new("p1.s1", *source);
+                seg.target = Some(target.into());
+                seg.terms = vec![h.clone()];
+                for lang in ["en-GB", "en-US", "de-DE", "es-ES", "xx"] {
+                    for c in default_checks() {
+                        c.check(&seg, lang);
+                    }
+                    spelling::localise_text(&seg, lang);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn non_english_targets_get_only_language_neutral_findings() {
         let mut seg = Segment::new("p1.s1", "Les ministères de la Défense.");
         seg.target = Some("Die Verteidigungsministerien militärisch und GLOSSTERM1.".into());

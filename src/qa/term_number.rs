@@ -588,6 +588,22 @@ mod tests {
     }
 
     #[test]
+    fn french_plurals() {
+        assert!(french_plural_of("soldat", "soldats"));
+        assert!(french_plural_of("general", "generaux"));
+        assert!(french_plural_of("travail", "travaux"));
+        assert!(french_plural_of("feu", "feux"));
+        assert!(!french_plural_of("pays", "pays"));
+        assert!(!french_plural_of("arme", "armee"));
+        // The determiner must touch the term: "des" two words away is not it.
+        assert!(
+            run("des chars et soldats", "soldats", "soldat", "soldier", "the soldier").len() == 1
+        );
+        assert!(run("des jeunes pays", "pays", "pays", "country", "the country").is_empty());
+        assert!(run("l’otage", "otage", "otage", "hostage", "the hostages").is_empty());
+    }
+
+    #[test]
     fn irregular_plural_of_the_termbase() {
         let mut s = seg(
             "des procureurs généraux",

@@ -139,7 +139,7 @@ fn occurrences(words: &[Word], term: &str) -> Vec<(usize, usize)> {
 }
 
 /// True when `word` is `base` or an inflected form of it.
-pub(crate) fn inflects(base: &str, word: &str) -> bool {
+fn inflects(base: &str, word: &str) -> bool {
     if word == base {
         return true;
     }

@@ -79,7 +79,9 @@ pub(crate) fn renderings(hit: &TermHit) -> Vec<&str> {
 }
 
 /// Word ranges `(first, past_last)` of `words` where `term` occurs, in any
-/// case, its words inflected as the `terms` check allows.
+/// case, its words in an English plural (`-s`, `-es`, `-ies`, `-men`) or
+/// as written. Stricter than the `terms` check, which also allows German
+/// and Spanish endings: "war" must not be found in "warn".
 pub(crate) fn find(words: &[Word<'_>], term: &str) -> Vec<(usize, usize)> {
     let term = self::words(term);
     let n = term.len();
@@ -88,12 +90,26 @@ pub(crate) fn find(words: &[Word<'_>], term: &str) -> Vec<(usize, usize)> {
     }
     (0..=words.len() - n)
         .filter(|&s| {
-            words.get(s..s + n).is_some_and(|w| {
-                w.iter().zip(&term).all(|(w, t)| super::terms::inflects(&t.key, &w.key))
-            })
+            words
+                .get(s..s + n)
+                .is_some_and(|w| w.iter().zip(&term).all(|(w, t)| inflects(&t.key, &w.key)))
         })
         .map(|s| (s, s + n))
         .collect()
+}
+
+/// True when `word` is `base` or an English plural of it.
+fn inflects(base: &str, word: &str) -> bool {
+    if word == base {
+        return true;
+    }
+    if let Some(rest) = word.strip_prefix(base) {
+        return matches!(rest, "s" | "es");
+    }
+    let swap = |from: &str, to: &str| {
+        base.strip_suffix(from).is_some_and(|stem| word.strip_prefix(stem) == Some(to))
+    };
+    swap("y", "ies") || swap("man", "men")
 }
 
 /// True for an English target (`en`, `en-GB`, `en-US`...).
@@ -143,5 +159,7 @@ mod tests {
         assert_eq!(gap(t, &w, 6, 7), None);
         assert_eq!(find(&w, "ministry of defence"), [(1, 4)]);
         assert_eq!(find(&words("two defence ministries"), "Defence Ministry"), [(1, 3)]);
+        assert_eq!(find(&words("two servicemen"), "serviceman"), [(1, 2)]);
+        assert!(find(&words("a warning to warn"), "war").is_empty());
     }
 }
