@@ -419,6 +419,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn terms_mode_and_the_deprecated_enforce_terms() {
+        let mode = |t: &str| toml::from_str::<TranslateConfig>(t).map(|c| c.terms);
+        assert_eq!(mode("").unwrap(), TermsMode::Repair);
+        assert_eq!(mode("terms = \"force\"").unwrap(), TermsMode::Force);
+        assert_eq!(mode("terms = \"off\"").unwrap(), TermsMode::Off);
+        assert_eq!(mode("enforce_terms = true").unwrap(), TermsMode::Repair);
+        assert_eq!(mode("enforce_terms = false").unwrap(), TermsMode::Off);
+        assert!(mode("terms = \"always\"").is_err());
+        assert_eq!("force".parse::<TermsMode>(), Ok(TermsMode::Force));
+        assert!("maybe".parse::<TermsMode>().unwrap_err().contains("repair, force or off"));
+    }
+
+    #[test]
     fn parses_a_full_section_and_rejects_typos() {
         let cfg: TranslateConfig = toml::from_str(
             r#"
