@@ -73,6 +73,11 @@ pub(crate) fn run(args: KitArgs, config: &Config) -> anyhow::Result<ExitCode> {
         m.mt_count(),
         summary.terms
     )?;
-    writeln!(out, "next       send {} to the translator; merge it back with: depeche merge {}", summary.dir.display(), summary.dir.display())?;
+    writeln!(
+        out,
+        "next       send {} to the translator; merge it back with: depeche merge {}",
+        summary.dir.display(),
+        summary.dir.display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }

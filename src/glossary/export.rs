@@ -179,11 +179,7 @@ fn tbx(rows: &[Row<'_>], locale: &str) -> String {
          \x20   <fileDesc>\n\
          \x20     <sourceDesc>\n",
     );
-    let _ = writeln!(
-        out,
-        "          <p>depeche glossary export for {}</p>",
-        escape_text(locale)
-    );
+    let _ = writeln!(out, "          <p>depeche glossary export for {}</p>", escape_text(locale));
     out.push_str(
         "      </sourceDesc>\n\
          \x20   </fileDesc>\n\
@@ -251,7 +247,11 @@ fn tbx_id(id: &str) -> String {
 
 /// `text` with tabs and line breaks as single spaces, trimmed.
 fn one_line(text: &str) -> String {
-    text.split(['\t', '\n', '\r']).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+    text.split(['\t', '\n', '\r'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -229,7 +229,10 @@ impl Manifest {
                 let this = (file.source_lang.clone(), tgt);
                 match &pair {
                     None => pair = Some(this.clone()),
-                    Some(p) if !p.0.eq_ignore_ascii_case(&this.0) || !p.1.eq_ignore_ascii_case(&this.1) => {
+                    Some(p)
+                        if !p.0.eq_ignore_ascii_case(&this.0)
+                            || !p.1.eq_ignore_ascii_case(&this.1) =>
+                    {
                         return Err(Error::MixedLanguages {
                             path: path.clone(),
                             found: format!("{} → {}", this.0, this.1),
@@ -348,7 +351,11 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
     for unit in &file.units {
         let two = unit.segments.iter().any(|s| s.state.is_some());
         let marks = unit.segments.len() > 1;
-        let mut push = |id: String, group: Option<String>, source: &str, target: Option<&str>, c: Confirmation| {
+        let mut push = |id: String,
+                        group: Option<String>,
+                        source: &str,
+                        target: Option<&str>,
+                        c: Confirmation| {
             if source.trim().is_empty() {
                 return;
             }
@@ -371,11 +378,17 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
         };
         if two || marks {
             for (i, s) in unit.segments.iter().enumerate() {
-                let id = if s.id.is_empty() { format!("{}-{}", unit.id, i + 1) } else { s.id.clone() };
+                let id =
+                    if s.id.is_empty() { format!("{}-{}", unit.id, i + 1) } else { s.id.clone() };
                 // A 1.2 mark id is only unique within its unit.
                 let id = if two { id } else { format!("{}-{}", unit.id, id) };
                 let c = if two {
-                    Confirmation::of(s.target.as_deref(), s.state.as_deref(), s.sub_state.as_deref(), false)
+                    Confirmation::of(
+                        s.target.as_deref(),
+                        s.state.as_deref(),
+                        s.sub_state.as_deref(),
+                        false,
+                    )
                 } else {
                     Confirmation::of(
                         unit.target.as_deref(),
@@ -384,7 +397,11 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
                         unit.approved,
                     )
                 };
-                let group = if two { Some(unit.id.clone()) } else { unit.group.clone().or(Some(unit.id.clone())) };
+                let group = if two {
+                    Some(unit.id.clone())
+                } else {
+                    unit.group.clone().or(Some(unit.id.clone()))
+                };
                 push(id, group, &s.source, s.target.as_deref(), c);
             }
         } else {
@@ -404,10 +421,7 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
 /// name, made safe, with `.xlf`.
 fn kit_name(path: &Path, index: usize, files: usize) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = name
-        .strip_suffix(".xlf")
-        .or_else(|| name.strip_suffix(".xliff"))
-        .unwrap_or(&name);
+    let stem = name.strip_suffix(".xlf").or_else(|| name.strip_suffix(".xliff")).unwrap_or(&name);
     let mut safe: String = stem
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
@@ -453,7 +467,11 @@ fn check_free(dir: &Path) -> Result<(), Error> {
         return Err(Error::Occupied { path: dir.into(), reason: "it is a file".into() });
     }
     let empty = std::fs::read_dir(dir)
-        .map_err(|source| Error::Io { path: dir.into(), what: "cannot list the kit folder", source })?
+        .map_err(|source| Error::Io {
+            path: dir.into(),
+            what: "cannot list the kit folder",
+            source,
+        })?
         .next()
         .is_none();
     if empty {
@@ -564,7 +582,8 @@ fn write_xliff(file: &KitFile, manifest: &Manifest, fill: Fill) -> String {
             open = Some(g);
         }
         let pad = if open.is_some() { "        " } else { "      " };
-        let space = if crate::xliff::needs_preserve(&s.source) { " xml:space=\"preserve\"" } else { "" };
+        let space =
+            if crate::xliff::needs_preserve(&s.source) { " xml:space=\"preserve\"" } else { "" };
         let _ = writeln!(out, "{pad}<trans-unit id=\"{}\"{space}>", a(&s.id));
         let _ = writeln!(out, "{pad}  <source>{}</source>", x(&s.source));
         match (fill, &s.human) {
@@ -589,7 +608,9 @@ fn write_xliff(file: &KitFile, manifest: &Manifest, fill: Fill) -> String {
             if let Some(f) = &n.from {
                 let _ = write!(attrs, " from=\"{}\"", a(f));
             }
-            if let Some(an) = n.annotates.as_deref().filter(|v| matches!(*v, "source" | "target" | "general")) {
+            if let Some(an) =
+                n.annotates.as_deref().filter(|v| matches!(*v, "source" | "target" | "general"))
+            {
                 let _ = write!(attrs, " annotates=\"{an}\"");
             }
             if let Some(p) = n.priority.filter(|p| (1..=10).contains(p)) {

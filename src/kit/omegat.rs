@@ -23,8 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::{
-    Decision, Error, Fill, KitFile, Manifest, Returned, decide, put, settle, tmx,
-    write_xliff,
+    Decision, Error, Fill, KitFile, Manifest, Returned, decide, put, settle, tmx, write_xliff,
 };
 use crate::glossary::Glossary;
 use crate::glossary::export::{self, ExportFormat};

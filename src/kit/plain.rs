@@ -104,7 +104,9 @@ pub(super) fn read_back(dir: &Path, manifest: &Manifest) -> Result<Vec<Returned>
                 (Confirmation::Untranslated, _) | (_, None) => Reason::Untranslated,
                 (_, Some(t)) if offered_mt(t) => Reason::SameAsMt,
                 (Confirmation::Confirmed, Some(t))
-                    if sentence.and_then(|s| s.human.as_deref()).is_some_and(|h| super::same(h, t)) =>
+                    if sentence
+                        .and_then(|s| s.human.as_deref())
+                        .is_some_and(|h| super::same(h, t)) =>
                 {
                     Reason::MemoryMatch
                 }

@@ -12,7 +12,8 @@ use crate::xml::{self, Element, Node, escape_attr, escape_text};
 /// A TMX 1.4 document of `pairs` (source, target), with `origin` as each
 /// unit's `x-origin` property (`human`, `mt:apertium`).
 pub(super) fn render(pairs: &[(&str, &str)], src: &str, tgt: &str, origin: &str) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n");
     let _ = writeln!(
         out,
         "  <header creationtool=\"depeche\" creationtoolversion=\"{}\" segtype=\"sentence\" \
@@ -79,15 +80,17 @@ pub(super) fn read_saved(
             }
         }
         let (Some(source), Some(target)) = (source, target) else { continue };
-        let prop_file = tu
-            .children_named("prop")
-            .find(|p| p.attr("type") == Some("file"))
-            .map(text_of);
+        let prop_file =
+            tu.children_named("prop").find(|p| p.attr("type") == Some("file")).map(text_of);
         match prop_file {
             None => {
                 defaults.insert(source, target);
             }
-            Some(f) if file.is_some_and(|want| f.trim() == want || f.trim().ends_with(&format!("/{want}"))) => {
+            Some(f)
+                if file.is_some_and(|want| {
+                    f.trim() == want || f.trim().ends_with(&format!("/{want}"))
+                }) =>
+            {
                 alternatives.insert(source, target);
             }
             Some(_) => {}
