@@ -255,6 +255,7 @@ fn one_line(text: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
     use crate::glossary::{Status, Target};

@@ -113,6 +113,7 @@ fn text_of(el: &Element) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
 

@@ -217,11 +217,11 @@ fn omegat_translates_the_kit_in_french_and_merge_teaches_the_memory() {
 /// A target file is OmegaT's copy of the source file with the translated
 /// targets; this edits one as OmegaT would save it.
 fn set_target(xml: &str, id: &str, text: &str) -> String {
-    let start = xml.find(&format!("<trans-unit id=\"{id}\"")).unwrap();
-    let open = start + xml[start..].find("<target").unwrap();
-    let body = open + xml[open..].find('>').unwrap() + 1;
-    let close = body + xml[body..].find("</target>").unwrap();
-    format!("{}{}{}", &xml[..body], esc(text), &xml[close..])
+    let (head, rest) = xml.split_once(&format!("<trans-unit id=\"{id}\"")).unwrap();
+    let (unit, rest) = rest.split_once("<target").unwrap();
+    let (attrs, rest) = rest.split_once('>').unwrap();
+    let (_, tail) = rest.split_once("</target>").unwrap();
+    format!("{head}<trans-unit id=\"{id}\"{unit}<target{attrs}>{}</target>{tail}", esc(text))
 }
 
 #[test]
