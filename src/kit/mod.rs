@@ -343,10 +343,17 @@ impl Manifest {
 /// translations by the merge rule ([`Confirmation::of`]).
 fn sentences(file: &xliff::File) -> Vec<Sentence> {
     let mut out = Vec::new();
-    let provider = |unit: &xliff::Unit| -> Option<String> {
-        let phase = unit.phase.as_deref()?;
-        let declared = file.phases.iter().find(|p| p.name == phase).and_then(|p| p.tool_id.clone());
-        declared.or_else(|| phase.strip_prefix("mt-").map(str::to_string))
+    // The provider: the 1.2 phase's tool, or the `mt-NAME` of a 1.2 phase
+    // name or a 2.x subState (`depeche:mt-deepl`).
+    let provider = |unit: &xliff::Unit, sub_state: Option<&str>| -> Option<String> {
+        let mt_name =
+            |v: &str| v.rsplit(':').next().and_then(|v| v.strip_prefix("mt-")).map(str::to_string);
+        if let Some(phase) = unit.phase.as_deref() {
+            let declared =
+                file.phases.iter().find(|p| p.name == phase).and_then(|p| p.tool_id.clone());
+            return declared.or_else(|| mt_name(phase));
+        }
+        sub_state.and_then(mt_name)
     };
     for unit in &file.units {
         let two = unit.segments.iter().any(|s| s.state.is_some());
@@ -355,6 +362,7 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
                         group: Option<String>,
                         source: &str,
                         target: Option<&str>,
+                        sub_state: Option<&str>,
                         c: Confirmation| {
             if source.trim().is_empty() {
                 return;
@@ -365,15 +373,16 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
                 (Some(t), _) => (Some(t.to_string()), None),
                 (None, _) => (None, None),
             };
+            let notes = notes_of(unit, &id);
             out.push(Sentence {
                 id,
                 group,
                 kind: unit.kind.clone(),
                 source: source.to_string(),
-                provider: mt.as_ref().and_then(|_| provider(unit)),
+                provider: mt.as_ref().and_then(|_| provider(unit, sub_state)),
                 mt,
                 human,
-                notes: unit.notes.clone(),
+                notes,
             });
         };
         if two || marks {
@@ -402,7 +411,8 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
                 } else {
                     unit.group.clone().or(Some(unit.id.clone()))
                 };
-                push(id, group, &s.source, s.target.as_deref(), c);
+                let sub_state = if two { s.sub_state.as_deref() } else { None };
+                push(id, group, &s.source, s.target.as_deref(), sub_state, c);
             }
         } else {
             let c = Confirmation::of(
@@ -411,10 +421,27 @@ fn sentences(file: &xliff::File) -> Vec<Sentence> {
                 unit.state_qualifier.as_deref(),
                 unit.approved,
             );
-            push(unit.id.clone(), unit.group.clone(), &unit.source, unit.target.as_deref(), c);
+            let (id, group) = (unit.id.clone(), unit.group.clone());
+            push(id, group, &unit.source, unit.target.as_deref(), None, c);
         }
     }
     out
+}
+
+/// The notes of `unit` that concern sentence `id`: in a 2.x unit (a
+/// paragraph) depeche writes each sentence's notes as `p2.s1: …`, so a note
+/// naming another segment of the unit is left to that one.
+fn notes_of(unit: &xliff::Unit, id: &str) -> Vec<Note> {
+    let others: Vec<&str> =
+        unit.segments.iter().map(|s| s.id.as_str()).filter(|s| !s.is_empty() && *s != id).collect();
+    unit.notes
+        .iter()
+        .filter(|n| {
+            let named = n.text.split_once(": ").map(|(head, _)| head);
+            !named.is_some_and(|h| others.contains(&h))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The kit file name of `<file>` number `index` of `path`: the input's
@@ -821,5 +848,42 @@ mod tests {
     fn kit_names_are_safe() {
         assert_eq!(kit_name(Path::new("a/b c.en-GB.xlf"), 0, 1), "b-c.en-GB.xlf");
         assert_eq!(kit_name(Path::new("../.x.xliff"), 1, 2), "x-2.xlf");
+    }
+
+    const XLF21: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="fr-FR" trgLang="en-GB">
+<file id="f1" original="a.txt"><notes><note category="depeche">id: a-1</note></notes>
+<unit id="p1" type="depeche:paragraph">
+<notes><note category="glossary" appliesTo="source">p1.s1: OTAN → NATO</note><note category="glossary" appliesTo="source">p1.s2: Paris → Paris</note></notes>
+<segment id="p1.s1" state="translated" subState="depeche:mt-deepl"><source>L’OTAN parle.</source><target>NATO talks.</target></segment>
+<ignorable><source> </source></ignorable>
+<segment id="p1.s2" state="reviewed" subState="depeche:tm"><source>Paris répond.</source><target>Paris answers.</target></segment>
+</unit></file></xliff>"#;
+
+    #[test]
+    #[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
+    fn a_2x_paragraph_becomes_one_sentence_per_segment_with_its_own_notes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.en-GB.xlf");
+        std::fs::write(&path, XLF21).unwrap();
+        let m = Manifest::from_inputs(&[path], KitFormat::Omegat).unwrap();
+        let s = &m.files[0].sentences;
+        assert_eq!((m.source_lang.as_str(), m.target_lang.as_str()), ("fr-FR", "en-GB"));
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].id.as_str(), s[0].group.as_deref()), ("p1.s1", Some("p1")));
+        assert_eq!(s[0].mt.as_deref(), Some("NATO talks."));
+        assert_eq!(s[0].provider.as_deref(), Some("deepl"));
+        assert_eq!(s[1].human.as_deref(), Some("Paris answers."));
+        assert_eq!(s[0].notes.len(), 1);
+        assert!(s[1].notes[0].text.starts_with("p1.s2:"));
+        let xml = write_xliff(&m.files[0], &m, Fill::Source);
+        assert!(xml.contains("<group id=\"p1\" restype=\"x-paragraph\">"), "{xml}");
+        assert!(xml.contains("<target state=\"needs-translation\">L’OTAN parle.</target>"));
+        assert!(!xml.contains("NATO talks."), "machine translation in an OmegaT source file");
+        let plain = write_xliff(&m.files[0], &m, Fill::Candidates);
+        assert!(plain.contains(
+            "<target state=\"translated\" state-qualifier=\"exact-match\">Paris answers.</target>"
+        ));
+        assert!(plain.contains("<target state-qualifier=\"mt-suggestion\">NATO talks.</target>"));
     }
 }
