@@ -1,7 +1,7 @@
 //! Glossary export: the termbases for one target locale, in the shapes CAT
 //! tools import.
 //!
-//! Input: a loaded [`Glossary`](super::Glossary) and a target locale.
+//! Input: a loaded [`Glossary`] and a target locale.
 //! Output: a document as a string ([`export`]) in one of three shapes:
 //!
 //! | format | for | forbidden renderings |

@@ -4,7 +4,7 @@
 //! Input: XLIFF files as `depeche translate` wrote them (1.2 or 2.x, with
 //! or without machine translation), the human translations the memory
 //! holds for their sentences, and the glossary. Output: a folder a
-//! translator opens as it is ([`write`]):
+//! translator opens as it is ([`write()`]):
 //!
 //! - [`KitFormat::Omegat`]: an OmegaT project (`omegat.project`,
 //!   `source/`, `tm/`, `tm/auto/`, `glossary/`, `README.txt`) that OmegaT
@@ -20,7 +20,7 @@
 //! Guarantees: a kit holds only the memory's human translations of its own
 //! sentences, never the whole memory nor a machine translation in a place
 //! a CAT tool inserts from; file names come from the input file names,
-//! checked by [`output::safe_path`](crate::output::safe_path); a folder
+//! checked by [`output::safe_path`]; a folder
 //! that already holds a translator's work is never overwritten.
 
 pub mod omegat;
@@ -463,7 +463,7 @@ fn kit_name(path: &Path, index: usize, files: usize) -> String {
     format!("{safe}.xlf")
 }
 
-/// What [`write`] made.
+/// What [`write()`] made.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Written {

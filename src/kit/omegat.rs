@@ -8,7 +8,7 @@
 //!   source in `<target state="needs-translation">`; ids, groups and notes
 //!   stay, and come back unchanged in `target/`;
 //! - it never updates `state`, so read-back decides by text: see
-//!   [`read_back`];
+//!   `read_back` and the README;
 //! - exact matches in `tm/auto/` are inserted, those in `tm/` only shown:
 //!   the memory's human translations go to `tm/auto/`, machine translation
 //!   to `tm/mt-PROVIDER.tmx`, where it is a match the translator may take
@@ -16,7 +16,7 @@
 //! - glossaries are read whole, every language of a TBX shown and forbidden
 //!   terms offered as ordinary ones: the kit ships OmegaT's own
 //!   tab-separated format for the one target locale
-//!   ([`ExportFormat::Tsv`](crate::glossary::export::ExportFormat::Tsv)),
+//!   ([`ExportFormat::Tsv`]),
 //!   as `.utf8` so that OmegaT reads it as UTF-8 on any system.
 
 use std::collections::{BTreeMap, HashMap};

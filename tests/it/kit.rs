@@ -249,6 +249,7 @@ fn merge_takes_what_the_translator_confirmed_and_never_the_machine_translation()
     target = set_target(&target, "p2.s5", "Translated p2.s5.");
     std::fs::create_dir_all(dir.join("target")).unwrap();
     std::fs::write(dir.join("target").join(&file.name), &target).unwrap();
+    validate_xliff(&[&dir.join("target").join(&file.name)]);
     // The other files were not returned translated.
     for f in m.files.iter().filter(|f| f.name != file.name) {
         std::fs::copy(dir.join("source").join(&f.name), dir.join("target").join(&f.name)).unwrap();
@@ -374,6 +375,7 @@ fn the_plain_kit_is_valid_xliff_that_translate_toolkit_reads() {
     );
     assert_ne!(confirmed, xml);
     std::fs::write(&files[0], confirmed).unwrap();
+    validate_xliff(&[&files[0]]);
     let out = depeche()
         .arg("merge")
         .arg(&dir)
