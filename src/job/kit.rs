@@ -77,8 +77,12 @@ pub async fn kit(settings: KitSettings) -> Result<KitSummary, Error> {
     let inputs = super::merge::discover(&settings.inputs)?;
     let mut manifest = Manifest::from_inputs(&inputs, settings.format).map_err(Error::Kit)?;
     let glossary = settings.glossary.load()?;
-    let needed = settings.memory.path().is_none_or(Path::exists);
-    let memory = settings.memory.open(needed)?;
+    // A kit only reads the memory: a file that does not exist yet is not
+    // created for it.
+    let memory = match settings.memory.path() {
+        Some(path) if !path.exists() => None,
+        _ => settings.memory.open(true)?,
+    };
     let mut from_memory = 0;
     if let Some(memory) = memory {
         let open = manifest.open_sentences();
