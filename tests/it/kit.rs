@@ -391,3 +391,42 @@ fn the_plain_kit_is_valid_xliff_that_translate_toolkit_reads() {
     assert!(text.contains("memory     0 human translations stored"), "{text}");
     assert!(text.contains("1 same as the machine translation offered"), "{text}");
 }
+
+#[test]
+fn omegat_sees_every_sentence_of_a_kit_made_without_machine_translation() {
+    // fixtures/golden: the articles with `--provider none` (no <target>),
+    // which OmegaT 3.6 reads as 0 segments when given directly.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kit");
+    let out = depeche()
+        .arg("kit")
+        .arg(fixture("golden"))
+        .arg("--out")
+        .arg(&dir)
+        .arg("--no-memory")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("0 machine translations"), "{stdout}");
+    assert!(!dir.join("tm").read_dir().unwrap().any(|e| e.unwrap().path().is_file()));
+    let pseudo = tmp.path().join("segments.tmx");
+    omegat(
+        &dir,
+        &tmp.path().join("omegat-config"),
+        &[
+            "--mode=console-createpseudotranslatetmx",
+            &format!("--pseudotranslatetmx={}", pseudo.display()),
+            "--pseudotranslatetype=equal",
+        ],
+    );
+    let m = manifest(&dir);
+    let mut want: Vec<String> =
+        m.files.iter().flat_map(|f| &f.sentences).map(|s| s.source.clone()).collect();
+    let mut seen = tmx_sources(&pseudo);
+    want.sort();
+    want.dedup();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen, want);
+}
