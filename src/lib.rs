@@ -16,6 +16,7 @@ pub mod check;
 pub mod glossary;
 pub mod ingest;
 pub mod job;
+pub mod kit;
 pub mod lang;
 mod lines;
 pub mod locale;
