@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use super::fold::{self, Token};
@@ -59,7 +59,7 @@ struct Inner {
     locale: String,
     /// Word ids of keys of up to 16 bytes, packed into an integer (see
     /// [`pack`]): nearly every word, hashed and compared without a string.
-    short: FxMap<u128, u32>,
+    short: FxMap<Packed, u32>,
     /// Word ids of longer keys.
     vocab: FxMap<Box<str>, u32>,
     /// (node << 32 | token id) -> child node; node 0 is the root.
@@ -348,7 +348,7 @@ impl Inner {
     #[inline]
     fn id(&self, key: &str) -> u32 {
         match pack(key) {
-            Some(packed) => self.short.get(&packed),
+            Some(packed) => self.short.get(&Packed(packed)),
             None => self.vocab.get(key),
         }
         .copied()
@@ -362,7 +362,7 @@ impl Inner {
         }
         let id = u32::try_from(self.short.len() + self.vocab.len() + 1).unwrap_or(u32::MAX);
         match pack(key) {
-            Some(packed) => self.short.insert(packed, id),
+            Some(packed) => self.short.insert(Packed(packed), id),
             None => self.vocab.insert(key.into(), id),
         };
         self.root.push(0);
@@ -546,6 +546,27 @@ fn pack(key: &str) -> Option<u128> {
         v |= u64::from(x) << (8 * k);
     }
     Some(u128::from(v))
+}
+
+/// A packed key ([`pack`]) in the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u128);
+
+impl Hash for Packed {
+    /// Mixed into one word before FxHash sees it: FxHash's multiply carries
+    /// each input bit only upwards, and words that differ only in their
+    /// last letters (`terme1`, `terme2`) differ only in high bits, so they
+    /// fell into a few probe chains.
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let lo = self.0 as u64;
+        let hi = (self.0 >> 64) as u64;
+        let mut x = lo ^ hi.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^= x >> 32;
+        x = x.wrapping_mul(0xd6e8_feb8_6659_fd93);
+        x ^= x >> 32;
+        state.write_u64(x);
+    }
 }
 
 /// The trie key of the edge from `node` along word `id`.
@@ -770,6 +791,22 @@ mod tests {
             assert_eq!(pack(key), Some(u128::from_le_bytes(padded)), "{key}");
         }
         assert_eq!(pack("0123456789abcdefg"), None);
+    }
+
+    // Words that differ only in their last letters or digits must not
+    // share buckets either, or building turns quadratic again (#10).
+    #[test]
+    fn packed_keys_spread_over_buckets() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<FxHasher>::default();
+        let mask = (1u64 << 16) - 1;
+        for stem in ["terme", "cooperation"] {
+            let buckets: std::collections::HashSet<u64> = (0..1000u32)
+                .filter_map(|n| pack(&format!("{stem}{n}")))
+                .map(|k| build.hash_one(Packed(k)) & mask)
+                .collect();
+            assert!(buckets.len() > 900, "{} buckets for 1000 {stem} words", buckets.len());
+        }
     }
 
     #[test]
