@@ -561,11 +561,8 @@ impl Hash for Packed {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let lo = self.0 as u64;
         let hi = (self.0 >> 64) as u64;
-        let mut x = lo ^ hi.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        x ^= x >> 32;
-        x = x.wrapping_mul(0xd6e8_feb8_6659_fd93);
-        x ^= x >> 32;
-        state.write_u64(x);
+        let x = lo ^ hi.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        state.write_u64(x ^ (x >> 29));
     }
 }
 
