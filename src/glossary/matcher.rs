@@ -321,20 +321,11 @@ impl Matcher {
                 (toks.get(first), toks.get(last), inner.hits.get(entry as usize))
             {
                 let (start, end) = (a.0.start, b.0.end);
-                hits.push(TermHit {
-                    entry: template.entry.clone(),
-                    start,
-                    end,
-                    text: text.get(start..end).unwrap_or_default().to_string(),
-                    term: template.term.clone(),
-                    expected: template.expected.clone(),
-                    alternatives: template.alternatives.clone(),
-                    forbidden: template.forbidden.clone(),
-                    domain: template.domain.clone(),
-                    do_not_translate: template.do_not_translate,
-                    no_article: template.no_article,
-                    plural: template.plural.clone(),
-                });
+                let mut hit = template.clone();
+                hit.start = start;
+                hit.end = end;
+                hit.text = text.get(start..end).unwrap_or_default().to_string();
+                hits.push(hit);
             }
         }
         let mut out = Vec::with_capacity(hits.len());
