@@ -182,6 +182,8 @@ pub(crate) struct Index {
 struct Doc {
     key: Box<str>,
     words: Box<[u32]>,
+    /// `words`, sorted: for counting the words in common.
+    sorted: Box<[u32]>,
 }
 
 /// A stored sentence close to the one looked up.
@@ -216,7 +218,9 @@ impl Index {
             }
             ids.push(id);
         }
-        self.docs.push(Doc { key: key.into(), words: ids.into() });
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        self.docs.push(Doc { key: key.into(), words: ids.into(), sorted: sorted.into() });
         self.by_key.insert(key.into(), doc);
     }
 
@@ -238,57 +242,138 @@ impl Index {
         if n == 0 || limit == 0 {
             return Vec::new();
         }
-        // A match needs at least ceil(t·max(n, m)) ≥ ceil(t·n) words in
-        // common (each edit loses at most one), so it shares at least one
-        // of any n − ceil(t·n) + 1 of the query's words: take the rarest.
-        let needed = ((threshold * n as f64) - EPS).ceil().max(1.0) as usize;
+        let mut sorted_query = query.clone();
+        sorted_query.sort_unstable();
+        // The query's distinct words, rarest first, with their counts.
         let mut distinct: Vec<(u32, usize)> = Vec::new();
-        for w in &query {
-            match distinct.iter_mut().find(|(d, _)| d == w) {
-                Some((_, count)) => *count += 1,
-                None => distinct.push((*w, 1)),
+        for w in &sorted_query {
+            match distinct.last_mut() {
+                Some((d, count)) if d == w => *count += 1,
+                _ => distinct.push((*w, 1)),
             }
         }
         distinct.sort_by_key(|(w, _)| self.postings.get(*w as usize).map_or(0, Vec::len));
-        let mut prefix = (n + 1).saturating_sub(needed);
-        let mut docs: Vec<u32> = Vec::new();
-        for (w, count) in distinct {
-            if prefix == 0 {
+
+        // The best `limit` so far, best first; once full, the bar rises to
+        // the worst of them, which prunes the rest harder.
+        let mut best: Vec<(f64, u32)> = Vec::with_capacity(limit.min(64) + 1);
+        let mut bar = threshold;
+        // One bit per stored sentence: each is compared at most once.
+        let mut seen = vec![0u64; self.docs.len().div_ceil(64)];
+        let mut read = 0;
+        for (pos, &(w, count)) in distinct.iter().enumerate() {
+            // A match needs at least ceil(bar·max(n, m)) ≥ ceil(bar·n) words
+            // in common (each edit loses at most one), so it shares at least
+            // one of any n − ceil(bar·n) + 1 of the query's words: the rarest
+            // ones are read, and once that many are, no sentence is left.
+            if read >= n + 1 - needed(bar, n) {
                 break;
             }
-            prefix = prefix.saturating_sub(count);
-            if let Some(list) = self.postings.get(w as usize) {
-                docs.extend_from_slice(list);
+            let before = read;
+            read += count;
+            let Some(list) = self.postings.get(w as usize) else { continue };
+            // A sentence first met here has none of the words read before,
+            // so it may lack at most `slack` of the words still to come: it
+            // must hold one of the next ones that add up to more than that.
+            let mut must: Vec<u32> = Vec::new();
+            let mut must_bar = f64::NAN;
+            for &id in list {
+                let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+                match seen.get_mut(word) {
+                    Some(w) if *w & bit == 0 => *w |= bit,
+                    _ => continue,
+                }
+                if must_bar.to_bits() != bar.to_bits() {
+                    must_bar = bar;
+                    must = next_words(&distinct, pos, (n - before).saturating_sub(needed(bar, n)));
+                }
+                let Some(doc) = self.docs.get(id as usize) else { continue };
+                if !must.is_empty() && !must.iter().any(|t| doc.sorted.binary_search(t).is_ok()) {
+                    continue;
+                }
+                let Some(similarity) = doc.similarity(&query, &sorted_query, bar) else {
+                    continue;
+                };
+                if &*doc.key == key {
+                    continue;
+                }
+                let at = best
+                    .iter()
+                    .position(|(s, i)| similarity > *s || (similarity == *s && id > *i))
+                    .unwrap_or(best.len());
+                best.insert(at, (similarity, id));
+                best.truncate(limit);
+                if best.len() == limit {
+                    bar = best.last().map_or(threshold, |(s, _)| s.max(threshold));
+                }
             }
         }
-        docs.sort_unstable();
-        docs.dedup();
-        let mut found: Vec<(u32, f64)> = Vec::new();
-        for id in docs {
-            let Some(doc) = self.docs.get(id as usize) else { continue };
-            let m = doc.words.len();
-            let longest = n.max(m);
-            // The length difference alone is that many edits.
-            if (n.min(m) as f64) < threshold * longest as f64 - EPS || &*doc.key == key {
-                continue;
-            }
-            let max_edits = ((1.0 - threshold) * longest as f64 + EPS).floor() as usize;
-            let Some(d) = distance(&query, &doc.words, max_edits) else { continue };
-            let similarity = 1.0 - d as f64 / longest as f64;
-            if similarity + EPS >= threshold {
-                found.push((id, similarity));
-            }
-        }
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
-        found
-            .into_iter()
-            .take(limit)
-            .filter_map(|(id, similarity)| {
+        best.into_iter()
+            .filter_map(|(similarity, id)| {
                 let doc = self.docs.get(id as usize)?;
                 Some(Candidate { key: &doc.key, similarity })
             })
             .collect()
     }
+}
+
+/// The words after `pos` in `distinct` (rarest first) whose counts add up
+/// to more than `slack`; empty when all of them do not.
+fn next_words(distinct: &[(u32, usize)], pos: usize, slack: usize) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut sum = 0;
+    for &(w, count) in distinct.iter().skip(pos + 1) {
+        out.push(w);
+        sum += count;
+        if sum > slack {
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+/// The fewest words a sentence must share with a query of `n` words to
+/// reach `threshold`: ceil(threshold · n), at least 1.
+fn needed(threshold: f64, n: usize) -> usize {
+    ((threshold * n as f64) - EPS).ceil().max(1.0) as usize
+}
+
+impl Doc {
+    /// The similarity of this sentence to `query` (whose words, sorted, are
+    /// `sorted_query`), or `None` when it is under `threshold`. Cheap
+    /// bounds first: the length difference alone, then the words in common
+    /// (every edit loses at most one), and only then the edit distance.
+    fn similarity(&self, query: &[u32], sorted_query: &[u32], threshold: f64) -> Option<f64> {
+        let (n, m) = (query.len(), self.words.len());
+        let longest = n.max(m);
+        if (n.min(m) as f64) < threshold * longest as f64 - EPS {
+            return None;
+        }
+        let max_edits = ((1.0 - threshold) * longest as f64 + EPS).floor() as usize;
+        if longest - common(sorted_query, &self.sorted) > max_edits {
+            return None;
+        }
+        let d = distance(query, &self.words, max_edits)?;
+        let similarity = 1.0 - d as f64 / longest as f64;
+        (similarity + EPS >= threshold).then_some(similarity)
+    }
+}
+
+/// How many words two sorted lists have in common, repeats counted.
+fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 #[cfg(test)]

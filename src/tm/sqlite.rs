@@ -473,8 +473,10 @@ impl Inner {
         };
         let mut stmt = tx
             .prepare_cached(
+                // `+` keeps SQLite on the row id range rather than the
+                // locale index, which would read every entry of the pair.
                 "SELECT id, source FROM entries
-                 WHERE id > ?1 AND source_lang = ?2 AND target_lang = ?3 ORDER BY id",
+                 WHERE id > ?1 AND +source_lang = ?2 AND +target_lang = ?3 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt

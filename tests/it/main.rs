@@ -12,6 +12,7 @@ mod check;
 mod cli;
 mod glossary;
 mod glossary_change;
+mod fuzzy;
 mod glossary_cli;
 mod ingest;
 mod ingest_feed;
