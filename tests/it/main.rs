@@ -10,9 +10,9 @@
 
 mod check;
 mod cli;
+mod fuzzy;
 mod glossary;
 mod glossary_change;
-mod fuzzy;
 mod glossary_cli;
 mod ingest;
 mod ingest_feed;
