@@ -2,6 +2,9 @@
 //! and exports that give back the sentences as they were written.
 //! See: #11
 
+// Offsets come from `find` on the same string, so they sit on char bounds.
+#![allow(clippy::string_slice)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
