@@ -14,7 +14,7 @@
 //! ≈ 92 %; the default threshold, 75 %, lets through one change in four
 //! words.
 //!
-//! [`Index`] keeps, per locale pair, every distinct stored source as word
+//! An index keeps, per locale pair, every distinct stored source as word
 //! ids plus an inverted index from word to sentences. A lookup reads the
 //! posting lists of only the query's rarest words (prefix filtering: a
 //! sentence that shares none of them cannot reach the threshold), drops
