@@ -1,4 +1,4 @@
-//! Translation memory speed: inserts and exact-match lookups.
+//! Translation memory speed: inserts, exact-match and fuzzy lookups.
 //!
 //! Builds a memory of 100,000 generated French news sentences, then, in a
 //! fresh child process (a new connection with an empty SQLite page cache;
@@ -14,9 +14,9 @@
 //! replaced), and the child times fuzzy lookups through the trait: the
 //! first one (which builds the index), then sentences of the memory with
 //! one and with two more words replaced, one at a time and in batches of
-//! 50. The templated sentences of the exact-match runs would be a poor
-//! test: each is 70 % like thousands of others, which no newsroom's memory
-//! is.
+//! 50. The templated sentences of the exact-match runs are a worst case
+//! for fuzzy matching (each shares its template with about 50 others and
+//! most of its words with thousands), which no newsroom's memory is.
 //!
 //! Run: `cargo bench --bench tm` (add a size as argument to change it, and
 //! `fuzzy` to time only the fuzzy lookups: `cargo bench --bench tm --
