@@ -20,7 +20,7 @@
 //!
 //! Run: `cargo bench --bench tm` (add a size as argument to change it, and
 //! `fuzzy` to time only the fuzzy lookups: `cargo bench --bench tm --
-//! 100000 fuzzy`).
+//! 100000 fuzzy`; `fuzzy-templates` times them on the templated sentences).
 
 // A benchmark writes its own input files directly.
 #![allow(clippy::disallowed_methods)]
@@ -37,15 +37,22 @@ fn main() -> Res<()> {
     if args.first().map(String::as_str) == Some("child") {
         let path = args.get(1).ok_or("child needs a memory path")?;
         let n = args.get(2).and_then(|n| n.parse().ok()).ok_or("child needs a size")?;
-        if args.get(3).map(String::as_str) == Some("fuzzy") {
-            let sentences = news_sentences(n)?;
+        let mode = args.get(3).map(String::as_str);
+        if let Some(mode @ ("fuzzy" | "fuzzy-templates")) = mode {
+            let sentences = if mode == "fuzzy" { news_sentences(n)? } else { sentences(n) };
             let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
             return fuzzy_lookups(Path::new(path), &refs);
         }
         return child(Path::new(path), n);
     }
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let only = if args.iter().any(|a| a == "fuzzy") { "fuzzy" } else { "all" };
+    let only = if args.iter().any(|a| a == "fuzzy") {
+        "fuzzy"
+    } else if args.iter().any(|a| a == "fuzzy-templates") {
+        "fuzzy-templates"
+    } else {
+        "all"
+    };
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("tm.sqlite");
     let sentences = if only == "fuzzy" { news_sentences(n)? } else { sentences(n) };

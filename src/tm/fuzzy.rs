@@ -171,19 +171,26 @@ pub(crate) struct Index {
     vocab: HashMap<Box<str>, u32>,
     /// Word id → the sentences holding it, ascending.
     postings: Vec<Vec<u32>>,
-    /// Sentence id → its normalised source and word ids.
-    docs: Vec<Doc>,
+    /// Sentence id → its normalised source.
+    keys: Vec<Box<str>>,
+    /// The word ids of every sentence, one after the other, in order
+    /// (`words`) and sorted (`sorted`); sentence `i` is at
+    /// `starts[i]..starts[i + 1]`. Flat, so that candidates read in id
+    /// order read memory in order.
+    words: Vec<u32>,
+    sorted: Vec<u32>,
+    starts: Vec<usize>,
     /// Normalised source → sentence id, so a sentence stored from several
     /// origins is indexed once.
     by_key: HashMap<Box<str>, u32>,
 }
 
-#[derive(Debug)]
-struct Doc {
-    key: Box<str>,
-    words: Box<[u32]>,
+/// One indexed sentence, borrowed from the [`Index`].
+struct Doc<'a> {
+    key: &'a str,
+    words: &'a [u32],
     /// `words`, sorted: for counting the words in common.
-    sorted: Box<[u32]>,
+    sorted: &'a [u32],
 }
 
 /// A stored sentence close to the one looked up.
@@ -202,7 +209,7 @@ impl Index {
         if self.by_key.contains_key(key) {
             return;
         }
-        let Ok(doc) = u32::try_from(self.docs.len()) else { return };
+        let Ok(doc) = u32::try_from(self.keys.len()) else { return };
         let mut ids = Vec::new();
         for w in words(key) {
             let next = u32::try_from(self.postings.len()).unwrap_or(UNKNOWN);
@@ -218,16 +225,32 @@ impl Index {
             }
             ids.push(id);
         }
-        let mut sorted = ids.clone();
-        sorted.sort_unstable();
-        self.docs.push(Doc { key: key.into(), words: ids.into(), sorted: sorted.into() });
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.words.extend_from_slice(&ids);
+        ids.sort_unstable();
+        self.sorted.extend_from_slice(&ids);
+        self.starts.push(self.words.len());
+        self.keys.push(key.into());
         self.by_key.insert(key.into(), doc);
+    }
+
+    /// Sentence `id`.
+    fn doc(&self, id: u32) -> Option<Doc<'_>> {
+        let i = id as usize;
+        let range = *self.starts.get(i)?..*self.starts.get(i + 1)?;
+        Some(Doc {
+            key: self.keys.get(i)?,
+            words: self.words.get(range.clone())?,
+            sorted: self.sorted.get(range)?,
+        })
     }
 
     /// Number of distinct sentences indexed.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.docs.len()
+        self.keys.len()
     }
 
     /// The stored sentences at or above `threshold` similarity to `key` (a
@@ -259,7 +282,7 @@ impl Index {
         let mut best: Vec<(f64, u32)> = Vec::with_capacity(limit.min(64) + 1);
         let mut bar = threshold;
         // One bit per stored sentence: each is compared at most once.
-        let mut seen = vec![0u64; self.docs.len().div_ceil(64)];
+        let mut seen = vec![0u64; self.keys.len().div_ceil(64)];
         let mut read = 0;
         for (pos, &(w, count)) in distinct.iter().enumerate() {
             // A match needs at least ceil(bar·max(n, m)) ≥ ceil(bar·n) words
@@ -287,14 +310,14 @@ impl Index {
                     must_bar = bar;
                     must = next_words(&distinct, pos, (n - before).saturating_sub(needed(bar, n)));
                 }
-                let Some(doc) = self.docs.get(id as usize) else { continue };
+                let Some(doc) = self.doc(id) else { continue };
                 if !must.is_empty() && !must.iter().any(|t| doc.sorted.binary_search(t).is_ok()) {
                     continue;
                 }
                 let Some(similarity) = doc.similarity(&query, &sorted_query, bar) else {
                     continue;
                 };
-                if &*doc.key == key {
+                if doc.key == key {
                     continue;
                 }
                 let at = best
@@ -310,8 +333,7 @@ impl Index {
         }
         best.into_iter()
             .filter_map(|(similarity, id)| {
-                let doc = self.docs.get(id as usize)?;
-                Some(Candidate { key: &doc.key, similarity })
+                Some(Candidate { key: self.keys.get(id as usize)?, similarity })
             })
             .collect()
     }
@@ -338,7 +360,7 @@ fn needed(threshold: f64, n: usize) -> usize {
     ((threshold * n as f64) - EPS).ceil().max(1.0) as usize
 }
 
-impl Doc {
+impl Doc<'_> {
     /// The similarity of this sentence to `query` (whose words, sorted, are
     /// `sorted_query`), or `None` when it is under `threshold`. Cheap
     /// bounds first: the length difference alone, then the words in common
@@ -350,10 +372,10 @@ impl Doc {
             return None;
         }
         let max_edits = ((1.0 - threshold) * longest as f64 + EPS).floor() as usize;
-        if longest - common(sorted_query, &self.sorted) > max_edits {
+        if longest - common(sorted_query, self.sorted) > max_edits {
             return None;
         }
-        let d = distance(query, &self.words, max_edits)?;
+        let d = distance(query, self.words, max_edits)?;
         let similarity = 1.0 - d as f64 / longest as f64;
         (similarity + EPS >= threshold).then_some(similarity)
     }
