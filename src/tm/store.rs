@@ -28,7 +28,8 @@ use super::{Entry, Error, Fuzzy, NewEntry, canonical_lang, normalize};
 ///   answer is instead the entries whose key is similar by the measure of
 ///   [`fuzzy`](super::fuzzy), at or above its threshold: most similar
 ///   first, at most [`Fuzzy::max_matches`], one entry (the best ranked, as
-///   below) per stored sentence.
+///   below) per stored sentence. A store that cannot find similar
+///   sentences may answer as for an exact lookup: nothing is then offered.
 /// - Answers are ranked best first: a [`Human`](super::EntryOrigin::Human)
 ///   entry before any machine translation, then the most recently updated.
 /// - Storing an entry replaces the one from the same origin for the same
