@@ -471,17 +471,18 @@ impl Inner {
             let indexes = self.fuzzy.read().unwrap_or_else(PoisonError::into_inner);
             indexes.get(pair).map(|i| i.last_id)
         };
+        // Every row past the last one read, whatever its locales, so that
+        // the mark moves on even when none is for this pair; rows are
+        // walked in row id order, never through the locale index.
         let mut stmt = tx
             .prepare_cached(
-                // `+` keeps SQLite on the row id range rather than the
-                // locale index, which would read every entry of the pair.
-                "SELECT id, source FROM entries
-                 WHERE id > ?1 AND +source_lang = ?2 AND +target_lang = ?3 ORDER BY id",
+                "SELECT id, CASE WHEN source_lang = ?2 AND target_lang = ?3 THEN source END
+                 FROM entries WHERE id > ?1 ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![last.unwrap_or(0), pair.0, pair.1], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
             })
             .map_err(|e| self.err(e))?;
         let mut added = Vec::new();
@@ -495,9 +496,13 @@ impl Inner {
         let index = indexes.entry(pair.clone()).or_default();
         for (id, key) in added {
             // Another thread may have read the same rows meanwhile.
-            if id > index.last_id {
+            if id <= index.last_id {
+                continue;
+            }
+            if let Some(key) = key {
                 index.add(id, &key);
             }
+            index.last_id = id;
         }
         Ok(())
     }
@@ -990,6 +995,20 @@ mod tests {
         assert_eq!(targets(&off), vec![Vec::<&str>::new()]);
         let german = Lookup::exact(q, "fr-FR", "de-DE").with_fuzzy(fuzzy);
         assert_eq!(targets(&store.lookup(&[german]).await.unwrap()), vec![Vec::<&str>::new()]);
+    }
+
+    #[tokio::test]
+    async fn a_pair_with_no_entries_still_moves_its_mark() {
+        let (_d, tm) = memory();
+        tm.store(&[human("Le chef a dit non.", "No.")]).unwrap();
+        let store: &dyn MemoryStore = &tm;
+        let german =
+            Lookup::exact("Le chef a dit oui.", "fr-FR", "de-DE").with_fuzzy(Fuzzy::default());
+        assert!(store.lookup(std::slice::from_ref(&german)).await.unwrap()[0].is_empty());
+        let indexes = tm.inner.fuzzy.read().unwrap();
+        let index = indexes.get(&("fr-FR".to_string(), "de-DE".to_string())).unwrap();
+        assert_eq!(index.last_id, 1, "the en-GB row is past, not read again");
+        assert_eq!(index.len(), 0);
     }
 
     #[tokio::test]
