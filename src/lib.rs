@@ -35,4 +35,4 @@ mod xml;
 pub use xml::XmlError;
 
 pub use locale::Locale;
-pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};
+pub use model::{Article, MemoryMatch, Origin, Paragraph, Role, Segment, TermHit};

@@ -121,6 +121,25 @@ pub struct Segment {
     pub terms: Vec<TermHit>,
     /// QA findings on the target.
     pub issues: Vec<QaIssue>,
+    /// Earlier translations of similar sentences from the translation
+    /// memory, best first: offered to the translator beside the target,
+    /// never put in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<MemoryMatch>,
+}
+
+/// A fuzzy match from the translation memory: a similar sentence stored
+/// earlier, and its translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryMatch {
+    /// The stored source sentence, as written.
+    pub source: String,
+    /// Its stored translation.
+    pub target: String,
+    /// How alike the two sources are, in percent (rounded down).
+    pub quality: u8,
+    /// Who produced the translation: `human`, or a provider name.
+    pub producer: String,
 }
 
 impl Segment {

@@ -102,6 +102,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .with_overrides(Overrides { provider: args.provider.clone(), endpoint: args.endpoint })
         .with_glossary(super::glossary_settings(&args.glossary, config))
         .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_fuzzy(config.memory.fuzzy()?)
         .with_max_articles_in_flight(args.jobs.unwrap_or(config.run.max_articles_in_flight))
         .with_max_article_bytes(args.max_article_bytes.unwrap_or(config.run.max_article_bytes))
         .with_xliff(args.xliff.unwrap_or(config.run.xliff))

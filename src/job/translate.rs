@@ -11,6 +11,7 @@ use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
 use crate::qa::{self, QaConfig};
 use crate::segment::Segmenter;
+use crate::tm::Fuzzy;
 use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
 /// What `depeche translate` does, as data. Start from
@@ -24,6 +25,7 @@ pub struct TranslateSettings {
     pub(super) overrides: Overrides,
     pub(super) glossary: GlossarySettings,
     pub(super) memory: MemorySettings,
+    pub(super) fuzzy: Fuzzy,
     pub(super) max_articles_in_flight: usize,
     pub(super) max_article_bytes: u64,
     pub(super) xliff: XliffVersion,
@@ -48,6 +50,7 @@ impl TranslateSettings {
             overrides: Overrides::default(),
             glossary: GlossarySettings::default(),
             memory: MemorySettings::Off,
+            fuzzy: Fuzzy::default(),
             max_articles_in_flight: 16,
             max_article_bytes: ingest::DEFAULT_MAX_BYTES,
             xliff: XliffVersion::default(),
@@ -97,6 +100,13 @@ impl TranslateSettings {
     /// The translation memory.
     pub fn with_memory(mut self, memory: MemorySettings) -> Self {
         self.memory = memory;
+        self
+    }
+
+    /// Which similar sentences the memory offers beside a target that has
+    /// no exact match (75 %, three candidates, by default).
+    pub fn with_fuzzy(mut self, fuzzy: Fuzzy) -> Self {
+        self.fuzzy = fuzzy;
         self
     }
 
@@ -242,6 +252,7 @@ pub async fn translate(
         cancel: Arc::clone(&settings.cancel),
         memory: memory.clone(),
         glossary_version,
+        fuzzy: settings.fuzzy,
         dry_run: settings.dry_run,
         budget: settings.max_chars.map(Budget::new),
         counters: Arc::default(),

@@ -10,6 +10,7 @@
 
 mod check;
 mod cli;
+mod fuzzy;
 mod glossary;
 mod glossary_change;
 mod glossary_cli;
