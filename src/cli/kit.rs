@@ -48,7 +48,8 @@ pub(crate) fn run(args: KitArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let settings = KitSettings::new(&args.inputs, &args.out)
         .with_format(args.format)
         .with_glossary(super::glossary_settings(&args.glossary, config))
-        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false));
+        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_fuzzy(config.memory.fuzzy()?);
     let summary = super::runtime()?.block_on(job::kit(settings))?;
     let m = &summary.manifest;
     let mut out = std::io::stdout().lock();

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Error, GlossarySettings, MemorySettings};
-use crate::kit::{self, KitFormat, Manifest};
-use crate::tm::{EntryOrigin, Lookup};
+use crate::kit::{self, KitFormat, Manifest, NearMatch};
+use crate::tm::{EntryOrigin, Fuzzy, Lookup, MatchKind};
 
 /// What `depeche kit` does, as data.
 #[derive(Debug, Clone)]
@@ -17,6 +17,7 @@ pub struct KitSettings {
     format: KitFormat,
     glossary: GlossarySettings,
     memory: MemorySettings,
+    fuzzy: Fuzzy,
 }
 
 impl KitSettings {
@@ -33,7 +34,15 @@ impl KitSettings {
             format: KitFormat::default(),
             glossary: GlossarySettings::default(),
             memory: MemorySettings::Off,
+            fuzzy: Fuzzy::default(),
         }
+    }
+
+    /// How close a stored sentence must be to be offered as a near match
+    /// (`[memory] fuzzy_threshold`, `fuzzy_max_matches`).
+    pub fn with_fuzzy(mut self, fuzzy: Fuzzy) -> Self {
+        self.fuzzy = fuzzy;
+        self
     }
 
     /// OmegaT or plain XLIFF.
@@ -88,22 +97,40 @@ pub async fn kit(settings: KitSettings) -> Result<KitSummary, Error> {
         let open = manifest.open_sentences();
         let lookups: Vec<Lookup> = open
             .iter()
-            .map(|s| Lookup::exact(*s, &manifest.source_lang, &manifest.target_lang))
+            .map(|s| {
+                Lookup::exact(*s, &manifest.source_lang, &manifest.target_lang)
+                    .with_fuzzy(settings.fuzzy)
+                    .with_limit(settings.fuzzy.max_matches().max(1))
+            })
             .collect();
         let answers = memory.lookup(&lookups).await.map_err(|source| Error::Memory {
             path: settings.memory.path().map(Path::to_path_buf).unwrap_or_default(),
             source,
         })?;
         // Only human entries: machine output never goes where a CAT tool
-        // inserts from.
-        let found: HashMap<String, String> = open
-            .iter()
-            .zip(answers)
-            .filter_map(|(s, matches)| {
-                let m = matches.into_iter().find(|m| m.entry.origin == EntryOrigin::Human)?;
-                Some(((*s).to_string(), m.entry.target))
-            })
-            .collect();
+        // inserts from. Exact ones fill the kit; near ones are offered.
+        let mut found: HashMap<String, String> = HashMap::new();
+        let mut near: Vec<NearMatch> = Vec::new();
+        for (s, matches) in open.iter().zip(answers) {
+            for m in matches.into_iter().filter(|m| m.entry.origin == EntryOrigin::Human) {
+                match m.kind {
+                    MatchKind::Exact => {
+                        found.entry((*s).to_string()).or_insert(m.entry.target);
+                    }
+                    MatchKind::Fuzzy { quality } => {
+                        let source = if m.entry.source_text.is_empty() {
+                            m.entry.source
+                        } else {
+                            m.entry.source_text
+                        };
+                        if !near.iter().any(|n| n.source == source) {
+                            near.push(NearMatch { source, target: m.entry.target, quality });
+                        }
+                    }
+                }
+            }
+        }
+        manifest.near = near;
         from_memory = manifest.add_memory(&found);
     }
     let terms = crate::glossary::export::rows(&glossary, &manifest.target_lang).len();

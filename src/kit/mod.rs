@@ -209,6 +209,22 @@ pub struct Manifest {
     pub target_lang: String,
     /// The files.
     pub files: Vec<KitFile>,
+    /// The memory's human translations of sentences close to the kit's
+    /// (fuzzy matches): offered to the translator, never inserted.
+    #[serde(default)]
+    pub near: Vec<NearMatch>,
+}
+
+/// A human translation of a stored sentence close to one of the kit's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NearMatch {
+    /// The stored sentence, as written.
+    pub source: String,
+    /// Its human translation.
+    pub target: String,
+    /// Similarity to the kit's sentence, in percent.
+    pub quality: u8,
 }
 
 impl Manifest {
@@ -263,7 +279,14 @@ impl Manifest {
             }
         }
         let (source_lang, target_lang) = pair.unwrap_or_default();
-        Ok(Self { version: MANIFEST_VERSION, format, source_lang, target_lang, files })
+        Ok(Self {
+            version: MANIFEST_VERSION,
+            format,
+            source_lang,
+            target_lang,
+            files,
+            near: Vec::new(),
+        })
     }
 
     /// Every sentence still without a human translation: the ones to look

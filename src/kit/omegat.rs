@@ -60,6 +60,14 @@ pub(super) fn write(
         let tmx = tmx::render(&human, src, tgt, "human");
         put(dir, "tm/auto/depeche-memory.tmx", tmx.as_bytes(), &mut written)?;
     }
+    // Near matches sit in tm/: OmegaT shows them with their similarity and
+    // never inserts them.
+    if !manifest.near.is_empty() {
+        let near: Vec<(&str, &str)> =
+            manifest.near.iter().map(|n| (n.source.as_str(), n.target.as_str())).collect();
+        let tmx = tmx::render(&near, src, tgt, "human");
+        put(dir, "tm/depeche-near.tmx", tmx.as_bytes(), &mut written)?;
+    }
     let mut mt: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     for s in all() {
         if let Some(t) = &s.mt {

@@ -34,11 +34,14 @@ pub(super) fn write(
         let xml = write_xliff(file, manifest, Fill::Candidates);
         put(dir, &file.name, xml.as_bytes(), &mut written)?;
     }
+    // The memory's human translations of the kit's sentences, then of
+    // sentences close to them (the CAT tool scores those itself).
     let human: Vec<(&str, &str)> = manifest
         .files
         .iter()
         .flat_map(|f| &f.sentences)
         .filter_map(|s| Some((s.source.as_str(), s.human.as_deref()?)))
+        .chain(manifest.near.iter().map(|n| (n.source.as_str(), n.target.as_str())))
         .collect();
     let tmx = tmx::render(&human, &manifest.source_lang, &manifest.target_lang, "human");
     put(dir, "memory.tmx", tmx.as_bytes(), &mut written)?;

@@ -430,3 +430,32 @@ fn omegat_sees_every_sentence_of_a_kit_made_without_machine_translation() {
     seen.dedup();
     assert_eq!(seen, want);
 }
+
+#[test]
+fn near_human_translations_are_offered_in_tm_never_inserted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("kit1");
+    kit(&first, &["--no-memory"]);
+    let sentence = manifest(&first).files[0].sentences[1].source.clone();
+    // The same sentence with its last word changed: a near twin.
+    let (head, _) = sentence.trim_end_matches('.').rsplit_once(' ').unwrap();
+    let twin = format!("{head} autrement.");
+    let import = tmp.path().join("near.tmx");
+    std::fs::write(&import, tmx(&[(twin.clone(), "NEAR HUMAN".into())], false)).unwrap();
+    let tm = tmp.path().join("tm.sqlite");
+    depeche().args(["tm", "import"]).arg(&import).arg("--tm").arg(&tm).assert().success();
+
+    for format in ["omegat", "xliff"] {
+        let dir = tmp.path().join(format);
+        kit(&dir, &["--format", format, "--tm", tm.to_str().unwrap()]);
+        let near = if format == "omegat" { "tm/depeche-near.tmx" } else { "memory.tmx" };
+        let text = std::fs::read_to_string(dir.join(near)).unwrap();
+        assert!(text.contains("NEAR HUMAN") && text.contains(&esc(&twin)), "{format}: {text}");
+        if format == "omegat" {
+            assert!(
+                !dir.join("tm/auto/depeche-memory.tmx").exists(),
+                "a near match is never inserted"
+            );
+        }
+    }
+}
