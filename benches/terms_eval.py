@@ -68,7 +68,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DEFAULT = Path("/work/shared/corpus/wmt")
+CORPUS_DEFAULT = Path(__file__).resolve().parent.parent / "fixtures" / "wmt"
 GOLD_DIR = ROOT / "fixtures/term-gold"
 GLOSSARY = ROOT / "glossaries"
 APY_WRAPPER = ROOT / "tests/tools/apy_loopback.py"

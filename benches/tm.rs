@@ -1,4 +1,4 @@
-//! Translation memory speed: inserts and exact-match lookups.
+//! Translation memory speed: inserts, exact-match and fuzzy lookups.
 //!
 //! Builds a memory of 100,000 generated French news sentences, then, in a
 //! fresh child process (a new connection with an empty SQLite page cache;
@@ -9,7 +9,18 @@
 //! `MemoryStore` trait, one at a time and with 16 articles in flight, as
 //! the pipeline makes them.
 //!
-//! Run: `cargo bench --bench tm` (add a size as argument to change it).
+//! With `fuzzy`, the memory holds news sentences instead (those of the WMT
+//! fixtures, each also stored in variants with one to three words
+//! replaced), and the child times fuzzy lookups through the trait: the
+//! first one (which builds the index), then sentences of the memory with
+//! one and with two more words replaced, one at a time and in batches of
+//! 50. The templated sentences of the exact-match runs are a worst case
+//! for fuzzy matching (each shares its template with about 50 others and
+//! most of its words with thousands), which no newsroom's memory is.
+//!
+//! Run: `cargo bench --bench tm` (add a size as argument to change it, and
+//! `fuzzy` to time only the fuzzy lookups: `cargo bench --bench tm --
+//! 100000 fuzzy`; `fuzzy-templates` times them on the templated sentences).
 
 // A benchmark writes its own input files directly.
 #![allow(clippy::disallowed_methods)]
@@ -17,7 +28,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use depeche::tm::{EntryOrigin, Lookup, Memory, MemoryStore, NewEntry};
+use depeche::tm::{EntryOrigin, Fuzzy, Lookup, MatchKind, Memory, MemoryStore, NewEntry};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -26,12 +37,25 @@ fn main() -> Res<()> {
     if args.first().map(String::as_str) == Some("child") {
         let path = args.get(1).ok_or("child needs a memory path")?;
         let n = args.get(2).and_then(|n| n.parse().ok()).ok_or("child needs a size")?;
+        let mode = args.get(3).map(String::as_str);
+        if let Some(mode @ ("fuzzy" | "fuzzy-templates")) = mode {
+            let sentences = if mode == "fuzzy" { news_sentences(n)? } else { sentences(n) };
+            let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+            return fuzzy_lookups(Path::new(path), &refs);
+        }
         return child(Path::new(path), n);
     }
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let only = if args.iter().any(|a| a == "fuzzy") {
+        "fuzzy"
+    } else if args.iter().any(|a| a == "fuzzy-templates") {
+        "fuzzy-templates"
+    } else {
+        "all"
+    };
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("tm.sqlite");
-    let sentences = sentences(n);
+    let sentences = if only == "fuzzy" { news_sentences(n)? } else { sentences(n) };
     let bytes: usize = sentences.iter().map(String::len).sum();
     println!(
         "translation memory, {n} French sentences ({:.1} MB of source text)",
@@ -75,6 +99,7 @@ fn main() -> Res<()> {
         .arg("child")
         .arg(&path)
         .arg(n.to_string())
+        .arg(only)
         .output()?;
     if !out.status.success() {
         return Err(format!("child failed: {}", String::from_utf8_lossy(&out.stderr)).into());
@@ -161,6 +186,137 @@ fn child(path: &Path, n: usize) -> Res<()> {
     check(hits, 0)?;
     report("batch misses (50 per call)", n, started.elapsed().as_secs_f64());
     through_the_trait(memory, &refs)
+}
+
+/// Fuzzy lookups through the trait, on a fresh handle (so the first one
+/// builds the index), with the default settings (75 %, 3 candidates).
+fn fuzzy_lookups(path: &Path, refs: &[&str]) -> Res<()> {
+    let store: std::sync::Arc<dyn MemoryStore> = std::sync::Arc::new(Memory::open(path)?);
+    let fuzzy = Fuzzy::default();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let lookup = |s: String| Lookup::exact(s, "fr-FR", "en-GB").with_fuzzy(fuzzy);
+    let words = vocabulary(refs);
+    runtime.block_on(async {
+        let started = Instant::now();
+        let first =
+            store.lookup(&[lookup(changed(refs.first().ok_or("empty")?, &words, 1, 7))]).await?;
+        println!(
+            "{:<34} {:>10.0} ms",
+            "first fuzzy lookup (builds index)",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        check(first.iter().filter(|a| is_fuzzy(a)).count(), 1)?;
+        let count = refs.len().min(5_000);
+        for edits in [1, 2] {
+            let lookups: Vec<Lookup> = refs
+                .iter()
+                .step_by(refs.len() / count)
+                .take(count)
+                .enumerate()
+                .map(|(i, s)| lookup(changed(s, &words, edits, i as u64 + 11)))
+                .collect();
+            let what = format!("fuzzy, {edits} word(s) changed");
+            let started = Instant::now();
+            let mut found = 0;
+            for one in &lookups {
+                let answer = store.lookup(std::slice::from_ref(one)).await?;
+                found += answer.iter().filter(|a| is_fuzzy(a)).count();
+            }
+            let secs = started.elapsed().as_secs_f64();
+            report(&format!("{what}, one at a time"), lookups.len(), secs);
+            let started = Instant::now();
+            let mut offered = 0;
+            for chunk in lookups.chunks(50) {
+                let answers = store.lookup(chunk).await?;
+                offered += answers.iter().map(Vec::len).sum::<usize>();
+            }
+            let secs = started.elapsed().as_secs_f64();
+            report(&format!("{what}, batches of 50"), lookups.len(), secs);
+            println!(
+                "{:<34} {:>10.1} % found, {:.2} candidates per lookup",
+                "  ",
+                100.0 * found as f64 / lookups.len() as f64,
+                offered as f64 / lookups.len() as f64
+            );
+        }
+        Res::Ok(())
+    })
+}
+
+fn is_fuzzy(answer: &[depeche::tm::Match]) -> bool {
+    answer.first().is_some_and(|m| matches!(m.kind, MatchKind::Fuzzy { .. }))
+}
+
+/// Every distinct word of `sentences`, sorted: replacements drawn from the
+/// same news vocabulary.
+fn vocabulary(sentences: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> =
+        sentences.iter().flat_map(|s| s.split_whitespace()).map(str::to_owned).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// `sentence` with `edits` of its words replaced by others from `words`,
+/// chosen by `seed`.
+fn changed(sentence: &str, words: &[String], edits: usize, seed: u64) -> String {
+    let mut next = rng(seed);
+    let mut out: Vec<&str> = sentence.split_whitespace().collect();
+    for _ in 0..edits {
+        let at = next(out.len().max(1));
+        let word = words.get(next(words.len().max(1))).map_or("nouveau", String::as_str);
+        if let Some(w) = out.get_mut(at) {
+            *w = word;
+        }
+    }
+    out.join(" ")
+}
+
+/// A small deterministic generator of indices below `m`.
+fn rng(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % m.max(1) as u64).unwrap_or(0)
+    }
+}
+
+/// `n` distinct news sentences: the French sentences of the WMT fixtures
+/// (`fixtures/wmt`, 1,045 real defence and diplomacy news sentences), each
+/// repeated with one to three words replaced by words of the same texts,
+/// as a newsroom's memory holds updated versions of its stock sentences.
+fn news_sentences(n: usize) -> Res<Vec<String>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/wmt");
+    let mut base = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    files.sort_by_key(std::fs::DirEntry::path);
+    for file in files {
+        let text = std::fs::read_to_string(file.path())?;
+        for part in text.split("<seg").skip(1) {
+            let seg = part.split_once('>').map_or("", |(_, rest)| rest);
+            let seg = seg.split("</seg>").next().unwrap_or_default().trim();
+            if seg.split_whitespace().count() >= 4 {
+                base.push(seg.to_owned());
+            }
+        }
+    }
+    let refs: Vec<&str> = base.iter().map(String::as_str).collect();
+    let words = vocabulary(&refs);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0u64;
+    while out.len() < n && !base.is_empty() {
+        let s = refs.get(i as usize % refs.len()).copied().unwrap_or_default();
+        let edits = if i < refs.len() as u64 { 0 } else { 1 + (i as usize % 3) };
+        let sentence = changed(s, &words, edits, i);
+        if seen.insert(sentence.clone()) {
+            out.push(sentence);
+        }
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// Lookups as the pipeline makes them: batches through `dyn MemoryStore`,

@@ -16,6 +16,7 @@ pub mod check;
 pub mod glossary;
 pub mod ingest;
 pub mod job;
+pub mod kit;
 pub mod lang;
 mod lines;
 pub mod locale;
@@ -34,4 +35,4 @@ mod xml;
 pub use xml::XmlError;
 
 pub use locale::Locale;
-pub use model::{Article, Origin, Paragraph, Role, Segment, TermHit};
+pub use model::{Article, MemoryMatch, Origin, Paragraph, Role, Segment, TermHit};

@@ -121,6 +121,25 @@ pub struct Segment {
     pub terms: Vec<TermHit>,
     /// QA findings on the target.
     pub issues: Vec<QaIssue>,
+    /// Earlier translations of similar sentences from the translation
+    /// memory, best first: offered to the translator beside the target,
+    /// never put in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<MemoryMatch>,
+}
+
+/// A fuzzy match from the translation memory: a similar sentence stored
+/// earlier, and its translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryMatch {
+    /// The stored source sentence, as written.
+    pub source: String,
+    /// Its stored translation.
+    pub target: String,
+    /// How alike the two sources are, in percent (rounded down).
+    pub quality: u8,
+    /// Who produced the translation: `human`, or a provider name.
+    pub producer: String,
 }
 
 impl Segment {
@@ -184,6 +203,19 @@ pub enum CheckId {
     Terms,
     /// Numbers of the source present in the target, in its locale's format.
     Numbers,
+    /// An English adjective left after a term's rendering ("Ministry of
+    /// Defence British", "links military").
+    StrandedAdjective,
+    /// "the" before a name that takes no article ("the Azerbaijan").
+    ArticleBeforeName,
+    /// A term's number lost: a French plural rendered singular, or back.
+    TermNumber,
+    /// A word written twice in a row ("the the").
+    DoubledWord,
+    /// A placeholder or markup of the engine left in the target.
+    LeftoverMarkup,
+    /// British spelling in an American target, or the reverse.
+    Spelling,
 }
 
 impl CheckId {
@@ -192,6 +224,12 @@ impl CheckId {
         match self {
             Self::Terms => "terms",
             Self::Numbers => "numbers",
+            Self::StrandedAdjective => "stranded_adjective",
+            Self::ArticleBeforeName => "article_before_name",
+            Self::TermNumber => "term_number",
+            Self::DoubledWord => "doubled_word",
+            Self::LeftoverMarkup => "leftover_markup",
+            Self::Spelling => "spelling",
         }
     }
 }

@@ -59,6 +59,9 @@ pub(crate) struct Pipeline {
     pub(crate) translator: Arc<Translator>,
     /// QA checks run on every target.
     pub(crate) checks: Vec<Box<dyn Check>>,
+    /// Rewrite English targets to their locale's spelling before the
+    /// checks (`[qa] localise_spelling`).
+    pub(crate) localise_spelling: bool,
     /// Version string written into the XLIFF `<tool>` element.
     pub(crate) tool_version: String,
     /// Which XLIFF version to write.
@@ -71,6 +74,8 @@ pub(crate) struct Pipeline {
     /// Version of the glossary in force, stored with memory entries so
     /// that a glossary change re-checks cached translations.
     pub(crate) glossary_version: String,
+    /// Which similar sentences from the memory are offered beside targets.
+    pub(crate) fuzzy: tm::Fuzzy,
     /// Run everything but the provider calls, and write nothing.
     pub(crate) dry_run: bool,
     /// Most characters the run may send to providers.
@@ -544,8 +549,11 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
                 .iter()
                 .all(|c| c.check(seg, locale).iter().all(|i| i.severity != Severity::Error))
         };
+        // Segments with no exact match get the memory's close matches as
+        // candidates (XLIFF alt-trans, mtc:matches), and are translated.
         let applied =
-            tm::apply(memory.as_ref(), &mut article, locale, &p.glossary_version, &verify).await;
+            tm::apply(memory.as_ref(), &mut article, locale, &p.glossary_version, p.fuzzy, &verify)
+                .await;
         match applied {
             Ok(hits) => memory_hits = hits,
             Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
@@ -582,6 +590,9 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
         if let Err(error) = recorded {
             warnings.push(format!("translation memory: {}", error_chain(&error)));
         }
+    }
+    if p.localise_spelling {
+        qa::spelling::localise(&mut article, locale);
     }
     qa::run(&p.checks, &mut article, locale);
     let mut stats = article_stats(&article, translate);

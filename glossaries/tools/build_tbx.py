@@ -30,7 +30,13 @@ TSV columns (tab-separated, header row first):
             adjectives may stand after the first word: ministre israélien
             des Affaires étrangères; <descrip type="x-insertions">yes</descrip>;
             set automatically for multiword terms starting with a word of
-            INSERT_HEADS unless the row says `noins`)
+            INSERT_HEADS unless the row says `noins`), `noart` (the concept's
+            English names are used without "the": France, NATO, Hamas; each
+            English term gets <termNote type="x-article">none</termNote> unless
+            it is a name that takes "the" by THE_NAMES / the words of
+            THE_WORDS: the Islamic Republic of Afghanistan, the United States),
+            `pl=TERM=PLURAL` (an explicit irregular English plural, e.g.
+            `pl=attorney general=attorneys general`; repeatable)
     note    usage note for translators
     source  optional 8th column: where the concept comes from (e.g. `eurovoc
             4452 mt 0431`, `cldr+iso-codes FR`, `curated unpk`); written as
@@ -53,17 +59,21 @@ SOURCES = {
     "(European Union, reuse under Decision 2011/833/EU); Arrêtés du 17 avril 1989 et du "
     "15 juin 1991 relatifs à l'enrichissement du vocabulaire en usage au ministère de la "
     "défense (annex I); official names published by NATO, the EU and national ministries; "
+    "the armed forces, chiefs of staff and defence ministries of 146 states; EuroVoc German and Spanish labels; "
     "English renderings checked against WMT fr-en reference translations.",
     "security": "French security and intelligence terminology as used in French news (terrorism, "
     "intelligence services, surveillance, nuclear security and non-proliferation), with English "
     "(en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc microthesauri 0431 and 1216 "
     "(European Union, reuse under Decision 2011/833/EU); names published by the IAEA, the UN "
-    "sanctions lists and national agencies; standard press usage.",
+    "sanctions lists and national agencies; EuroVoc "
+    "German and Spanish labels; standard press usage.",
     "diplomacy": "French diplomacy and international-relations terminology as used in French news, "
     "with English (en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc "
     "microthesauri 0806, 0816, 7606 and 7621 (European Union, reuse under Decision "
     "2011/833/EU); official names published by the UN, the EU, NATO and national "
-    "ministries; English renderings checked against WMT fr-en reference translations.",
+    "ministries; CLDR and iso-codes country names; capitals standing for their governments; "
+    "the foreign and interior ministries, embassies, consulates and ambassadors of 146 states; EuroVoc "
+    "German and Spanish labels; English renderings checked against WMT fr-en reference translations.",
 }
 
 
@@ -78,6 +88,176 @@ ACRONYM_WORDS = {
 # nationality or another adjective inside: ministre [israélien] des
 # Affaires étrangères, ministère [russe] de l'Intérieur.
 INSERT_HEADS = ("ministre ", "ministère ", "secrétaire ", "vice-ministre ", "vice-premier ministre ")
+
+
+# English names that are used with "the" although the concept is flagged
+# `noart` (a country's official long name, plural names): a term matching
+# THE_NAMES exactly or containing one of THE_WORDS keeps no x-article.
+THE_NAMES = {
+    "UK", "US", "USA", "UAE", "DRC", "CAR", "Congo", "Gambia", "Bahamas", "Maldives", "Comoros",
+    "Netherlands", "Philippines", "Holy See", "Vatican", "Vatican City", "Gaza Strip", "West Bank",
+    "Sudan", "Caribbean", "Seychelles", "Marshall Islands", "Solomon Islands", "Sahel", "Maghreb",
+    "Levant", "Balkans", "Baltics", "Caucasus", "Middle East", "Near East", "Far East",
+}
+THE_WORDS = re.compile(
+    r"\b(Republic|Kingdom|States|Emirates|Islands|Isles|Isle|Region|Federation|Union|Territories|Territory|"
+    r"Principality|Duchy|Sultanate|Emirate|Commonwealth|Confederation|Antilles|Grenadines|"
+    r"State of|Strip|Bank|Coast|Sea|Ocean|Gulf|Horn|Congo|Netherlands|Philippines)\b"
+)
+# Exceptions to THE_WORDS: names with such a word that are used bare.
+NO_THE_NAMES = {"Ivory Coast", "Czechia"}
+
+# Organisations and groups whose English name is used without "the":
+# acronyms read as words and proper names. A concept whose English terms
+# include one of these is treated as `noart` (its other English terms still
+# go through takes_the). Names read letter by letter (the UN, the EU, the
+# IAEA, the FBI) and names with "the" (the Pentagon, the Kremlin) are not
+# listed.
+NOART_NAMES = {
+    "NATO", "UNESCO", "UNICEF", "Unicef", "Interpol", "Europol", "Frontex", "Eurojust", "Eurostat",
+    "Euratom", "Hamas", "Hezbollah", "Hizbollah", "Boko Haram", "al-Qaeda", "Al-Qaeda", "al-Qaida",
+    "Al-Shabaab", "al-Shabaab", "Fatah", "ETA", "Mossad", "MI5", "MI6", "Mercosur", "ASEAN", "OPEC",
+    "Daesh", "ISIS", "ISIL", "AQIM", "MONUSCO", "UNIFIL", "MINUSMA", "MINUSCA", "MINURSO", "UNAMA",
+    "AMISOM", "UNMISS", "UNAMID", "FINUL", "EULEX", "EUFOR", "KFOR", "ISAF", "Amnesty International",
+    "Human Rights Watch", "Greenpeace", "Oxfam", "WikiLeaks", "Wikileaks", "Gazprom", "Rosatom",
+    "Roscosmos", "NASA", "Tsahal", "Jabhat al-Nusra", "al-Nusra Front", "Ansar Dine", "Hezb-e-Islami",
+    "Lashkar-e-Taiba", "Jemaah Islamiyah", "Abu Sayyaf", "Aqmi", "Mujao", "MUJAO", "Ansaru",
+    "Wagner", "Hayat Tahrir al-Sham", "Jaish-e-Mohammed", "M23", "Seleka", "Séléka",
+    "anti-balaka", "Anti-balaka", "Polisario", "Frelimo", "Renamo", "ANC", "Fatah al-Islam",
+    "Islamic Jihad", "Hamas's", "Europe", "Africa", "Asia", "Oceania", "Latin America",
+    "South America", "North America", "Central America", "Eurogroup", "Ecowas", "ECOWAS", "Mossad",
+    "Shin Bet", "Aman", "Savak", "Stasi", "KGB", "Cheka", "Securitate", "Frontex", "Schengen",
+    "Interpol's", "Eurocorps", "Eurofor", "Euromarfor", "SHAPE", "NORAD", "NORTHCOM", "CENTCOM",
+    "AFRICOM", "EUCOM", "SOUTHCOM", "INDOPACOM", "Centcom", "Africom",
+}
+
+
+def country_names():
+    """English short and official names of the CLDR countries and territories
+    (sources/countries.tsv): a hand-table concept with one of them (États-Unis,
+    Russie, Syrie...) is a country name and gets `noart` like the generated
+    ones."""
+    path = ROOT / "tools" / "sources" / "countries.tsv"
+    names = set()
+    if path.exists():
+        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
+        header = lines[0].split("\t")
+        for line in lines[1:]:
+            rec = dict(zip(header, line.split("\t")))
+            if rec.get("kind") == "country":
+                names.update(t.strip() for t in (rec["en_gb"] + "|" + rec["en_us"]).split("|") if t.strip())
+    return names
+
+
+COUNTRY_NAMES = country_names()
+
+
+def takes_the(term):
+    t = term.strip()
+    if t in NO_THE_NAMES or t.startswith(("St ", "St. ", "Saint ")):
+        return False
+    return t in THE_NAMES or bool(THE_WORDS.search(t))
+
+
+# Heads whose plural is the same form (invariant, or plural-only nouns).
+INVARIANT = {
+    "aircraft", "spacecraft", "hovercraft", "watercraft", "personnel", "staff", "police", "headquarters",
+    "series", "corps", "species", "means", "barracks", "crossroads", "offspring", "sheep", "deer",
+    "fish", "arms", "ammunition", "matériel", "materiel", "armour", "armor", "artillery", "infantry",
+    "cavalry", "militia", "intelligence", "military", "weaponry", "equipment", "news",
+}
+# Heads with an irregular plural (not -s, -es, -ies, man -> men).
+IRREGULAR = {
+    "crisis": "crises", "analysis": "analyses", "basis": "bases", "thesis": "theses", "axis": "axes",
+    "memorandum": "memoranda", "criterion": "criteria", "phenomenon": "phenomena", "thief": "thieves",
+    "knife": "knives", "life": "lives", "wife": "wives", "half": "halves", "self": "selves",
+    "leaf": "leaves", "wolf": "wolves", "child": "children", "foot": "feet", "tooth": "teeth",
+    "mouse": "mice", "goose": "geese", "ox": "oxen", "torpedo": "torpedoes", "veto": "vetoes",
+    "embargo": "embargoes", "hero": "heroes", "cargo": "cargoes", "echo": "echoes",
+    "volcano": "volcanoes", "mosquito": "mosquitoes", "tornado": "tornadoes", "potato": "potatoes",
+    "diagnosis": "diagnoses", "hypothesis": "hypotheses", "synopsis": "synopses",
+    "emphasis": "emphases", "oasis": "oases", "parenthesis": "parentheses", "datum": "data",
+    "bureau": "bureaux", "plateau": "plateaux", "chateau": "chateaux",
+}
+# Titles with a postpositive "general" or "martial": the noun before it
+# takes the plural (attorneys general, courts martial).
+POSTPOSITIVE_HEADS = {
+    "attorney", "secretary", "surgeon", "consul", "director", "governor", "inspector", "solicitor",
+    "postmaster", "advocate", "comptroller", "auditor", "procurator", "paymaster", "quartermaster",
+    "adjutant", "receiver", "court", "notary", "consulate", "heir", "vicar", "commissary", "accountant",
+}
+PREPS = {"of", "for", "on", "in", "to", "at"}
+
+
+def regular_plural(word):
+    """The reader's regular plural: -s, -es, -ies, man -> men."""
+    w = word
+    if w.lower().endswith("man") and not w.lower().endswith(("human", "german", "roman", "shaman")):
+        return w[:-3] + ("men" if w[-3] == "m" else "Men")
+    if re.search(r"(s|x|z|ch|sh)$", w, re.I):
+        return w + "es"
+    if re.search(r"[^aeiou]y$", w, re.I):
+        return w[:-1] + "ies"
+    return w + "s"
+
+
+def true_plural_word(word):
+    low = word.lower()
+    if low in INVARIANT:
+        return word
+    if low in IRREGULAR:
+        pl = IRREGULAR[low]
+        return pl[0].upper() + pl[1:] if word[0].isupper() else pl
+    if "-" in word:
+        parts = word.split("-")
+        # commander-in-chief, aide-de-camp, man-of-war: the first element
+        for k, part in enumerate(parts[1:], start=1):
+            if part.lower() in PREPS | {"de"} and k >= 1:
+                return "-".join([true_plural_word(parts[0])] + parts[1:])
+        # president-elect, minister-designate; Secretary-General, court-martial
+        if parts[-1].lower() in {"elect", "designate"} or (
+            parts[-1].lower() in {"general", "martial"} and parts[-2].lower() in POSTPOSITIVE_HEADS
+        ):
+            return "-".join(parts[:-2] + [true_plural_word(parts[-2]), parts[-1]])
+        return "-".join(parts[:-1] + [true_plural_word(parts[-1])])
+    return regular_plural(word)
+
+
+def irregular_plural(term):
+    """The plural of an English term where it is not the regular plural of
+    its head noun (the last word before the first of/for/on/in/to/at, else
+    the last word), or None. Terms that look plural or are all capitals
+    (acronyms) get none."""
+    words = term.split(" ")
+    if not words or not term[:1].isalpha() or is_acronym(term) or term.isupper():
+        return None
+    head = len(words) - 1
+    for k, w in enumerate(words):
+        if k > 0 and w in PREPS:
+            head = k - 1
+            break
+    hw = words[head]
+    if not hw.isalpha() and "-" not in hw:
+        return None
+    low = hw.lower()
+    # already plural (armed forces, peace talks, human rights): no field
+    if low.endswith("s") and low not in IRREGULAR and low not in INVARIANT and not low.endswith(("ss", "us", "is")):
+        return None
+    plural = list(words)
+    if (
+        head >= 1
+        and low in {"general", "martial", "public", "apparent", "politic", "elect", "designate"}
+        and words[head - 1].lower() in POSTPOSITIVE_HEADS | {"body"}
+    ):
+        plural[head - 1] = true_plural_word(words[head - 1])
+    elif low in {"elect", "designate"} and head >= 1:
+        plural[head - 1] = true_plural_word(words[head - 1])
+    else:
+        plural[head] = true_plural_word(hw)
+    out = " ".join(plural)
+    regular = list(words)
+    regular[head] = regular_plural(hw)
+    return None if out == " ".join(regular) else out
 
 
 def is_acronym(term):
@@ -100,20 +280,30 @@ def terms(field):
     return [t.strip() for t in field.split("|") if t.strip()]
 
 
-def tig(term, status, indent="        "):
+def tig(term, status, indent="        ", english=None):
     forbidden = term.startswith("!")
     if forbidden:
         term = term[1:].strip()
         status = "deprecatedTerm-admn-sts"
+    extra = ""
+    if english is not None and not forbidden:
+        noart, plurals = english
+        if noart and not takes_the(term):
+            extra += f'{indent}  <termNote type="x-article">none</termNote>\n'
+        plural = plurals.get(term) or irregular_plural(term)
+        if plural:
+            extra += f'{indent}  <termNote type="x-plural">{escape(plural)}</termNote>\n'
     return (
         f"{indent}<tig>\n"
         f"{indent}  <term>{escape(term)}</term>\n"
-        f'{indent}  <termNote type="administrativeStatus">{status}</termNote>\n'
+        + extra
+        + f'{indent}  <termNote type="administrativeStatus">{status}</termNote>\n'
         f"{indent}</tig>\n"
     )
 
 
-def lang_set(lang, field):
+def lang_set(lang, field, english=None):
+    """english: (noart, {term: plural}) for the English langSets."""
     items = terms(field)
     if not items:
         return ""
@@ -123,7 +313,7 @@ def lang_set(lang, field):
         if t.startswith("!"):
             out += tig(t, "deprecatedTerm-admn-sts")
         else:
-            out += tig(t, "preferredTerm-admn-sts" if first else "admittedTerm-admn-sts")
+            out += tig(t, "preferredTerm-admn-sts" if first else "admittedTerm-admn-sts", english=english)
             first = False
     return out + "      </langSet>\n"
 
@@ -171,8 +361,18 @@ def build(domain):
             flag_list.append("ins")
         if not source and src.parent == ROOT / "tools":
             source = f"hand {src.name}"
+        noart = "noart" in flag_list or any(
+            t.lstrip("!") in NOART_NAMES or t.lstrip("!") in COUNTRY_NAMES for t in terms(en) + terms(en_us)
+        )
+        plurals = {}
         for flag in flag_list:
-            if flag in ("noacr", "noins"):
+            if flag.startswith("pl="):
+                term, _, plural = flag[3:].partition("=")
+                if not plural:
+                    sys.exit(f"{src}:{n}: pl= needs TERM=PLURAL")
+                plurals[term.strip()] = plural.strip()
+        for flag in flag_list:
+            if flag in ("noacr", "noins", "noart") or flag.startswith("pl="):
                 continue
             if flag == "acr":
                 out += '      <descrip type="x-acronym">yes</descrip>\n'
@@ -196,10 +396,11 @@ def build(domain):
         if note:
             out += f"      <note>{escape(note)}</note>\n"
         out += lang_set("fr", fr).replace("preferredTerm", "preferredTerm", 1)
+        english = (noart, plurals)
         if en_us:
-            out += lang_set("en-GB", en) + lang_set("en-US", en_us)
+            out += lang_set("en-GB", en, english) + lang_set("en-US", en_us, english)
         else:
-            out += lang_set("en", en)
+            out += lang_set("en", en, english)
         out += lang_set("de", de) + lang_set("es", es)
         if not dnt and not terms(en):
             sys.exit(f"{src}:{n}: no English term (add one, or flag dnt)")

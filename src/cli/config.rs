@@ -29,6 +29,8 @@ pub(crate) struct Config {
     pub(crate) translate: TranslateConfig,
     /// The translation memory.
     pub(crate) memory: MemoryConfig,
+    /// What the QA stage may change.
+    pub(crate) qa: depeche::qa::QaConfig,
 }
 
 /// `[memory]`: the translation memory.
@@ -39,11 +41,29 @@ pub(crate) struct MemoryConfig {
     pub(crate) enabled: bool,
     /// The SQLite file [default: .depeche/tm.sqlite next to the config file].
     pub(crate) path: Option<PathBuf>,
+    /// Lowest similarity (0.5 to 1) of a fuzzy match offered beside a
+    /// target with no exact match.
+    pub(crate) fuzzy_threshold: f64,
+    /// Most fuzzy matches offered per sentence; 0 offers none.
+    pub(crate) fuzzy_max_matches: usize,
 }
 
 impl Default for MemoryConfig {
     fn default() -> Self {
-        Self { enabled: true, path: None }
+        Self {
+            enabled: true,
+            path: None,
+            fuzzy_threshold: depeche::tm::fuzzy::DEFAULT_THRESHOLD,
+            fuzzy_max_matches: depeche::tm::fuzzy::DEFAULT_MAX_MATCHES,
+        }
+    }
+}
+
+impl MemoryConfig {
+    /// The fuzzy-match settings, checked.
+    pub(crate) fn fuzzy(&self) -> anyhow::Result<depeche::tm::Fuzzy> {
+        depeche::tm::Fuzzy::new(self.fuzzy_threshold, self.fuzzy_max_matches)
+            .context("invalid [memory] settings")
     }
 }
 
@@ -131,6 +151,9 @@ mod tests {
         assert_eq!(config.run.to, vec!["en-GB".to_string()]);
         assert_eq!(config.glossary.paths, vec![PathBuf::from("glossaries")]);
         assert!(config.memory.enabled);
+        assert!(!config.qa.localise_spelling);
+        let fuzzy = config.memory.fuzzy().unwrap();
+        assert_eq!((fuzzy.threshold(), fuzzy.max_matches()), (0.75, 3));
         let apertium = config.translate.provider_config("apertium").unwrap();
         assert_eq!(apertium.common().endpoint.as_deref(), Some("http://127.0.0.1:2737"));
         // Every provider section must be accepted by the provider it configures.
@@ -178,6 +201,27 @@ mod tests {
                 ("openai".into(), vec!["model=m".into()], Some("OPENAI_API_KEY".into()), false),
             ]
         );
+    }
+
+    #[test]
+    fn qa_section_is_read() {
+        let config = Config::parse("[qa]\nlocalise_spelling = true\n").unwrap();
+        assert!(config.qa.localise_spelling);
+        let err = Config::parse("[qa]\nlocalise = true\n").unwrap_err();
+        assert!(format!("{err:#}").contains("localise"), "{err:#}");
+    }
+
+    #[test]
+    fn fuzzy_settings_are_read_and_checked() {
+        let config =
+            Config::parse("[memory]\nfuzzy_threshold = 0.9\nfuzzy_max_matches = 1\n").unwrap();
+        let fuzzy = config.memory.fuzzy().unwrap();
+        assert_eq!((fuzzy.threshold(), fuzzy.max_matches()), (0.9, 1));
+        let off = Config::parse("[memory]\nfuzzy_max_matches = 0\n").unwrap();
+        assert!(off.memory.fuzzy().unwrap().is_off());
+        let bad = Config::parse("[memory]\nfuzzy_threshold = 75\n").unwrap();
+        let err = format!("{:#}", bad.memory.fuzzy().unwrap_err());
+        assert!(err.contains("fuzzy_threshold 75 is out of range"), "{err}");
     }
 
     #[test]

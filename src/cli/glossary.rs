@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
+use depeche::glossary::export::ExportFormat;
 use depeche::glossary::{DomainStats, Glossary, Problem};
 use depeche::model::{Severity, TermHit};
 use depeche::segment::{self, Segmenter};
@@ -40,6 +41,23 @@ enum GlossaryCommand {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Write the glossary for one target locale in a shape CAT tools import:
+    /// tsv (OmegaT), tbx (TBX-Basic: Trados, memoQ), csv (memoQ, Trados
+    /// Glossary Converter)
+    Export {
+        /// Target locale (en-GB, en-US, de-DE...)
+        #[arg(long, short = 't', value_name = "LOCALE")]
+        to: String,
+        /// tsv, tbx or csv
+        #[arg(long, default_value = "tsv", value_name = "FORMAT")]
+        format: ExportFormat,
+        /// File to write [default: standard output]
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Glossary files or folders [default: the configured ones, glossaries/]
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// List the glossary terms found in articles, with the expected target
     Match {
         /// Target locale whose renderings are shown [default: the first
@@ -63,6 +81,9 @@ pub(crate) fn run(args: GlossaryArgs, config: &Config, verbose: u8) -> anyhow::R
             let glossary = load(&glossary_paths(&paths, config)?)?;
             std::io::stdout().write_all(stats_table(&glossary.stats()).as_bytes())?;
             Ok(ExitCode::SUCCESS)
+        }
+        GlossaryCommand::Export { to, format, out, paths } => {
+            export(&to, format, out.as_deref(), &paths, config)
         }
         GlossaryCommand::Match { to, glossary, files } => {
             let locale = to
@@ -119,6 +140,28 @@ fn glossary_files(paths: &[PathBuf]) -> usize {
             }
         })
         .sum()
+}
+
+/// `depeche glossary export`: one locale, to a file or standard output.
+fn export(
+    to: &str,
+    format: ExportFormat,
+    out: Option<&Path>,
+    flags: &[PathBuf],
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
+    let locale = depeche::Locale::parse(to).with_context(|| format!("--to {to}"))?;
+    let glossary = load(&glossary_paths(flags, config)?)?.with_domains(&config.glossary.domains);
+    let text = glossary::export::export(&glossary, locale.as_str(), format);
+    match out {
+        Some(path) => {
+            depeche::output::write_atomic(path, text.as_bytes())?;
+            let n = glossary::export::rows(&glossary, locale.as_str()).len();
+            eprintln!("wrote {} ({n} concepts for {locale})", path.display());
+        }
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(flags: &[PathBuf], config: &Config) -> anyhow::Result<ExitCode> {

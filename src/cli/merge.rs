@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use depeche::job::{self, MergeSettings};
+use depeche::kit::{Decision, Reason};
 use depeche::merge::{self, Format, Merged};
 
 use super::Config;
@@ -15,8 +16,9 @@ use super::Config;
 /// Arguments of `depeche merge`.
 #[derive(Debug, Args)]
 pub(crate) struct MergeArgs {
-    /// Reviewed XLIFF files (1.2 or 2.x), or folders holding them
-    #[arg(required = true, value_name = "FILE.xlf")]
+    /// Reviewed XLIFF files (1.2 or 2.x), folders holding them, or kit
+    /// folders made by depeche kit, as the translator returned them
+    #[arg(required = true, value_name = "FILE.xlf|KIT_DIR")]
     inputs: Vec<PathBuf>,
 
     /// Output folder for the articles [default: out]
@@ -80,6 +82,9 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
                 "paragraph"
             ),
         )?;
+        if let Some(decisions) = &file.decisions {
+            write_decisions(&mut stdout, decisions, verbose > 0)?;
+        }
         if verbose > 0 {
             writeln!(stdout, "  article {} ({})", m.article.id, m.article.lang)?;
         }
@@ -102,6 +107,43 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
         None => writeln!(stdout, "memory     not fed (--no-memory)")?,
     }
     Ok(if summary.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// What merge took from a kit file and what it skipped, by reason:
+/// `  took 12: 10 translated in the returned file, 2 the memory's human
+/// translation`, then the skipped ones with their ids.
+fn write_decisions(
+    out: &mut impl std::io::Write,
+    decisions: &[Decision],
+    verbose: bool,
+) -> anyhow::Result<()> {
+    for taken in [true, false] {
+        let mut by_reason: Vec<(Reason, Vec<String>)> = Vec::new();
+        for d in decisions.iter().filter(|d| d.reason.taken() == taken) {
+            match by_reason.iter_mut().find(|(r, _)| *r == d.reason) {
+                Some((_, ids)) => ids.push(d.id.clone()),
+                None => by_reason.push((d.reason, vec![d.id.clone()])),
+            }
+        }
+        let n: usize = by_reason.iter().map(|(_, ids)| ids.len()).sum();
+        let parts: Vec<String> = by_reason
+            .iter()
+            .map(|(r, ids)| {
+                if taken && !verbose {
+                    format!("{} {}", ids.len(), r.describe())
+                } else {
+                    format!("{} {} ({})", ids.len(), r.describe(), merge::id_list(ids))
+                }
+            })
+            .collect();
+        let what = if taken { "took" } else { "skipped" };
+        if n > 0 {
+            writeln!(out, "  {what} {n}: {}", parts.join("; "))?;
+        } else if taken {
+            writeln!(out, "  took 0")?;
+        }
+    }
+    Ok(())
 }
 
 /// What `--allow-untranslated` let through, as warnings naming the units.

@@ -11,6 +11,7 @@ use depeche::job::{GlossarySettings, MemorySettings};
 mod check;
 mod config;
 mod glossary;
+mod kit;
 mod merge;
 mod progress;
 mod providers;
@@ -42,6 +43,8 @@ enum Command {
     Translate(translate::TranslateArgs),
     /// Final articles from reviewed XLIFF; reviewed sentences into the translation memory
     Merge(merge::MergeArgs),
+    /// Make a translation kit (an OmegaT project, or plain XLIFF, TMX and TBX) from XLIFF
+    Kit(kit::KitArgs),
     /// Run the fixture articles offline and compare the XLIFF with the golden files (for CI)
     Check(check::CheckArgs),
     /// Check the termbases, or list the terms found in articles
@@ -62,6 +65,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config, cli.verbose),
         Command::Merge(args) => merge::run(args, &config, cli.verbose),
+        Command::Kit(args) => kit::run(args, &config),
         Command::Check(args) => check::run(args, &config),
     }
 }

@@ -102,12 +102,14 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .with_overrides(Overrides { provider: args.provider.clone(), endpoint: args.endpoint })
         .with_glossary(super::glossary_settings(&args.glossary, config))
         .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_fuzzy(config.memory.fuzzy()?)
         .with_max_articles_in_flight(args.jobs.unwrap_or(config.run.max_articles_in_flight))
         .with_max_article_bytes(args.max_article_bytes.unwrap_or(config.run.max_article_bytes))
         .with_xliff(args.xliff.unwrap_or(config.run.xliff))
         .with_dry_run(args.dry_run)
         .with_max_chars(args.max_chars.or(config.run.max_chars))
         .with_strict_terms(args.strict_terms || config.glossary.strict_terms)
+        .with_qa(config.qa.clone())
         .with_cancel(Arc::clone(&cancel));
     let mut progress =
         Progress::new(settings.targets().len(), !args.no_progress && verbose == 0, verbose > 0);
@@ -192,6 +194,13 @@ fn report(job: &TranslateSummary) -> String {
             "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
             job.provider, t.translated, t.failed, t.requests, t.chars_sent, t.retries
         );
+        if t.reused > 0 {
+            let _ = writeln!(
+                s,
+                "           {} repeated sentences took the translation made for their first occurrence",
+                t.reused
+            );
+        }
         if t.rate_limited > 0 {
             let _ = writeln!(
                 s,

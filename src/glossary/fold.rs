@@ -270,6 +270,10 @@ pub(crate) fn normalise_key(w: &mut String) {
     } else if w.ends_with('s') || w.ends_with('x') {
         w.pop();
     }
+    // Every ending below ends in `e`: most words stop here.
+    if !w.ends_with('e') {
+        return;
+    }
     const ENDINGS: &[(&str, &str)] = &[
         ("ee", "e"),
         ("ive", "if"),

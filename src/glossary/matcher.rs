@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use super::fold::{self, Token};
@@ -48,7 +48,7 @@ impl std::fmt::Debug for Matcher {
         f.debug_struct("Matcher")
             .field("locale", &self.inner.locale)
             .field("concepts", &self.inner.hits.len())
-            .field("words", &self.inner.vocab.len())
+            .field("words", &(self.inner.short.len() + self.inner.vocab.len()))
             .field("trie_nodes", &self.inner.terminals.len())
             .finish()
     }
@@ -57,9 +57,17 @@ impl std::fmt::Debug for Matcher {
 #[derive(Default)]
 struct Inner {
     locale: String,
+    /// Word ids of keys of up to 16 bytes, packed into an integer (see
+    /// [`pack`]): nearly every word, hashed and compared without a string.
+    short: FxMap<Packed, u32>,
+    /// Word ids of longer keys.
     vocab: FxMap<Box<str>, u32>,
     /// (node << 32 | token id) -> child node; node 0 is the root.
     trie: FxMap<u64, u32>,
+    /// Word id -> the node one word deep along it (0: no term starts with
+    /// the word). The same edges as the root's in `trie`, looked up for
+    /// every word of the text by index rather than by hash.
+    root: Vec<u32>,
     terminals: Vec<Vec<Terminal>>,
     /// Nodes one word deep under which a term allows insertions.
     insert_after: Vec<bool>,
@@ -135,6 +143,14 @@ struct Scratch {
     key: String,
     /// A key with [`fold::ACUTE`] appended.
     marked: String,
+    /// Overlap resolution: indices into `found`, longest first.
+    order: Vec<usize>,
+    /// Overlap resolution: tokens covered by a kept term.
+    taken: Vec<bool>,
+    /// Overlap resolution: which of `found` are kept.
+    keep: Vec<bool>,
+    /// The hits, built here before the returned vector is allocated.
+    hits: Vec<TermHit>,
 }
 
 thread_local! {
@@ -150,6 +166,7 @@ struct Rule {
 impl Matcher {
     pub(super) fn new(entries: &[Entry], locale: &str) -> Self {
         let mut inner = Inner { locale: locale.to_string(), ..Inner::default() };
+        inner.root.push(0);
         inner.terminals.push(Vec::new());
         inner.insert_after.push(false);
         inner.function_words = FUNCTION_WORDS.iter().map(|w| inner.intern(w)).collect();
@@ -216,18 +233,19 @@ impl Matcher {
 
     fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<TermHit> {
         let inner = &*self.inner;
-        let Scratch { toks, found, candidates, key: buf, marked } = scratch;
+        let Scratch { toks, found, candidates, key: buf, marked, order, taken, keep, hits } =
+            scratch;
         toks.clear();
         found.clear();
         fold::tokens_with(text, true, buf, |t, key| {
-            let mut id = inner.vocab.get(key).copied().unwrap_or(0);
+            let mut id = inner.id(key);
             // A headline in capitals may drop the accent of `ARMÉE`: an
             // unknown `ARMEE` is looked up as the word in `-é`.
             if id == 0 && t.upper && key.ends_with('e') {
                 marked.clear();
                 marked.push_str(key);
                 marked.push(fold::ACUTE);
-                id = inner.vocab.get(marked.as_str()).copied().unwrap_or(0);
+                id = inner.id(marked);
             }
             toks.push((t, id));
         });
@@ -238,7 +256,10 @@ impl Matcher {
             if id == 0 {
                 continue;
             }
-            let Some(&first) = inner.trie.get(&edge(0, id)) else { continue };
+            let first = inner.root.get(id as usize).copied().unwrap_or(0);
+            if first == 0 {
+                continue;
+            }
             inner.walk(toks, first, i, i + 1, 0, candidates);
             if inner.insert_after.get(first as usize).copied().unwrap_or(false) {
                 for skip in 1..=2 {
@@ -268,11 +289,14 @@ impl Matcher {
             _ => false,
         });
         if overlapping {
-            let mut order: Vec<usize> = (0..found.len()).collect();
+            order.clear();
+            order.extend(0..found.len());
             order.sort_by_key(|&k| found.get(k).map(|&(a, b, _)| (usize::MAX - (b - a), a)));
-            let mut taken = vec![false; toks.len()];
-            let mut keep = vec![false; found.len()];
-            for k in order {
+            taken.clear();
+            taken.resize(toks.len(), false);
+            keep.clear();
+            keep.resize(found.len(), false);
+            for &k in order.iter() {
                 let Some(&(a, b, _)) = found.get(k) else { continue };
                 let Some(span) = taken.get_mut(a..=b) else { continue };
                 if span.iter().all(|t| !t) {
@@ -285,7 +309,13 @@ impl Matcher {
             let mut kept = keep.iter();
             found.retain(|_| kept.next().copied().unwrap_or(false));
         }
-        let mut hits = Vec::with_capacity(found.len());
+        // The hits' strings are allocated before the vector that returns
+        // them: the many small blocks then reuse those the caller freed
+        // after the previous call, and the one large block comes last. The
+        // other way round, the large request made the allocator first merge
+        // all those freed blocks, and every string after it took the slow
+        // path (about a tenth of matching time).
+        hits.clear();
         for &(first, last, entry) in found.iter() {
             if let (Some(a), Some(b), Some(template)) =
                 (toks.get(first), toks.get(last), inner.hits.get(entry as usize))
@@ -298,17 +328,35 @@ impl Matcher {
                 hits.push(hit);
             }
         }
-        hits
+        let mut out = Vec::with_capacity(hits.len());
+        out.append(hits);
+        out
     }
 }
 
 impl Inner {
-    fn intern(&mut self, key: &str) -> u32 {
-        if let Some(&id) = self.vocab.get(key) {
-            return id;
+    /// The id of word `key`, 0 if no term has it.
+    #[inline]
+    fn id(&self, key: &str) -> u32 {
+        match pack(key) {
+            Some(packed) => self.short.get(&Packed(packed)),
+            None => self.vocab.get(key),
         }
-        let id = u32::try_from(self.vocab.len() + 1).unwrap_or(u32::MAX);
-        self.vocab.insert(key.into(), id);
+        .copied()
+        .unwrap_or(0)
+    }
+
+    fn intern(&mut self, key: &str) -> u32 {
+        let known = self.id(key);
+        if known != 0 {
+            return known;
+        }
+        let id = u32::try_from(self.short.len() + self.vocab.len() + 1).unwrap_or(u32::MAX);
+        match pack(key) {
+            Some(packed) => self.short.insert(Packed(packed), id),
+            None => self.vocab.insert(key.into(), id),
+        };
+        self.root.push(0);
         id
     }
 
@@ -352,6 +400,11 @@ impl Inner {
                     child
                 }
             };
+            if n == 0
+                && let Some(slot) = self.root.get_mut(id as usize)
+            {
+                *slot = node;
+            }
             if n == 0
                 && insertions
                 && let Some(flag) = self.insert_after.get_mut(node as usize)
@@ -448,15 +501,59 @@ impl Inner {
         }
         let lo = first.saturating_sub(CONTEXT_WINDOW);
         let hi = (last + 1 + CONTEXT_WINDOW).min(toks.len());
-        let around: Vec<u32> = toks
-            .get(lo..hi)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| lo + k < first || lo + k > last)
-            .map(|(_, t)| t.1)
-            .collect();
-        rule.requires.iter().any(|words| words.iter().all(|w| around.contains(w)))
+        // The window around the term, the term itself left out; searched in
+        // place rather than copied, as this runs for every candidate.
+        let window = toks.get(lo..hi).unwrap_or_default();
+        let around = |w: u32| {
+            window.iter().enumerate().any(|(k, t)| t.1 == w && (lo + k < first || lo + k > last))
+        };
+        rule.requires.iter().any(|words| words.iter().all(|&w| around(w)))
+    }
+}
+
+/// A key of up to 16 bytes as one integer, its bytes in order and zeros
+/// after them. Keys never contain a zero byte (they are letters and
+/// digits), so distinct keys pack to distinct integers.
+///
+/// Read as whole words rather than byte by byte or through a copy of
+/// variable length: this runs for every word of the text.
+#[inline]
+fn pack(key: &str) -> Option<u128> {
+    let b = key.as_bytes();
+    let n = b.len();
+    if n > 16 {
+        return None;
+    }
+    if n >= 8 {
+        // The first eight bytes, then bytes 8.. taken from the last eight
+        // with those already read shifted out.
+        let lo = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
+        let tail = u64::from_le_bytes(b.get(n - 8..)?.try_into().ok()?);
+        let hi = tail.checked_shr(8 * (16 - n) as u32).unwrap_or(0);
+        return Some(u128::from(lo) | u128::from(hi) << 64);
+    }
+    let mut v = 0u64;
+    for (k, &x) in b.iter().enumerate() {
+        v |= u64::from(x) << (8 * k);
+    }
+    Some(u128::from(v))
+}
+
+/// A packed key ([`pack`]) in the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u128);
+
+impl Hash for Packed {
+    /// Mixed into one word before FxHash sees it: FxHash's multiply carries
+    /// each input bit only upwards, and words that differ only in their
+    /// last letters (`terme1`, `terme2`) differ only in high bits, so they
+    /// fell into a few probe chains.
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let lo = self.0 as u64;
+        let hi = (self.0 >> 64) as u64;
+        let x = lo ^ hi.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        state.write_u64(x ^ (x >> 29));
     }
 }
 
@@ -663,6 +760,41 @@ mod tests {
         let buckets: std::collections::HashSet<u64> =
             (0..1000u32).map(|node| build.hash_one(edge(node, 7)) & mask).collect();
         assert!(buckets.len() > 900, "{} buckets for 1000 edges", buckets.len());
+    }
+
+    #[test]
+    fn packed_keys_are_the_padded_bytes() {
+        for key in [
+            "",
+            "l",
+            "otan",
+            "defense",
+            "ministre",
+            "cooperation",
+            "azerbaidjan\u{b4}",
+            "0123456789abcdef",
+        ] {
+            let mut padded = [0u8; 16];
+            padded[..key.len()].copy_from_slice(key.as_bytes());
+            assert_eq!(pack(key), Some(u128::from_le_bytes(padded)), "{key}");
+        }
+        assert_eq!(pack("0123456789abcdefg"), None);
+    }
+
+    // Words that differ only in their last letters or digits must not
+    // share buckets either, or building turns quadratic again (#10).
+    #[test]
+    fn packed_keys_spread_over_buckets() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<FxHasher>::default();
+        let mask = (1u64 << 16) - 1;
+        for stem in ["terme", "cooperation"] {
+            let buckets: std::collections::HashSet<u64> = (0..1000u32)
+                .filter_map(|n| pack(&format!("{stem}{n}")))
+                .map(|k| build.hash_one(Packed(k)) & mask)
+                .collect();
+            assert!(buckets.len() > 900, "{} buckets for 1000 {stem} words", buckets.len());
+        }
     }
 
     #[test]

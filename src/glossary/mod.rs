@@ -15,6 +15,7 @@
 
 mod check;
 mod csv;
+pub mod export;
 pub(crate) mod fold;
 mod matcher;
 mod stats;

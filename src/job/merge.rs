@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Error, MemorySettings};
+use crate::kit;
 use crate::merge::{self, Format, Merged, Options};
 use crate::output;
 use crate::tm::MemoryStore;
@@ -75,6 +76,9 @@ pub struct MergedFile {
     pub merged: Merged,
     /// Entries stored in the memory (None when no memory is fed).
     pub stored: Option<usize>,
+    /// For a file of a translation kit: what was taken and skipped,
+    /// sentence by sentence, and why.
+    pub decisions: Option<Vec<kit::Decision>>,
 }
 
 /// Why one reviewed file gave no article.
@@ -84,6 +88,9 @@ pub enum FileError {
     /// It could not be merged (unreadable, not XLIFF, unfinished...).
     #[error(transparent)]
     Merge(#[from] merge::Error),
+    /// A translation kit could not be read back.
+    #[error(transparent)]
+    Kit(#[from] kit::Error),
     /// It would overwrite the article of another input.
     #[error(
         "{}: gives the same article as {} ({}); merge them one at a time",
@@ -141,7 +148,20 @@ impl MergeSummary {
 
 /// Runs a merge job.
 pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
-    let files = discover(&settings.inputs)?;
+    // A kit folder (it holds depeche-kit.json) is read back as a whole;
+    // anything else is XLIFF files or folders of them.
+    let (kits, plain): (Vec<PathBuf>, Vec<PathBuf>) =
+        settings.inputs.iter().cloned().partition(|p| kit::is_kit(p));
+    let mut work: Vec<Work> = Vec::new();
+    for dir in kits {
+        match kit::read_back(&dir) {
+            Ok(returned) => work.extend(returned.into_iter().map(Work::Returned)),
+            Err(error) => work.push(Work::Failed(dir, error)),
+        }
+    }
+    if !plain.is_empty() {
+        work.extend(discover(&plain)?.into_iter().map(Work::File));
+    }
     let memory_path = settings.memory.path().map(Path::to_path_buf);
     let mut memory: Option<Arc<dyn MemoryStore>> = None;
     let options = Options::new().allow_untranslated(settings.allow_untranslated);
@@ -152,14 +172,26 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
     let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut out_dir_ready = false;
 
-    for file in &files {
+    for item in work {
+        let (file, result, decisions) = match item {
+            Work::File(path) => {
+                let result = merge::merge_path(&path, options);
+                (path, result.map_err(FileError::from), None)
+            }
+            Work::Returned(r) => {
+                let result = merge::merge_document(&r.doc, &r.path, options);
+                (r.path, result.map_err(FileError::from), Some(r.decisions))
+            }
+            Work::Failed(dir, error) => (dir, Err(FileError::from(error)), None),
+        };
+        let file = &file;
         let fail = |summary: &mut MergeSummary, error: FileError| {
             summary.failures.push((file.clone(), Arc::new(error)));
         };
-        let merged = match merge::merge_path(file, options) {
+        let merged = match result {
             Ok(m) => m,
             Err(error) => {
-                fail(&mut summary, error.into());
+                fail(&mut summary, error);
                 continue;
             }
         };
@@ -214,6 +246,7 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
                 changed,
                 merged: m,
                 stored,
+                decisions: decisions.clone(),
             });
         }
     }
@@ -221,6 +254,16 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
         output::sync_dir(out_dir)?;
     }
     Ok(summary)
+}
+
+/// One input of a merge.
+enum Work {
+    /// An XLIFF file.
+    File(PathBuf),
+    /// A file of a translation kit, read back.
+    Returned(kit::Returned),
+    /// A kit that could not be read back.
+    Failed(PathBuf, kit::Error),
 }
 
 /// Stores the confirmed entries of `m`; returns how many were new.
@@ -233,7 +276,7 @@ async fn store(memory: &dyn MemoryStore, m: &Merged, file: &Path) -> Result<usiz
 
 /// The XLIFF files named, and those found under named folders (recursively,
 /// in name order, hidden entries skipped).
-fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub(super) fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {

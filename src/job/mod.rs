@@ -5,6 +5,7 @@
 //! | [`translate()`] | [`TranslateSettings`] | [`TranslateSummary`] |
 //! | [`merge()`] | [`MergeSettings`] | [`MergeSummary`] |
 //! | [`check()`] | [`CheckSettings`] | [`CheckSummary`] |
+//! | [`kit()`] | [`KitSettings`] | [`KitSummary`] |
 //!
 //! A job owns the whole run: it opens the glossary and the translation
 //! memory, sets up the providers, wires the [`pipeline`](crate::pipeline)
@@ -30,6 +31,7 @@
 //! ```
 
 mod check;
+mod kit;
 mod merge;
 mod translate;
 
@@ -37,6 +39,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use check::{CheckProvider, CheckSettings, CheckSummary, check};
+pub use kit::{KitSettings, KitSummary, kit};
 pub use merge::{FileError, MergeSettings, MergeSummary, MergedFile, merge};
 pub use translate::{TranslateSettings, TranslateSummary, translate};
 
@@ -136,6 +139,9 @@ pub enum Error {
         #[source]
         source: crate::check::Error,
     },
+    /// A translation kit could not be made.
+    #[error(transparent)]
+    Kit(crate::kit::Error),
     /// The settings contradict each other.
     #[error("{0}")]
     Settings(String),

@@ -9,8 +9,9 @@ use crate::glossary::Glossary;
 use crate::ingest;
 use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
-use crate::qa;
+use crate::qa::{self, QaConfig};
 use crate::segment::Segmenter;
+use crate::tm::Fuzzy;
 use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
 /// What `depeche translate` does, as data. Start from
@@ -24,12 +25,14 @@ pub struct TranslateSettings {
     pub(super) overrides: Overrides,
     pub(super) glossary: GlossarySettings,
     pub(super) memory: MemorySettings,
+    pub(super) fuzzy: Fuzzy,
     pub(super) max_articles_in_flight: usize,
     pub(super) max_article_bytes: u64,
     pub(super) xliff: XliffVersion,
     pub(super) dry_run: bool,
     pub(super) max_chars: Option<usize>,
     pub(super) strict_terms: bool,
+    pub(super) qa: QaConfig,
     pub(super) cancel: Arc<AtomicBool>,
 }
 
@@ -47,12 +50,14 @@ impl TranslateSettings {
             overrides: Overrides::default(),
             glossary: GlossarySettings::default(),
             memory: MemorySettings::Off,
+            fuzzy: Fuzzy::default(),
             max_articles_in_flight: 16,
             max_article_bytes: ingest::DEFAULT_MAX_BYTES,
             xliff: XliffVersion::default(),
             dry_run: false,
             max_chars: None,
             strict_terms: false,
+            qa: QaConfig::default(),
             cancel: Arc::default(),
         }
     }
@@ -98,6 +103,13 @@ impl TranslateSettings {
         self
     }
 
+    /// Which similar sentences the memory offers beside a target that has
+    /// no exact match (75 %, three candidates, by default).
+    pub fn with_fuzzy(mut self, fuzzy: Fuzzy) -> Self {
+        self.fuzzy = fuzzy;
+        self
+    }
+
     /// Articles (times targets) translated at once: the memory bound.
     pub fn with_max_articles_in_flight(mut self, n: usize) -> Self {
         self.max_articles_in_flight = n.max(1);
@@ -131,6 +143,12 @@ impl TranslateSettings {
     /// Count any glossary violation as a failure of the run.
     pub fn with_strict_terms(mut self, strict: bool) -> Self {
         self.strict_terms = strict;
+        self
+    }
+
+    /// The `[qa]` settings: whether spelling is localised before the checks.
+    pub fn with_qa(mut self, qa: QaConfig) -> Self {
+        self.qa = qa;
         self
     }
 
@@ -228,11 +246,13 @@ pub async fn translate(
         segmenter: Segmenter::french(),
         translator: Arc::clone(&translator),
         checks: qa::default_checks(),
+        localise_spelling: settings.qa.localise_spelling,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         xliff_version: settings.xliff,
         cancel: Arc::clone(&settings.cancel),
         memory: memory.clone(),
         glossary_version,
+        fuzzy: settings.fuzzy,
         dry_run: settings.dry_run,
         budget: settings.max_chars.map(Budget::new),
         counters: Arc::default(),

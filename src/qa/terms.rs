@@ -130,9 +130,9 @@ fn occurrences(words: &[Word], term: &str) -> Vec<(usize, usize)> {
     }
     (0..=words.len() - n)
         .filter(|&s| {
-            words
-                .get(s..s + n)
-                .is_some_and(|w| w.iter().zip(&term).all(|(w, t)| inflects(&t.key, &w.key)))
+            words.get(s..s + n).is_some_and(|w| {
+                w.iter().zip(&term).all(|(w, t)| inflects_or_singular(&t.key, &w.key))
+            })
         })
         .map(|s| (s, s + n))
         .collect()
@@ -155,6 +155,16 @@ fn inflects(base: &str, word: &str) -> bool {
         return word.strip_prefix(stem).is_some_and(|r| r == "men");
     }
     false
+}
+
+/// As [`inflects`], and also the singular of a plural term (`force` for
+/// `forces`), as a singular French source gives it: the `terms` check
+/// verifies the wording, number agreement is `term_number`'s concern.
+fn inflects_or_singular(base: &str, word: &str) -> bool {
+    inflects(base, word)
+        || base
+            .strip_prefix(word)
+            .is_some_and(|rest| matches!(rest, "s" | "es") && word.chars().count() > 2)
 }
 
 #[cfg(test)]

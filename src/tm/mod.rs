@@ -37,12 +37,14 @@ use std::time::Duration;
 
 use unicode_normalization::UnicodeNormalization as _;
 
-use crate::model::{Article, Origin, Segment};
+use crate::model::{Article, MemoryMatch, Origin, Segment};
 
+pub mod fuzzy;
 mod sqlite;
 mod store;
 pub mod tmx;
 
+pub use fuzzy::Fuzzy;
 pub use sqlite::SqliteStore;
 pub use store::{Lookup, Match, MatchKind, MemoryStore};
 
@@ -53,7 +55,11 @@ pub type Memory = SqliteStore;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The schema this version reads and writes.
-const SCHEMA_VERSION: i64 = 1;
+///
+/// 1: entries keyed by the normalised source only.
+/// 2: `source_text`, the source as written, beside the key (filled from the
+///    key for entries stored under schema 1).
+const SCHEMA_VERSION: i64 = 2;
 
 /// The file name under `.depeche/`.
 const FILE_NAME: &str = "tm.sqlite";
@@ -162,6 +168,16 @@ pub enum Error {
         #[source]
         source: tokio::task::JoinError,
     },
+    /// A fuzzy threshold out of range.
+    #[error(
+        "fuzzy_threshold {value} is out of range (expected a similarity from {} to 1, \
+         such as 0.75)",
+        fuzzy::MIN_THRESHOLD
+    )]
+    FuzzyThreshold {
+        /// The rejected value.
+        value: f64,
+    },
     /// A store other than SQLite failed.
     #[error("{store}: translation memory error")]
     Store {
@@ -226,8 +242,12 @@ impl fmt::Display for EntryOrigin {
 /// One stored translation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// The normalised source sentence.
+    /// The normalised source sentence: the lookup key.
     pub source: String,
+    /// The source sentence as it was written when stored (typographic
+    /// apostrophes, no-break spaces), what exports give back. Entries stored
+    /// before schema 2 only had the key, which then stands here too.
+    pub source_text: String,
     /// The target sentence, as stored.
     pub target: String,
     /// Source locale (`fr-FR`).
@@ -247,7 +267,8 @@ pub struct Entry {
 /// A translation to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEntry {
-    /// The source sentence (normalised on the way in).
+    /// The source sentence as written: kept as is, and normalised into
+    /// the lookup key.
     pub source: String,
     /// The target sentence.
     pub target: String,
@@ -364,11 +385,16 @@ fn lang(tag: &str) -> Result<String, Error> {
 /// under another glossary version is used only when `verify` (the glossary
 /// check, given the segment with the candidate target) accepts it;
 /// otherwise the segment stays empty so the provider translates it anew.
+///
+/// A segment with no exact match gets, in [`Segment::matches`], the
+/// translations of the stored sentences most like it, as `fuzzy` asks; its
+/// target stays empty, so it is still translated.
 pub async fn apply(
     store: &dyn MemoryStore,
     article: &mut Article,
     target_lang: &str,
     glossary_version: &str,
+    fuzzy: Fuzzy,
     verify: &(dyn Fn(&Segment) -> bool + Sync),
 ) -> Result<usize, Error> {
     let src = canonical_lang(&article.lang).unwrap_or_else(|| article.lang.clone());
@@ -378,7 +404,7 @@ pub async fn apply(
         .iter()
         .flat_map(|p| &p.segments)
         .filter(|s| needs_target(s))
-        .map(|s| Lookup::exact(s.source.as_str(), &src, &tgt))
+        .map(|s| Lookup::exact(s.source.as_str(), &src, &tgt).with_fuzzy(fuzzy))
         .collect();
     if lookups.is_empty() {
         return Ok(0);
@@ -389,8 +415,23 @@ pub async fn apply(
         if !needs_target(seg) {
             continue;
         }
-        let Some(best) = answers.next().and_then(|a| a.into_iter().next()) else { continue };
-        let Match { entry, kind } = best;
+        let answer = answers.next().unwrap_or_default();
+        if answer.iter().any(|m| matches!(m.kind, MatchKind::Fuzzy { .. })) {
+            seg.matches = answer
+                .into_iter()
+                .filter_map(|Match { entry, kind }| match kind {
+                    MatchKind::Fuzzy { quality } => Some(MemoryMatch {
+                        producer: entry.origin.producer(),
+                        source: entry.source_text,
+                        target: entry.target,
+                        quality,
+                    }),
+                    MatchKind::Exact => None,
+                })
+                .collect();
+            continue;
+        }
+        let Some(Match { entry, kind }) = answer.into_iter().next() else { continue };
         let current = entry.origin == EntryOrigin::Human
             || entry.glossary_version.as_deref() == Some(glossary_version);
         let candidate = Segment {
@@ -529,7 +570,9 @@ mod tests {
         let mut a = article(&["Un.", "Deux.", "Trois."]);
         // Human entries and MT under the current glossary need no check.
         let hits =
-            apply(&tm, &mut a, "en-GB", "g1", &|_| panic!("no check expected")).await.unwrap();
+            apply(&tm, &mut a, "en-GB", "g1", Fuzzy::off(), &|_| panic!("no check expected"))
+                .await
+                .unwrap();
         assert_eq!(hits, 2);
         let segs = &a.paragraphs[0].segments;
         assert_eq!(segs[0].target.as_deref(), Some("One."));
@@ -560,7 +603,7 @@ mod tests {
             seg.target.as_deref() != Some("The armies.")
         };
         let mut a = article(&["Le ministère des Armées.", "Les armées.", "Le budget."]);
-        assert_eq!(apply(&tm, &mut a, "en-GB", "g2", &verify).await.unwrap(), 2);
+        assert_eq!(apply(&tm, &mut a, "en-GB", "g2", Fuzzy::off(), &verify).await.unwrap(), 2);
         let segs = &a.paragraphs[0].segments;
         assert_eq!(segs[0].target.as_deref(), Some("The Ministry of Defence."));
         assert_eq!(segs[1].target, None, "violates the new glossary: translate again");
@@ -571,12 +614,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn close_sentences_are_offered_but_the_segment_is_still_translated() {
+        let (_d, tm) = memory();
+        tm.store(&[
+            human(
+                "Le chef d’état-major a démenti jeudi.",
+                "The chief of staff denied on Thursday.",
+            ),
+            human("Un.", "One."),
+        ])
+        .unwrap();
+        let mut a = article(&["Le chef d’état-major a démenti lundi.", "Un.", "Sans rapport."]);
+        let hits = apply(&tm, &mut a, "en-GB", "g", Fuzzy::default(), &|_| true).await.unwrap();
+        assert_eq!(hits, 1, "only the exact match fills a target");
+        let segs = &a.paragraphs[0].segments;
+        assert_eq!(segs[0].target, None);
+        assert_eq!(segs[0].origin, Origin::None);
+        assert_eq!(
+            segs[0].matches,
+            vec![MemoryMatch {
+                source: "Le chef d’état-major a démenti jeudi.".into(),
+                target: "The chief of staff denied on Thursday.".into(),
+                quality: 90,
+                producer: "human".into(),
+            }]
+        );
+        assert!(segs[1].matches.is_empty() && segs[2].matches.is_empty());
+    }
+
+    #[tokio::test]
     async fn apply_leaves_segments_that_already_have_a_target() {
         let (_d, tm) = memory();
         tm.store(&[human("Un.", "One.")]).unwrap();
         let mut a = article(&["Un."]);
         a.paragraphs[0].segments[0].target = Some("Uno.".into());
-        assert_eq!(apply(&tm, &mut a, "en-GB", "g", &|_| true).await.unwrap(), 0);
+        assert_eq!(apply(&tm, &mut a, "en-GB", "g", Fuzzy::off(), &|_| true).await.unwrap(), 0);
         assert_eq!(a.paragraphs[0].segments[0].target.as_deref(), Some("Uno."));
     }
 
@@ -609,7 +681,8 @@ mod tests {
         let (_d, tm) = memory();
         tm.store(&[human("Un.", "One.")]).unwrap();
         let mut a = article(&["Un."]);
-        let hits = futures::executor::block_on(apply(&tm, &mut a, "en-GB", "g", &|_| true));
+        let hits =
+            futures::executor::block_on(apply(&tm, &mut a, "en-GB", "g", Fuzzy::off(), &|_| true));
         assert_eq!(hits.unwrap(), 1);
     }
 }

@@ -7,12 +7,14 @@
 //! run side by side instead of taking turns on one lock. Every call through
 //! the trait runs on tokio's blocking pool, never on an async worker.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior, params};
 
+use super::fuzzy::{self, Index};
 use super::store::{Lookup, Match, MemoryStore};
 use super::{
     BUSY_TIMEOUT, Entry, EntryOrigin, Error, Filter, NewEntry, SCHEMA_VERSION, StatRow,
@@ -24,7 +26,7 @@ use super::{
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 
 const SELECT_ENTRY: &str = "SELECT source, target, source_lang, target_lang, origin, \
-     glossary_version, created, updated FROM entries";
+     glossary_version, created, updated, source_text FROM entries";
 
 /// The best entry first: human before MT, then newest.
 const RANK: &str = "ORDER BY origin = 'human' DESC, updated DESC, id DESC";
@@ -56,6 +58,9 @@ struct Inner {
     /// Signalled when a reader goes back to the pool.
     returned: Condvar,
     max_readers: usize,
+    /// Fuzzy-match indexes per (source, target) locale pair, built on the
+    /// first fuzzy lookup for the pair and brought up to date before each.
+    fuzzy: RwLock<HashMap<(String, String), Index>>,
 }
 
 /// The read connections: those idle, and how many exist in all.
@@ -102,6 +107,7 @@ impl SqliteStore {
             readers: Mutex::default(),
             returned: Condvar::new(),
             max_readers,
+            fuzzy: RwLock::default(),
         };
         inner.migrate()?;
         Ok(Self { inner: Arc::new(inner) })
@@ -315,9 +321,22 @@ impl Inner {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| self.err(e))?;
+        // Read again under the write lock: another process may have created
+        // or upgraded the file in the meantime.
+        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")
+            .map_err(|e| self.err(e))?;
+        let found: Option<i64> = tx
+            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        match found {
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(Error::TooNew { path: self.path.clone(), found: v });
+            }
+            Some(SCHEMA_VERSION) => return tx.commit().map_err(|e| self.err(e)),
+            _ => {}
+        }
         tx.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS entries (
+            "CREATE TABLE IF NOT EXISTS entries (
                  id INTEGER PRIMARY KEY,
                  source_lang TEXT NOT NULL,
                  target_lang TEXT NOT NULL,
@@ -326,25 +345,38 @@ impl Inner {
                  target TEXT NOT NULL,
                  glossary_version TEXT,
                  created TEXT NOT NULL,
-                 updated TEXT NOT NULL
+                 updated TEXT NOT NULL,
+                 source_text TEXT NOT NULL
              );
              CREATE UNIQUE INDEX IF NOT EXISTS entries_key
                  ON entries (source_lang, target_lang, source, origin);",
         )
         .map_err(|e| self.err(e))?;
-        let found: Option<i64> = tx
-            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+        // Schema 1 → 2: the written source beside the key. Schema 1 kept
+        // only the normalised form, so that is what old entries keep.
+        let has_text: bool = tx
+            .query_row(
+                "SELECT count(*) > 0 FROM pragma_table_info('entries') WHERE name = 'source_text'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))?;
-        match found {
-            None => {
-                tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [SCHEMA_VERSION])
-                    .map_err(|e| self.err(e))?;
-            }
-            Some(v) if v > SCHEMA_VERSION => {
-                return Err(Error::TooNew { path: self.path.clone(), found: v });
-            }
-            Some(_) => {}
+        if !has_text {
+            tx.execute_batch(
+                "ALTER TABLE entries ADD COLUMN source_text TEXT NOT NULL DEFAULT '';
+                 UPDATE entries SET source_text = source;",
+            )
+            .map_err(|e| self.err(e))?;
+            tracing::info!(
+                path = %self.path.display(),
+                from = found.unwrap_or(1),
+                to = SCHEMA_VERSION,
+                "translation memory schema upgraded"
+            );
         }
+        tx.execute_batch("DELETE FROM schema_version;").map_err(|e| self.err(e))?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [SCHEMA_VERSION])
+            .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }
 
@@ -354,6 +386,8 @@ impl Inner {
         let mut reader = self.reader()?;
         let tx = reader.conn().transaction().map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(lookups.len());
+        // Locale pairs whose fuzzy index this batch has brought up to date.
+        let mut refreshed: Vec<(String, String)> = Vec::new();
         {
             let select = format!(
                 "{SELECT_ENTRY} WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 {RANK}"
@@ -389,11 +423,88 @@ impl Inner {
                         matches.extend(row.map_err(|e| self.err(e))?.map(Match::exact));
                     }
                 }
+                if matches.is_empty()
+                    && let Some(fuzzy) = l.fuzzy
+                {
+                    let pair = (src, tgt);
+                    if !refreshed.contains(&pair) {
+                        self.refresh_index(&tx, &pair)?;
+                        refreshed.push(pair.clone());
+                    }
+                    let found: Vec<(String, f64)> = {
+                        let indexes = self.fuzzy.read().unwrap_or_else(PoisonError::into_inner);
+                        indexes.get(&pair).map_or_else(Vec::new, |index| {
+                            index
+                                .search(&l.source_key, fuzzy.threshold(), fuzzy.max_matches())
+                                .into_iter()
+                                .map(|c| (c.key.to_owned(), c.similarity))
+                                .collect()
+                        })
+                    };
+                    for (key, similarity) in found {
+                        let entry = best
+                            .query_row(params![pair.0, pair.1, key], read_entry)
+                            .optional()
+                            .map_err(|e| self.err(e))?
+                            .flatten();
+                        let quality = fuzzy::percent(similarity);
+                        matches.extend(entry.map(|e| Match::fuzzy(e, quality)));
+                    }
+                }
                 out.push(matches);
             }
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(out)
+    }
+
+    /// Brings the fuzzy index of `pair` up to date with the file as `tx`
+    /// sees it: the rows added since it was last read (all of them the
+    /// first time). Entries are never deleted and an update keeps its row
+    /// and its source, so new row ids are all there is to read.
+    fn refresh_index(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        pair: &(String, String),
+    ) -> Result<(), Error> {
+        let last = {
+            let indexes = self.fuzzy.read().unwrap_or_else(PoisonError::into_inner);
+            indexes.get(pair).map(|i| i.last_id)
+        };
+        // Every row past the last one read, whatever its locales, so that
+        // the mark moves on even when none is for this pair; rows are
+        // walked in row id order, never through the locale index.
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT id, CASE WHEN source_lang = ?2 AND target_lang = ?3 THEN source END
+                 FROM entries WHERE id > ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![last.unwrap_or(0), pair.0, pair.1], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut added = Vec::new();
+        for row in rows {
+            added.push(row.map_err(|e| self.err(e))?);
+        }
+        if added.is_empty() && last.is_some() {
+            return Ok(());
+        }
+        let mut indexes = self.fuzzy.write().unwrap_or_else(PoisonError::into_inner);
+        let index = indexes.entry(pair.clone()).or_default();
+        for (id, key) in added {
+            // Another thread may have read the same rows meanwhile.
+            if id <= index.last_id {
+                continue;
+            }
+            if let Some(key) = key {
+                index.add(id, &key);
+            }
+            index.last_id = id;
+        }
+        Ok(())
     }
 
     fn store(&self, entries: &[NewEntry]) -> Result<usize, Error> {
@@ -417,10 +528,12 @@ impl Inner {
             let mut stmt = tx
                 .prepare_cached(&format!(
                     "INSERT INTO entries (source_lang, target_lang, source, origin, target,
-                         glossary_version, created, updated)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, {NOW}), coalesce(?8, ?7, {NOW}))
+                         glossary_version, created, updated, source_text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, {NOW}), coalesce(?8, ?7, {NOW}),
+                         ?9)
                      ON CONFLICT (source_lang, target_lang, source, origin) DO UPDATE SET
                          target = excluded.target,
+                         source_text = excluded.source_text,
                          glossary_version = excluded.glossary_version,
                          updated = excluded.updated
                      WHERE excluded.updated >= entries.updated
@@ -439,6 +552,7 @@ impl Inner {
                         e.glossary_version,
                         e.created,
                         e.updated,
+                        e.source,
                     ])
                     .map_err(|e| self.err(e))?;
             }
@@ -482,6 +596,7 @@ fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
         glossary_version: r.get(5)?,
         created: r.get(6)?,
         updated: r.get(7)?,
+        source_text: r.get(8)?,
     }))
 }
 
@@ -530,8 +645,8 @@ fn classify(path: &Path, source: rusqlite::Error) -> Error {
 #[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
-    use crate::tm::MatchKind;
     use crate::tm::tests::{human, memory, mt};
+    use crate::tm::{Fuzzy, MatchKind};
 
     fn targets(answers: &[Vec<Match>]) -> Vec<Vec<&str>> {
         answers.iter().map(|a| a.iter().map(|m| m.entry.target.as_str()).collect()).collect()
@@ -753,6 +868,167 @@ mod tests {
         });
         assert_eq!(tm.len().unwrap(), 100);
         assert!(other.check_integrity().unwrap());
+    }
+
+    /// The schema-1 file as depeche wrote it before the written source was
+    /// kept: its CREATE statements, verbatim.
+    const SCHEMA_1: &str = "CREATE TABLE schema_version (version INTEGER NOT NULL);
+         CREATE TABLE entries (
+             id INTEGER PRIMARY KEY,
+             source_lang TEXT NOT NULL,
+             target_lang TEXT NOT NULL,
+             source TEXT NOT NULL,
+             origin TEXT NOT NULL,
+             target TEXT NOT NULL,
+             glossary_version TEXT,
+             created TEXT NOT NULL,
+             updated TEXT NOT NULL
+         );
+         CREATE UNIQUE INDEX entries_key ON entries (source_lang, target_lang, source, origin);
+         INSERT INTO schema_version VALUES (1);";
+
+    #[test]
+    fn a_schema_1_memory_is_migrated_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(SCHEMA_1).unwrap();
+            old.execute(
+                "INSERT INTO entries (source_lang, target_lang, source, origin, target,
+                     glossary_version, created, updated)
+                 VALUES ('fr-FR', 'en-GB', 'L''armée a dit.', 'human', 'The army said.', NULL,
+                     '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+        }
+        let tm = SqliteStore::open(&path).unwrap();
+        let version: i64 = lock(&tm.inner.writer)
+            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        // The old entry keeps everything, and its key stands as its text.
+        let old = tm.lookup("L’armée a dit.", "fr-FR", "en-GB").unwrap().unwrap();
+        assert_eq!(old.source_text, "L'armée a dit.");
+        assert_eq!(
+            (old.target.as_str(), old.updated.as_str()),
+            ("The army said.", "2024-01-02T00:00:00Z")
+        );
+        // New entries keep their written text; reopening changes nothing.
+        tm.store(&[human("L’État\u{a0}a dit.", "The State said.")]).unwrap();
+        drop(tm);
+        let again = SqliteStore::open(&path).unwrap();
+        let new = again.lookup("L'État a dit.", "fr-FR", "en-GB").unwrap().unwrap();
+        assert_eq!(new.source_text, "L’État\u{a0}a dit.");
+        assert_eq!(new.source, "L'État a dit.");
+        assert_eq!(again.len().unwrap(), 2);
+        assert!(again.check_integrity().unwrap());
+    }
+
+    #[test]
+    fn the_written_source_is_kept_and_follows_updates() {
+        let (_d, tm) = memory();
+        tm.store(&[mt("L’armée\u{202f}: oui.", "Army: yes.", "deepl")]).unwrap();
+        let all = tm.entries(&Filter::default()).unwrap();
+        assert_eq!(all[0].source, "L'armée : oui.");
+        assert_eq!(all[0].source_text, "L’armée\u{202f}: oui.");
+        tm.store(&[mt("L'armée : oui.", "The army: yes.", "deepl")]).unwrap();
+        let all = tm.entries(&Filter::default()).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].source_text, "L'armée : oui.", "the text of the latest translation");
+    }
+
+    fn fuzzy_lookup(text: &str, fuzzy: Fuzzy) -> Lookup {
+        Lookup::exact(text, "fr-FR", "en-GB").with_fuzzy(fuzzy)
+    }
+
+    #[tokio::test]
+    async fn fuzzy_candidates_come_when_nothing_matches_exactly() {
+        let (_d, tm) = memory();
+        tm.store(&[
+            mt(
+                "Le ministre des Armées a annoncé jeudi une hausse du budget.",
+                "MT jeudi.",
+                "deepl",
+            ),
+            human("Le ministre des Armées a annoncé mardi une baisse du budget.", "Human mardi."),
+            mt(
+                "Le ministre des Armées a annoncé mardi une baisse du budget.",
+                "MT mardi.",
+                "deepl",
+            ),
+            mt("Tout autre chose.", "Something else.", "deepl"),
+        ])
+        .unwrap();
+        let store: &dyn MemoryStore = &tm;
+        let fuzzy = Fuzzy::default();
+        let q = "Le ministre des Armées a annoncé lundi une hausse du budget.";
+        let exact = "Tout autre chose.";
+        let answers = store
+            .lookup(&[
+                fuzzy_lookup(q, fuzzy),
+                fuzzy_lookup(exact, fuzzy),
+                Lookup::exact(q, "fr-FR", "en-GB"),
+            ])
+            .await
+            .unwrap();
+        let kinds: Vec<Vec<(&str, MatchKind)>> = answers
+            .iter()
+            .map(|a| a.iter().map(|m| (m.entry.target.as_str(), m.kind)).collect())
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                vec![
+                    ("MT jeudi.", MatchKind::Fuzzy { quality: 91 }),
+                    // One entry per stored sentence: the human one.
+                    ("Human mardi.", MatchKind::Fuzzy { quality: 83 }),
+                ],
+                vec![("Something else.", MatchKind::Exact)],
+                vec![],
+            ]
+        );
+        let strict = store.lookup(&[fuzzy_lookup(q, Fuzzy::new(0.9, 3).unwrap())]).await.unwrap();
+        assert_eq!(targets(&strict), vec![vec!["MT jeudi."]]);
+        let off = store.lookup(&[fuzzy_lookup(q, Fuzzy::off())]).await.unwrap();
+        assert_eq!(targets(&off), vec![Vec::<&str>::new()]);
+        let german = Lookup::exact(q, "fr-FR", "de-DE").with_fuzzy(fuzzy);
+        assert_eq!(targets(&store.lookup(&[german]).await.unwrap()), vec![Vec::<&str>::new()]);
+    }
+
+    #[tokio::test]
+    async fn a_pair_with_no_entries_still_moves_its_mark() {
+        let (_d, tm) = memory();
+        tm.store(&[human("Le chef a dit non.", "No.")]).unwrap();
+        let store: &dyn MemoryStore = &tm;
+        let german =
+            Lookup::exact("Le chef a dit oui.", "fr-FR", "de-DE").with_fuzzy(Fuzzy::default());
+        assert!(store.lookup(std::slice::from_ref(&german)).await.unwrap()[0].is_empty());
+        let indexes = tm.inner.fuzzy.read().unwrap();
+        let index = indexes.get(&("fr-FR".to_string(), "de-DE".to_string())).unwrap();
+        assert_eq!(index.last_id, 1, "the en-GB row is past, not read again");
+        assert_eq!(index.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_fuzzy_index_sees_entries_stored_later_by_any_handle() {
+        let (dir, tm) = memory();
+        let q = "La porte-parole du gouvernement a démenti lundi la rumeur.";
+        let store: &dyn MemoryStore = &tm;
+        let lookup = fuzzy_lookup(q, Fuzzy::default());
+        assert!(store.lookup(std::slice::from_ref(&lookup)).await.unwrap()[0].is_empty());
+        // Stored through this handle, then through another process's.
+        tm.store(&[human("La porte-parole du gouvernement a démenti mardi la rumeur.", "Tue.")])
+            .unwrap();
+        let other = SqliteStore::open(&dir.path().join("sub/tm.sqlite")).unwrap();
+        other
+            .store(&[human("La porte-parole du gouvernement a confirmé lundi la rumeur.", "Conf.")])
+            .unwrap();
+        let found = store.lookup(&[lookup]).await.unwrap();
+        let mut got = targets(&found).remove(0);
+        got.sort_unstable();
+        assert_eq!(got, vec!["Conf.", "Tue."]);
     }
 
     #[test]

@@ -8,15 +8,15 @@
 //! [`tm::apply`](super::apply) and [`tm::record`](super::record).
 //!
 //! The request and answer types are `#[non_exhaustive]` and every answer is
-//! a ranked list, so fuzzy lookups (a minimum score in, scored candidates
-//! out) arrive as new fields and a new [`MatchKind`] without changing the
-//! trait.
+//! a ranked list: a fuzzy lookup is an exact one with [`Lookup::fuzzy`] set,
+//! answered with [`MatchKind::Fuzzy`] candidates when there is no exact
+//! match.
 
 use std::fmt;
 
 use async_trait::async_trait;
 
-use super::{Entry, Error, NewEntry, canonical_lang, normalize};
+use super::{Entry, Error, Fuzzy, NewEntry, canonical_lang, normalize};
 
 /// A translation memory: somewhere translations are looked up and kept.
 ///
@@ -24,6 +24,12 @@ use super::{Entry, Error, NewEntry, canonical_lang, normalize};
 /// changes a run's output:
 ///
 /// - Lookups match on [`Lookup::source_key`] and the two locales, exactly.
+///   When nothing matches exactly and [`Lookup::fuzzy`] asks for it, the
+///   answer is instead the entries whose key is similar by the measure of
+///   [`fuzzy`](super::fuzzy), at or above its threshold: most similar
+///   first, at most [`Fuzzy::max_matches`], one entry (the best ranked, as
+///   below) per stored sentence. A store that cannot find similar
+///   sentences may answer as for an exact lookup: nothing is then offered.
 /// - Answers are ranked best first: a [`Human`](super::EntryOrigin::Human)
 ///   entry before any machine translation, then the most recently updated.
 /// - Storing an entry replaces the one from the same origin for the same
@@ -48,7 +54,7 @@ pub trait MemoryStore: Send + Sync + fmt::Debug {
 }
 
 /// One sentence to find in the memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Lookup {
     /// The sentence as matched: [`normalize`]d source text.
@@ -62,6 +68,8 @@ pub struct Lookup {
     pub tgt: String,
     /// Most candidates wanted in the answer (at least 1).
     pub limit: usize,
+    /// Close sentences wanted when there is no exact match.
+    pub fuzzy: Option<Fuzzy>,
 }
 
 impl Lookup {
@@ -76,7 +84,15 @@ impl Lookup {
             src: canonical_lang(src).unwrap_or_else(|| src.to_owned()),
             tgt: canonical_lang(tgt).unwrap_or_else(|| tgt.to_owned()),
             limit: 1,
+            fuzzy: None,
         }
+    }
+
+    /// The same lookup, answered with fuzzy candidates by `fuzzy` when
+    /// nothing matches exactly (unless `fuzzy` is off).
+    #[must_use]
+    pub fn with_fuzzy(self, fuzzy: Fuzzy) -> Self {
+        Self { fuzzy: (!fuzzy.is_off()).then_some(fuzzy), ..self }
     }
 
     /// The same lookup, answered with up to `limit` candidates (at least 1).
@@ -102,6 +118,11 @@ impl Match {
     pub fn exact(entry: Entry) -> Self {
         Self { entry, kind: MatchKind::Exact }
     }
+
+    /// A fuzzy match on `entry`, `quality` percent alike.
+    pub fn fuzzy(entry: Entry, quality: u8) -> Self {
+        Self { entry, kind: MatchKind::Fuzzy { quality } }
+    }
 }
 
 /// How a [`Match`] was found.
@@ -110,4 +131,9 @@ impl Match {
 pub enum MatchKind {
     /// The stored key equals the one looked up.
     Exact,
+    /// The stored key is close to the one looked up.
+    Fuzzy {
+        /// The similarity in percent, rounded down ([`fuzzy::percent`](super::fuzzy::percent)).
+        quality: u8,
+    },
 }

@@ -99,7 +99,10 @@ pub fn render(entries: &[Entry]) -> String {
         if let Some(v) = &e.glossary_version {
             let _ = writeln!(out, "  <prop type=\"{GLOSSARY_PROP}\">{}</prop>", escape(v));
         }
-        for (lang, seg) in [(&e.source_lang, &e.source), (&e.target_lang, &e.target)] {
+        // The source as written: the normalised key would cost CAT tools
+        // their exact matches (typographic apostrophes, no-break spaces).
+        let source = if e.source_text.is_empty() { &e.source } else { &e.source_text };
+        for (lang, seg) in [(&e.source_lang, source), (&e.target_lang, &e.target)] {
             let _ = writeln!(
                 out,
                 "  <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
@@ -731,6 +734,7 @@ mod tests {
     fn render_then_parse_is_lossless() {
         let entry = |source: &str, target: &str, origin: EntryOrigin| Entry {
             source: source.into(),
+            source_text: source.into(),
             target: target.into(),
             source_lang: "fr-FR".into(),
             target_lang: "en-GB".into(),

@@ -48,6 +48,9 @@ pub struct TranslateConfig {
     /// before its lane gives up, in seconds; rate limits are otherwise
     /// waited out, however many retries that takes.
     pub give_up_after_secs: u64,
+    /// How long a sentence waits for sentences of other articles to share
+    /// its request, in milliseconds (0: requests leave at once).
+    pub linger_ms: u64,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
     /// First backoff delay, in milliseconds.
@@ -74,6 +77,7 @@ impl Default for TranslateConfig {
             connect_timeout_ms: 5_000,
             read_timeout_ms: None,
             give_up_after_secs: 600,
+            linger_ms: 10,
             max_attempts: 5,
             backoff_initial_ms: 1_000,
             backoff_max_ms: 120_000,
@@ -95,6 +99,7 @@ impl TranslateConfig {
         "connect_timeout_ms",
         "read_timeout_ms",
         "give_up_after_secs",
+        "linger_ms",
         "max_attempts",
         "backoff_initial_ms",
         "backoff_max_ms",
@@ -138,6 +143,7 @@ impl<'de> Deserialize<'de> for TranslateConfig {
                         "connect_timeout_ms" => c.connect_timeout_ms = map.next_value()?,
                         "read_timeout_ms" => c.read_timeout_ms = Some(map.next_value()?),
                         "give_up_after_secs" => c.give_up_after_secs = map.next_value()?,
+                        "linger_ms" => c.linger_ms = map.next_value()?,
                         "max_attempts" => c.max_attempts = map.next_value()?,
                         "backoff_initial_ms" => c.backoff_initial_ms = map.next_value()?,
                         "backoff_max_ms" => c.backoff_max_ms = map.next_value()?,
@@ -441,6 +447,19 @@ pub struct Overrides {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_mode_and_the_deprecated_enforce_terms() {
+        let mode = |t: &str| toml::from_str::<TranslateConfig>(t).map(|c| c.terms);
+        assert_eq!(mode("").unwrap(), TermsMode::Repair);
+        assert_eq!(mode("terms = \"force\"").unwrap(), TermsMode::Force);
+        assert_eq!(mode("terms = \"off\"").unwrap(), TermsMode::Off);
+        assert_eq!(mode("enforce_terms = true").unwrap(), TermsMode::Repair);
+        assert_eq!(mode("enforce_terms = false").unwrap(), TermsMode::Off);
+        assert!(mode("terms = \"always\"").is_err());
+        assert_eq!("force".parse::<TermsMode>(), Ok(TermsMode::Force));
+        assert!("maybe".parse::<TermsMode>().unwrap_err().contains("repair, force or off"));
+    }
 
     #[test]
     fn parses_a_full_section_and_rejects_typos() {

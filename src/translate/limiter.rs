@@ -212,6 +212,16 @@ impl Limiter {
         }
     }
 
+    /// Whether a request could start now: the lane is not paused and the
+    /// window has a free slot. A request that could not start yet gains
+    /// nothing from leaving early, so the batcher keeps filling it.
+    pub(crate) fn has_room(&self) -> bool {
+        self.window.lock().is_ok_and(|w| {
+            w.paused_until.is_none_or(|t| t <= Instant::now())
+                && (w.in_flight as f64) < w.limit.floor().max(1.0)
+        })
+    }
+
     /// Requests allowed in flight now.
     pub(crate) fn window(&self) -> usize {
         self.window.lock().map_or(1, |w| w.limit.floor().max(1.0) as usize)

@@ -22,6 +22,7 @@ use crate::model::TermHit;
 pub(crate) mod apertium;
 pub(crate) mod azure;
 pub(crate) mod batch;
+pub(crate) mod coalesce;
 pub(crate) mod config;
 pub(crate) mod deepl;
 pub(crate) mod google;
@@ -153,6 +154,12 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// False for providers that leave targets empty on purpose (`none`).
     fn produces_targets(&self) -> bool {
         true
+    }
+    /// True when the answer names the input each translation belongs to
+    /// (ids in a structured answer); false for answers by position, which
+    /// are checked for order before they are trusted.
+    fn answers_by_id(&self) -> bool {
+        false
     }
     /// Translates one batch.
     async fn translate(&self, batch: &Batch<'_>) -> Result<Vec<String>, ProviderError>;

@@ -125,6 +125,10 @@ impl Provider for OpenAi {
         NAME
     }
 
+    fn answers_by_id(&self) -> bool {
+        true
+    }
+
     fn limits(&self) -> Limits {
         // Small batches keep the answer well inside output token limits and
         // make a merged or dropped segment cheap to redo.

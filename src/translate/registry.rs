@@ -278,14 +278,17 @@ pub(crate) fn lane(
         common.requests_per_second.or(config.requests_per_second),
         common.chars_per_minute.or(config.chars_per_minute),
     );
-    Ok(Some(Lane::new(
-        built.provider,
-        built.endpoint,
-        limits,
-        limiter,
-        retry_policy(config),
-        concurrency,
-    )))
+    Ok(Some(
+        Lane::new(
+            built.provider,
+            built.endpoint,
+            limits,
+            limiter,
+            retry_policy(config),
+            concurrency,
+        )
+        .with_linger(std::time::Duration::from_millis(config.linger_ms)),
+    ))
 }
 
 /// Every provider with what it would be configured with, for

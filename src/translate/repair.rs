@@ -71,7 +71,7 @@ pub(crate) fn rendering(hit: &TermHit, target_lang: &str) -> Option<String> {
         return Some(hit.plural.clone().unwrap_or_else(|| en::plural(expected)));
     }
     if english && source_is_singular_of_plural(hit) {
-        return Some(en::singular(expected));
+        return Some(en::singular_term(expected));
     }
     Some(expected.to_string())
 }
@@ -85,15 +85,23 @@ fn source_is_singular_of_plural(hit: &TermHit) -> bool {
 }
 
 /// The words inserted inside a multiword term as matched (`israélien` in
-/// `ministre israélien des Affaires étrangères`): those after its first
-/// word that the lemma does not have.
+/// `ministre israélien des Affaires étrangères`): the matched text has the
+/// lemma's first word, then the inserted words, then the rest of the lemma
+/// (a variant such as an acronym's expansion is not an insertion).
 pub(crate) fn inserted_words(hit: &TermHit) -> Option<String> {
     let seen: Vec<&str> = hit.text.split_whitespace().collect();
-    let extra = seen.len().checked_sub(hit.term.split_whitespace().count())?;
-    if extra == 0 {
-        return None;
-    }
-    seen.get(1..1 + extra).map(|w| w.join(" "))
+    let lemma: Vec<&str> = hit.term.split_whitespace().collect();
+    let extra = seen.len().checked_sub(lemma.len()).filter(|&e| e > 0)?;
+    // Same word, allowing the plural the text may add (`ministres`).
+    let same = |a: &str, b: &str| {
+        let (a, b) = (fold::fold(a), fold::fold(b));
+        a == b || a.strip_prefix(b.as_str()).is_some_and(|r| matches!(r, "s" | "x" | "es"))
+    };
+    let first_same = seen.first().zip(lemma.first()).is_some_and(|(a, b)| same(a, b));
+    let tail = seen.get(1 + extra..)?;
+    let tail_same = tail.len() == lemma.len() - 1
+        && tail.iter().zip(lemma.iter().skip(1)).all(|(a, b)| same(a, b));
+    (first_same && tail_same).then(|| seen.get(1..1 + extra).map(|w| w.join(" "))).flatten()
 }
 
 /// The French term was matched in a plural form of a singular lemma
@@ -119,7 +127,7 @@ pub(crate) fn source_is_plural(hit: &TermHit) -> bool {
 /// étrangères`): protecting them would drop the inserted words, so they
 /// are only ever repaired by substitution.
 pub(crate) fn has_insertion(hit: &TermHit) -> bool {
-    hit.text.split_whitespace().count() > hit.term.split_whitespace().count()
+    inserted_words(hit).is_some()
 }
 
 /// Byte range of the first occurrence of `needle` in `hay`, in any case,
@@ -207,7 +215,54 @@ pub(crate) fn put(text: &str, range: (usize, usize), value: &str, no_article: bo
             before = format!("{}{cased}{gap}", trimmed.get(..cut).unwrap_or(""));
         }
     }
-    format!("{before}{value}{}", text.get(end..).unwrap_or(""))
+    let after = text.get(end..).unwrap_or("");
+    match stranded_adjectives(after) {
+        // `the Foreign Minister Italian confirmed` → `the Italian Foreign
+        // Minister confirmed`: adjectives the engine left after the term
+        // go before it, in English order.
+        Some((adjectives, rest)) => {
+            let lead = if at_sentence_start { capitalise(&adjectives) } else { adjectives };
+            format!("{before}{lead} {value}{rest}")
+        }
+        None => format!("{before}{value}{after}"),
+    }
+}
+
+/// Words after which a stranded adjective ends its phrase: it then belongs
+/// to the term before it, not to a noun after it.
+const PHRASE_ENDS: &[&str] = &[
+    "and", "or", "of", "has", "have", "had", "is", "are", "was", "were", "will", "would", "said",
+    "says", "in", "at", "on", "for", "to", "that", "which", "who", "the", "a", "an", "with",
+    "from", "by", "since", "after", "before",
+];
+
+/// Adjectives (one, or two joined by `and`) that open `after` and end
+/// their phrase there, and the rest of the text after them.
+fn stranded_adjectives(after: &str) -> Option<(String, &str)> {
+    let mut rest = after.strip_prefix(' ')?;
+    let mut taken: Vec<&str> = Vec::new();
+    loop {
+        let len = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+        let word = rest.get(..len)?;
+        if word.is_empty() || !en::is_adjective(word) {
+            return None;
+        }
+        taken.push(word);
+        rest = rest.get(len..)?;
+        match rest.strip_prefix(" and ") {
+            Some(more)
+                if taken.len() == 1 && more.split(' ').next().is_some_and(en::is_adjective) =>
+            {
+                rest = more;
+            }
+            _ => break,
+        }
+    }
+    let next = rest.trim_start().split(|c: char| !is_word_char(c)).next().unwrap_or("");
+    let lower = next.to_lowercase();
+    // A past-tense verb (`confirmed`) also ends the phrase.
+    let ends = next.is_empty() || PHRASE_ENDS.contains(&lower.as_str()) || lower.ends_with("ed");
+    ends.then(|| (taken.join(" and "), rest))
 }
 
 fn capitalise(s: &str) -> String {
@@ -352,6 +407,9 @@ mod tests {
         assert_eq!(inserted_words(&m).as_deref(), Some("syrien"));
         assert!(has_insertion(&m));
         assert_eq!(inserted_words(&hit("OTAN", "OTAN", "NATO")), None);
+        let expansion = hit("al-Qaida au Maghreb islamique", "AQMI", "AQIM");
+        assert_eq!(inserted_words(&expansion), None);
+        assert!(!has_insertion(&expansion));
     }
 
     #[test]
@@ -359,6 +417,23 @@ mod tests {
         assert_eq!(put("He is an envoy.", (9, 14), "US diplomat", false), "He is a US diplomat.");
         assert_eq!(put("A plan.", (2, 6), "attack", false), "An attack.");
         assert_eq!(put("for an \"plan\"", (8, 12), "sweep", false), "for a \"sweep\"");
+    }
+
+    #[test]
+    fn adjectives_left_after_a_term_go_before_it() {
+        let text = "as the Minister of exterior affairs Italian confirmed it.";
+        assert_eq!(
+            put(text, (7, 35), "Foreign Minister", false),
+            "as the Italian Foreign Minister confirmed it."
+        );
+        let text = "The ministries of defence British and Azerbaijani have signed.";
+        assert_eq!(
+            put(text, (4, 25), "Ministries of Defence", false),
+            "The British and Azerbaijani Ministries of Defence have signed."
+        );
+        // An adjective that opens the next noun phrase stays.
+        let text = "the Ministry of Defence military officials said";
+        assert_eq!(put(text, (4, 23), "Ministry of Defence", false), text);
     }
 
     #[test]

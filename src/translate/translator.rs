@@ -2,13 +2,15 @@
 //! retry policy and circuit breaker, shared by every article in flight.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::sync::Notify;
 
-use super::batch::{plan, sentence_case_if_shouting, validate};
+use super::batch::{OUT_OF_ORDER, aligned, plan, sentence_case_if_shouting, validate};
+use super::coalesce::{Answer, Coalescer, Sentence, Translated};
 use super::config::TermsMode;
 use super::config::{Overrides, TranslateConfig};
 use super::limiter::{Limiter, Verdict};
@@ -55,6 +57,13 @@ pub(crate) struct Lane {
     unreachable: AtomicUsize,
     /// Woken when the circuit opens because the endpoint is dead.
     dead: Notify,
+    /// Set once an answer came back out of order: from then on the lane
+    /// sends one text per request, which cannot be misplaced.
+    one_by_one: AtomicBool,
+    /// How long a queued sentence waits for others to share its request.
+    pub(crate) linger: Duration,
+    /// Requests shared by every article in flight.
+    coalescer: Coalescer,
 }
 
 impl Lane {
@@ -76,7 +85,16 @@ impl Lane {
             circuit: OnceLock::new(),
             unreachable: AtomicUsize::new(0),
             dead: Notify::new(),
+            one_by_one: AtomicBool::new(false),
+            linger: DEFAULT_LINGER,
+            coalescer: Coalescer::default(),
         }
+    }
+
+    /// The same lane with another linger.
+    pub(crate) fn with_linger(mut self, linger: Duration) -> Self {
+        self.linger = linger;
+        self
     }
 
     /// Counts `err` if it says the server could not be reached or did not
@@ -112,11 +130,16 @@ struct Pending {
 
 /// What one batch produced.
 #[derive(Default)]
-struct Outcome {
-    targets: Vec<Option<String>>,
-    usage: ProviderUsage,
-    error: Option<ProviderFailure>,
+pub(crate) struct Outcome {
+    pub(crate) targets: Vec<Option<String>>,
+    pub(crate) usage: ProviderUsage,
+    pub(crate) error: Option<ProviderFailure>,
 }
+
+/// How long a sentence waits for sentences of other articles to share its
+/// request, by default: far below any provider's latency, long enough for
+/// the articles in flight to meet.
+pub(crate) const DEFAULT_LINGER: Duration = Duration::from_millis(10);
 
 impl Translator {
     /// Builds the translator described by `config`, with the command-line
@@ -300,46 +323,44 @@ impl Translator {
                 TermsMode::Off => false,
                 TermsMode::Repair => lane.provider.terminology() == TermSupport::Native,
             };
-            let items: Vec<BatchItem<'_>> = pending
+            let sentences: Vec<Sentence> = pending
                 .iter()
-                .map(|p| BatchItem {
-                    id: &p.id,
-                    text: &p.text,
-                    terms: if up_front { &p.terms } else { &[] },
-                    previous: None,
+                .map(|p| Sentence {
+                    id: p.id.clone(),
+                    text: p.text.clone(),
+                    terms: if up_front { p.terms.clone() } else { Vec::new() },
                 })
                 .collect();
-            let ranges = plan(&items, lane.limits);
-            let batches = ranges.into_iter().filter_map(|r| items.get(r.clone()).map(|c| (r, c)));
+            let Translated { answers, usage: traffic, reused } =
+                lane.coalescer.translate(lane, &source_lang, target_lang, sentences).await;
             let source_lang = source_lang.as_str();
-            let results: Vec<(std::ops::Range<usize>, Outcome)> = futures::stream::iter(batches)
-                .map(|(r, chunk)| async move {
-                    let out = send(lane, source_lang, target_lang, chunk).await;
-                    (r, out)
-                })
-                .buffer_unordered(lane.concurrency.max(1))
-                .collect()
-                .await;
             let name = lane.provider.name();
             let mut done = vec![false; pending.len()];
             let usage = stats.per_provider.entry(name.to_string()).or_default();
-            let mut errors = Vec::new();
-            for (range, outcome) in results {
-                usage.add(&outcome.usage);
-                if let Some(e) = outcome.error {
-                    errors.push(e);
-                }
-                for (i, target) in range.zip(outcome.targets) {
-                    let (Some(target), Some(p)) = (target, pending.get(i)) else { continue };
-                    if let Some(seg) =
-                        article.paragraphs.get_mut(p.para).and_then(|x| x.segments.get_mut(p.seg))
-                    {
-                        seg.target = Some(target);
-                        seg.origin = Origin::Mt { provider: name.to_string() };
-                        usage.translated += 1;
-                        if let Some(d) = done.get_mut(i) {
-                            *d = true;
+            usage.add(&traffic);
+            stats.reused += reused;
+            let mut errors: Vec<ProviderFailure> = Vec::new();
+            for (i, answer) in answers.into_iter().enumerate() {
+                let target = match answer {
+                    Answer::Target(t) => t,
+                    Answer::Failed(e) => {
+                        if let Some(e) = e
+                            && !errors.contains(&e)
+                        {
+                            errors.push(e);
                         }
+                        continue;
+                    }
+                };
+                let Some(p) = pending.get(i) else { continue };
+                if let Some(seg) =
+                    article.paragraphs.get_mut(p.para).and_then(|x| x.segments.get_mut(p.seg))
+                {
+                    seg.target = Some(target);
+                    seg.origin = Origin::Mt { provider: name.to_string() };
+                    usage.translated += 1;
+                    if let Some(d) = done.get_mut(i) {
+                        *d = true;
                     }
                 }
             }
@@ -505,9 +526,19 @@ impl Translator {
             }
             let damage = |t: &str| damage(&checks, b.pending, t, target);
             let before = damage(&b.plain);
-            let chosen = candidates
-                .into_iter()
-                .find(|c| qa::terms::broken(&b.pending.terms, c).is_empty() && damage(c) <= before);
+            let chosen = candidates.into_iter().find(|c| {
+                let still = qa::terms::broken(&b.pending.terms, c);
+                let harm = damage(c);
+                tracing::debug!(
+                    segment = b.pending.id.as_str(),
+                    candidate = c.as_str(),
+                    broken = still.len(),
+                    damage = harm,
+                    plain_damage = before,
+                    "terminology repair candidate"
+                );
+                still.is_empty() && harm <= before
+            });
             match chosen {
                 Some(c) => {
                     if let Some(seg) = segment_mut(article, b.pending) {
@@ -631,9 +662,10 @@ impl Translator {
             figures.chars += sent.usage.chars_sent;
             figures.retries += sent.usage.retries;
             figures.rate_limited += sent.usage.rate_limited;
-            for ((i, _), t) in which.get(r).unwrap_or(&[]).iter().zip(sent.targets) {
+            for (j, t) in r.zip(sent.targets) {
+                let (Some((i, _)), Some(t)) = (which.get(j), t) else { continue };
                 if let Some(slot) = out.get_mut(*i) {
-                    *slot = t.map(|t| strip_article_before(&t, &protected, *i));
+                    *slot = Some(shape_protected(&t, protected.get(j).map_or(&[], Vec::as_slice)));
                 }
             }
         }
@@ -641,13 +673,15 @@ impl Translator {
     }
 }
 
-/// Drops a "the" the engine left before a protected name used without one.
-fn strip_article_before(text: &str, protected: &[Vec<TermHit>], i: usize) -> String {
+/// Puts each protected term of a re-sent sentence in shape as
+/// substitution does: no "the" before a name used without one, `a`/`an`
+/// agreeing, adjectives the engine left after it moved before it.
+fn shape_protected(text: &str, protected: &[TermHit]) -> String {
     let mut out = text.to_string();
-    for hit in protected.get(i).into_iter().flatten().filter(|h| h.no_article) {
+    for hit in protected {
         let Some(value) = hit.expected.as_deref() else { continue };
         if let Some(range) = repair::find_words(&out, value) {
-            out = repair::put(&out, range, value, true);
+            out = repair::put(&out, range, value, hit.no_article);
         }
     }
     out
@@ -675,6 +709,24 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
     }
 }
 
+/// Sends each of `items` in a request of its own, a few at a time.
+async fn one_by_one(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
+    let each: Vec<Outcome> = futures::stream::iter(items.chunks(1))
+        .map(|one| Box::pin(send(lane, source, target, one)))
+        .buffered(lane.concurrency.max(1))
+        .collect()
+        .await;
+    let mut out = Outcome::default();
+    for o in each {
+        out.targets.extend(o.targets);
+        out.usage.add(&o.usage);
+        if out.error.is_none() {
+            out.error = o.error;
+        }
+    }
+    out
+}
+
 /// Requests in a row that timed out or could not connect before a lane's
 /// circuit opens: enough that one lost connection does not stop a run, few
 /// enough that, at the default concurrency, a dead endpoint is found within
@@ -689,7 +741,15 @@ const UNREACHABLE_IN_A_ROW: usize = 3;
 /// for the provider's Retry-After (or the backoff), and the request goes
 /// again for as long as `give_up_after` allows. Other retryable errors
 /// get `max_attempts` in all.
-async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
+pub(crate) async fn send(
+    lane: &Lane,
+    source: &str,
+    target: &str,
+    items: &[BatchItem<'_>],
+) -> Outcome {
+    if items.len() > 1 && lane.one_by_one.load(Ordering::Relaxed) {
+        return one_by_one(lane, source, target, items).await;
+    }
     let mut out = Outcome { targets: vec![None; items.len()], ..Outcome::default() };
     let provider = lane.provider.as_ref();
     let name = provider.name();
@@ -729,7 +789,11 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
                 // Counted once the provider accepted the text (what it bills).
                 out.usage.segments_sent += items.len();
                 out.usage.chars_sent += chars;
-                validate(name, items, &t).map(|()| t)
+                let checked = match validate(name, items, &t) {
+                    Ok(()) if !provider.answers_by_id() => aligned(name, items, &t),
+                    other => other,
+                };
+                checked.map(|()| t)
             }
             Err(e) => Err(e),
         };
@@ -776,6 +840,21 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
         if lane.note_unreachable(&err) {
             out.error = lane.circuit.get().cloned();
             return out;
+        }
+        if let ProviderError::BadResponse { detail, .. } = &err
+            && detail.ends_with(OUT_OF_ORDER)
+            && !lane.one_by_one.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                provider = name,
+                "{err}; this provider's answers are no longer trusted in order: one text per request from now on"
+            );
+        }
+        if lane.one_by_one.load(Ordering::Relaxed) && items.len() > 1 {
+            let mut rest = one_by_one(lane, source, target, items).await;
+            rest.usage.add(&out.usage);
+            rest.usage.retries += 1;
+            return rest;
         }
         let splittable =
             matches!(err, ProviderError::TooLarge { .. } | ProviderError::BadResponse { .. });

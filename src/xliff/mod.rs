@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::model::{Article, Origin, QaIssue, Segment, Severity, TermHit};
+use crate::model::{Article, MemoryMatch, Origin, QaIssue, Segment, Severity, TermHit};
 use crate::xml::xml_char;
 
 pub(crate) mod read;
@@ -295,6 +295,16 @@ pub(crate) fn distinct_terms(terms: &[TermHit]) -> Vec<&TermHit> {
         }
     }
     out
+}
+
+/// What a translator reads beside a fuzzy match: its similarity and who
+/// translated it (`91% memory match, human translation`).
+pub(crate) fn match_note(m: &MemoryMatch) -> String {
+    let who = match m.producer.as_str() {
+        "human" => "human translation".to_string(),
+        provider => format!("machine translation by {provider}"),
+    };
+    format!("{}% memory match, {who}", m.quality)
 }
 
 /// The QA note of one finding: `error: expected "Ministry of Defence" [terms, defence]`.

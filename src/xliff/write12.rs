@@ -202,6 +202,7 @@ fn unit(w: &mut Xml, clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) ->
         None => String::new(),
     };
     w.leaf("target", &tattrs, &text)?;
+    alt_trans(w, clean, seg)?;
 
     for hit in distinct_terms(&seg.terms) {
         let note = clean
@@ -226,6 +227,32 @@ fn unit(w: &mut Xml, clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) ->
         )?;
     }
     w.close("trans-unit")
+}
+
+/// The memory's fuzzy matches as `<alt-trans>` proposals, best first: the
+/// stored source and its translation, `match-quality` the similarity in
+/// percent, and a note saying who translated it. They never touch the
+/// unit's `<target>`.
+fn alt_trans(w: &mut Xml, clean: &mut Cleaner, seg: &Segment) -> Result<(), Error> {
+    for m in &seg.matches {
+        let quality = m.quality.to_string();
+        let mut attrs = vec![("match-quality", quality.as_str()), ("origin", "memory")];
+        // `tool-id` must name a declared <tool>; depeche always is.
+        attrs.push(("tool-id", TOOL_ID));
+        if needs_preserve(&m.source) || needs_preserve(&m.target) {
+            attrs.push(("xml:space", "preserve"));
+        }
+        w.open("alt-trans", &attrs)?;
+        let source = clean.clean(&m.source, || format!("{} memory match source", seg.id));
+        w.leaf("source", &[], &escape_text(&source))?;
+        let target = clean.clean(&m.target, || format!("{} memory match target", seg.id));
+        w.leaf("target", &[], &escape_text(&target))?;
+        let note = super::match_note(m);
+        let note = clean.clean(&note, || format!("{} memory match note", seg.id));
+        w.leaf("note", &[("from", TOOL_ID)], &escape_text(&note))?;
+        w.close("alt-trans")?;
+    }
+    Ok(())
 }
 
 /// The escaped content of `<source>`, with `<mrk mtype="term">` around

@@ -6,7 +6,9 @@
 //! sentence, with `<ignorable>` spaces between them so the unit reads as the
 //! paragraph. Term hits go to the glossary module (`gls:glossary`) and, as in
 //! 1.2, to notes; QA findings to notes. 2.x notes live on the unit, so each
-//! note starts with the id of the segment it is about.
+//! note starts with the id of the segment it is about. Fuzzy matches from
+//! the translation memory go to the translation candidates module
+//! (`mtc:matches`), each pointing at its segment.
 
 use super::write12::{Xml, check, source_lang};
 use super::{
@@ -115,6 +117,8 @@ fn unit(
         w.close("gls:glossary")?;
     }
 
+    matches(w, clean, segments)?;
+
     let mut notes: Vec<(&str, &str, Option<&str>, String)> = Vec::new();
     for seg in segments {
         for hit in distinct_terms(&seg.terms) {
@@ -156,6 +160,52 @@ fn unit(
     }
     w.close("unit")
 }
+
+/// The memory's fuzzy matches of every segment of the unit, in the
+/// translation candidates module: `ref` names the segment, `similarity` and
+/// `matchQuality` are the similarity in percent, `subType` says who
+/// translated it (`depeche:human`, `depeche:mt-deepl`). The namespace is
+/// declared here, so files without matches stay as they were.
+fn matches(w: &mut Xml, clean: &mut Cleaner, segments: &[Segment]) -> Result<(), Error> {
+    if segments.iter().all(|s| s.matches.is_empty()) {
+        return Ok(());
+    }
+    w.open("mtc:matches", &[("xmlns:mtc", MTC_NS)])?;
+    for seg in segments {
+        let reference = format!("#{}", super::nmtoken(&seg.id));
+        for (n, m) in seg.matches.iter().enumerate() {
+            let id = format!("{}-m{}", super::nmtoken(&seg.id), n + 1);
+            let quality = m.quality.to_string();
+            let who = match m.producer.as_str() {
+                "human" => "depeche:human".to_string(),
+                p => format!("depeche:mt-{}", super::nmtoken(p)),
+            };
+            w.open(
+                "mtc:match",
+                &[
+                    ("id", id.as_str()),
+                    ("ref", reference.as_str()),
+                    ("type", "tm"),
+                    ("origin", "memory"),
+                    ("similarity", quality.as_str()),
+                    ("matchQuality", quality.as_str()),
+                    ("subType", who.as_str()),
+                ],
+            )?;
+            let preserve = needs_preserve(&m.source) || needs_preserve(&m.target);
+            let space: &[(&str, &str)] = if preserve { &[("xml:space", "preserve")] } else { &[] };
+            let source = clean.clean(&m.source, || format!("{} memory match source", seg.id));
+            w.leaf("source", space, &escape_text(&source))?;
+            let target = clean.clean(&m.target, || format!("{} memory match target", seg.id));
+            w.leaf("target", space, &escape_text(&target))?;
+            w.close("mtc:match")?;
+        }
+    }
+    w.close("mtc:matches")
+}
+
+/// The translation candidates module's namespace.
+const MTC_NS: &str = "urn:oasis:names:tc:xliff:matches:2.0";
 
 fn term_id(seg: &Segment, start: usize) -> String {
     format!("{}-t{start}", super::nmtoken(&seg.id))

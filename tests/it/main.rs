@@ -10,17 +10,21 @@
 
 mod check;
 mod cli;
+mod fuzzy;
 mod glossary;
 mod glossary_change;
 mod glossary_cli;
+mod glossary_export;
 mod ingest;
 mod ingest_feed;
 mod ingest_html;
 mod ingest_newsml;
+mod kit;
 mod leak_cli;
 mod memory_store;
 mod merge;
 mod native_glossary;
+mod qa_damage;
 mod qa_numbers;
 mod resume;
 mod segment_wmt;

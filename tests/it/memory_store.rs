@@ -56,6 +56,7 @@ impl MemoryStore for TinyStore {
             slot.retain(|old| old.origin != e.origin);
             slot.push(Entry {
                 source: key.2,
+                source_text: e.source.clone(),
                 target: e.target.clone(),
                 source_lang: key.0,
                 target_lang: key.1,

@@ -5,8 +5,15 @@ Inputs (all in this folder unless noted):
   curated.tsv        desk-curated institutional names and news vocabulary
                      (domain, build columns, source key)
   countries.tsv      CLDR + iso-codes country and region names
-  eurovoc.tsv        EuroVoc fr/en concepts (domains 04, 08, 72, 76; mt 1216, 1231, 1236, 2811)
+  eurovoc.tsv        EuroVoc fr/en concepts (domains 04, 08, 72, 76; mt 1216, 1231, 1236, 2811;
+                     EXTRA_IDS) with EuroVoc's German and Spanish labels
   franceterme.tsv    FranceTerme Défense / Relations internationales / Politique
+  states.tsv         national institutions of states in the news (army, armed
+                     forces, air force, navy, troops, soldiers, defence, foreign
+                     and interior ministries and ministers, embassy, ambassador,
+                     diplomacy), written out by STATE_PATTERNS
+  capitals.tsv       capitals that stand for their governments (Washington,
+                     Moscou, Kinshasa), context-gated
   /work/shared/corpus/terminology/fr-defence-terminology-arretes-1989-1991.csv
 
 Output: candidates-<domain>.tsv for defence, diplomacy and security, in the
@@ -15,8 +22,8 @@ columns of tools/<domain>.tsv plus `source`:
     fr  en  en_us  de  es  flags  note  source
 
 Precedence when two sources give the same French term: the hand tables
-tools/defence.tsv and tools/diplomacy.tsv, then curated.tsv, countries.tsv,
-eurovoc.tsv, franceterme.tsv, the arrêtés. A French term already used by an
+tools/defence.tsv and tools/diplomacy.tsv, then curated.tsv, capitals.tsv,
+countries.tsv, states.tsv, eurovoc.tsv, franceterme.tsv, the arrêtés. A French term already used by an
 earlier concept is removed from a later one; a concept whose preferred French
 term is taken is dropped (so no two concepts share a French term).
 
@@ -30,6 +37,9 @@ Filters for precision (a wrong-sense hit is worse than a miss):
 - country names that are also common first names or words get `amb` with
   country context words (AMBIGUOUS_PLACES).
 - world regions: CLDR M.49 sub-regions only, not bare continents.
+
+English article: CLDR countries and territories and capitals get the flag
+`noart` (build_tbx.py leaves out the names that take "the").
 
 en-US: CLDR's en where it differs from en-GB; curated rows give it where US
 institutions or usage differ; for EuroVoc and FranceTerme common nouns the
@@ -78,6 +88,42 @@ AMBIGUOUS_PLACES = {
 }
 PLACE_CONTEXT = ("pays,gouvernement,président,ministre,ambassade,ambassadeur,capitale,État,"
                  "îles,île,république,armée,relations,accord,visite,frontière,diplomatique")
+# Capitals (capitals.tsv) are terms only where they stand for the
+# government: one of these words within 12 words (reactions, accusations,
+# pressure, talks, sanctions, relations), and never in the city phrases of
+# capital_excludes (maire de Moscou, heure de Moscou, depuis Washington).
+CAPITAL_CONTEXT = ("accuse,accusent,accusé,réfute,réfutent,dément,démentent,dénonce,dénoncent,condamne,"
+                   "condamnent,exige,exigent,menace,menacent,avertit,riposte,répond,réagit,réaction,"
+                   "pression,pressions,sanctions,restrictions,représailles,relations,négociations,"
+                   "pourparlers,ultimatum,rapprochement,diplomatie,diplomatique,diplomatiques,"
+                   "s'inquiète,inquiète,inquiétudes,inquiétude,soucis,préoccupations,soutien,soutient,"
+                   "soutenir,allié,alliés,alliance,rivalité,tensions,reconnaît,reconnaissance,"
+                   "ambassadeur,ambassadeurs,ambassade,ambassadrice,rappelle,convoque,expulse,accord,accords,"
+                   "UE,conditionne,suspendre,suspension,réagi,veto,partenariat,partenariats,coopération")
+CITY_WORDS = ("maire de", "mairie de", "ville de", "heure de", "région de", "banlieue de", "aéroport de",
+              "université de", "centre de", "rues de", "habitants de", "métro de", "sud de", "nord de",
+              "est de", "ouest de", "près de", "proche de", "Bourse de", "tribunal de", "parquet de",
+              "cour d'appel de", "préfecture de", "gare de", "club de",
+              # named agreements, meetings and processes: the place, not the government
+              "accord de", "accords de", "traité de", "protocole de", "conférence de", "processus de",
+              "sommet de", "déclaration de", "statut de", "convention de", "cycle de", "pacte de",
+              "groupe de", "format de")
+# Names that contain a capital: clubs, people, the US state.
+CITY_NAMES = ("Paris Saint-Germain", "Paris SG", "Paris-SG", "Paris Hilton", "Paris Match",
+              "Real Madrid", "Atlético Madrid", "AS Rome", "Lazio Rome", "Spartak Moscou",
+              "CSKA Moscou", "Dynamo Moscou", "Lokomotiv Moscou", "Hertha Berlin", "Union Berlin",
+              "George Washington", "Denzel Washington", "État de Washington", "Tripoli au Liban")
+
+
+def capital_excludes(fr_terms):
+    out = []
+    for t in fr_terms:
+        out += [f"{w} {t}" for w in CITY_WORDS]
+        out += [f"depuis {t}", f"{t} Post", f"{t} Times", f"{t} Consensus", f"{t} DC", f"{t} D.C."]
+        out += [n for n in CITY_NAMES if t in n.split(" ")]
+    return ",".join(out)
+
+
 CONTINENTS = {"001", "002", "009", "019", "142", "150", "010"}
 
 
@@ -168,6 +214,8 @@ class Builder:
 
     def add(self, domain, fr, en, en_us, de, es, flags, note, source):
         fr = [t for t in fr if t]
+        if fr and fr[0] in EXTRA_FLAGS:
+            flags = "; ".join(f for f in (flags, EXTRA_FLAGS[fr[0]]) if f)
         if not fr or not en:
             return False
         if key(fr[0]) in self.used or slug(fr[0]) in self.ids:
@@ -217,6 +265,155 @@ def single_ok(term, proper_ok=False):
             and term not in CONTINENT_NAMES and term.lower() not in {"grenade", "dominique"})
 
 
+# Context flags for generated concepts whose French term is also the start
+# of another concept (renforcement des capacités défensives is defensive
+# capabilities, not capacity-building).
+EXTRA_FLAGS = {
+    "renforcement des capacités": "exc=renforcement des capacités défensives,renforcement des capacités militaires",
+    # the country, not a region, a company or an event named after it
+    "France": "exc=Île-de-France,Ile-de-France,Air France,France Télévisions,France Inter,France Info,"
+              "France 2,France 3,France 5,France 24,France Culture,France Bleu,Radio France,Tour de France,"
+              "Coupe de France,Gaz de France,France Travail,Banque de France,Équipe de France",
+    # a singular "territoire palestinien" is Gaza or the West Bank, not the Palestinian Territories
+    "Territoires palestiniens": "exc=le territoire palestinien,du territoire palestinien,au territoire palestinien,"
+                                "ce territoire palestinien,un territoire palestinien,dans le territoire palestinien",
+}
+
+EUROVOC_XTRA_DOMAIN = {"4042": "security", "c_e0e4608a": "security", "866": "security",
+                       "c_b680e7cc": "security", "2903": "security", "6047": "security"}
+
+# pattern -> (domain, fr, en, de, es); {fm}/{ff}/{fmp}/{ffp} French adjective
+# masc./fem. singular/plural, {fde} "de France"/"du Brésil", {en}/{name} English
+# adjective/name, {de} German adjective stem (or prefix ending in "-"), {esm}/{esf}/
+# {esmp}/{esfp} Spanish adjective, {esn} Spanish name.
+STATE_PATTERNS = {
+    "army": ("defence", "armée {ff}", "{en} army", "{de}e Armee", "Ejército {esm}"),
+    "forces": ("defence", "forces armées {ffp}", "{en} armed forces", "{de}e Streitkräfte",
+               "Fuerzas Armadas {esfp}"),
+    "air": ("defence", "armée de l'air {ff} | aviation {ff}", "{en} air force", "{de}e Luftwaffe",
+            "Fuerza Aérea {esf}"),
+    "navy": ("defence", "marine {ff}", "{en} navy", "{de}e Marine", "Armada {esf}"),
+    "coastguard": ("defence", "garde-côtes {fmp} | gardes-côtes {fmp}", "{en} coastguard | {en} coast guard",
+                   "{de}e Küstenwache", "guardacostas {esmp}"),
+    "genstaff": ("defence", "état-major {fm}", "{en} general staff", "{de}er Generalstab",
+                 "Estado Mayor {esm}"),
+    "armychief": ("defence", "chef d'état-major de l'armée {ff}", "{en} army chief of staff | {en} army chief",
+                  "{de}er Generalstabschef", "jefe del Estado Mayor del Ejército {esm}"),
+    "navychief": ("defence", "chef d'état-major de la marine {ff}", "{en} navy chief | {en} chief of naval staff",
+                  "Befehlshaber der {de}en Marine", "jefe del Estado Mayor de la Armada {esf}"),
+    "airchief": ("defence", "chef d'état-major de l'armée de l'air {ff}", "{en} air force chief | {en} chief of air staff",
+                 "Befehlshaber der {de}en Luftwaffe", "jefe del Estado Mayor de la Fuerza Aérea {esf}"),
+    "armyspokes": ("defence", "porte-parole de l'armée {ff}", "{en} army spokesman | {en} military spokesman",
+                   "Sprecher der {de}en Armee", "portavoz del Ejército {esm}"),
+    "defmin": ("defence", "ministère {fm} de la Défense",
+               "{en} Ministry of Defence | {en} defence ministry", "{de}es Verteidigungsministerium",
+               "Ministerio de Defensa {esm}"),
+    "defminister": ("defence", "ministre {fm} de la Défense",
+                    "{en} defence minister | {en} Minister of Defence", "{de}er Verteidigungsminister",
+                    "ministro de Defensa {esm}"),
+    "deputydefmin": ("defence", "vice-ministre {fm} de la Défense", "{en} deputy defence minister",
+                     "{de}er Vize-Verteidigungsminister", "viceministro de Defensa {esm}"),
+    "defminspokes": ("defence", "porte-parole du ministère {fm} de la Défense",
+                     "{en} defence ministry spokesman | {en} defence ministry spokesperson",
+                     "Sprecher des {de}en Verteidigungsministeriums", "portavoz del Ministerio de Defensa {esm}"),
+    "fmin": ("diplomacy", "ministère {fm} des Affaires étrangères",
+             "{en} Foreign Ministry | {en} Ministry of Foreign Affairs", "{de}es Außenministerium",
+             "Ministerio de Asuntos Exteriores {esm}"),
+    "fminister": ("diplomacy", "ministre {fm} des Affaires étrangères | chef de la diplomatie {ff}",
+                  "{en} foreign minister", "{de}er Außenminister", "ministro de Asuntos Exteriores {esm}"),
+    "deputyfmin": ("diplomacy", "vice-ministre {fm} des Affaires étrangères", "{en} deputy foreign minister",
+                   "{de}er Vize-Außenminister", "viceministro de Asuntos Exteriores {esm}"),
+    "fminspokes": ("diplomacy", "porte-parole du ministère {fm} des Affaires étrangères | "
+                   "porte-parole de la diplomatie {ff}",
+                   "{en} foreign ministry spokesman | {en} foreign ministry spokesperson",
+                   "Sprecher des {de}en Außenministeriums",
+                   "portavoz del Ministerio de Asuntos Exteriores {esm}"),
+    "imin": ("diplomacy", "ministère {fm} de l'Intérieur", "{en} Interior Ministry",
+             "{de}es Innenministerium", "Ministerio del Interior {esm}"),
+    "iminister": ("diplomacy", "ministre {fm} de l'Intérieur", "{en} interior minister",
+                  "{de}er Innenminister", "ministro del Interior {esm}"),
+    "embassy": ("diplomacy", "ambassade {fde}", "{en} Embassy | Embassy of {the}{name}",
+                "{de}e Botschaft", "embajada de {esn}"),
+    "ambassador": ("diplomacy", "ambassadeur {fde}", "{en} ambassador | ambassador of {the}{name}",
+                   "{de}er Botschafter", "embajador de {esn}"),
+    "consulate": ("diplomacy", "consulat {fde}", "{en} consulate | Consulate of {the}{name}",
+                  "{de}es Konsulat", "consulado de {esn}"),
+    "consulgen": ("diplomacy", "consulat général {fde}", "{en} consulate general | Consulate General of {the}{name}",
+                  "{de}es Generalkonsulat", "consulado general de {esn}"),
+}
+# A skipped pattern also skips the posts that depend on it.
+SKIP_ALSO = {"army": {"armychief", "armyspokes"}, "navy": {"navychief"}, "air": {"airchief"},
+             "defmin": {"deputydefmin", "defminspokes"}, "fmin": {"deputyfmin", "fminspokes"}}
+STATE_NOTE = {"defence": "National institution or forces of one state.",
+              "diplomacy": "National institution or post of one state."}
+
+
+def fr_plural(adj):
+    return adj if adj[-1] in "sx" else adj + "s"
+
+
+def es_plural(adj):
+    if adj[-1] in "aeiou":
+        return adj + "s"
+    if adj[-1] in "íú":
+        return adj + "es"
+    for a, b in (("és", "eses"), ("án", "anes"), ("ón", "ones"), ("ín", "ines")):
+        if adj.endswith(a):
+            return adj[: -len(a)] + b
+    return adj + "es"
+
+
+def de_form(template, stem):
+    """{de}e Armee with a prefix stem "US-" gives US-Armee."""
+    if stem.endswith("-"):
+        return re.sub(r"\{de\}(e|es|er|en)? ", stem, template)
+    return template.replace("{de}", stem)
+
+
+def state_rows(r):
+    skip = {x.strip() for x in r["skip"].split(",") if x.strip()}
+    for key in list(skip):
+        skip |= SKIP_ALSO.get(key, set())
+    ens = split(r["en_adj"])
+    the = "the " if r["en_name"] in ("Netherlands", "Philippines", "Central African Republic",
+                                      "United Kingdom", "United States") else ""
+    vals = {"fm": r["fr_m"], "ff": r["fr_f"], "fmp": fr_plural(r["fr_m"]), "ffp": fr_plural(r["fr_f"]),
+            "fde": r["fr_de"], "name": r["en_name"], "the": the, "esm": r["es_m"], "esf": r["es_f"],
+            "esmp": es_plural(r["es_m"]), "esfp": es_plural(r["es_f"]), "esn": r["es_name"]}
+    for key, (domain, fr, en, de, es) in STATE_PATTERNS.items():
+        if key in skip:
+            continue
+        en_terms = []
+        for adj in ens:
+            for t in split(en):
+                t = t.format(en=adj, **vals)
+                if t not in en_terms:
+                    en_terms.append(t)
+        fr_terms = split(fr.format(**vals))
+        de_term = de_form(de, r["de_adj"])
+        es_term = es.format(**vals)
+        for item in (r.get("over") or "").split(";"):
+            target, _, value = item.partition("=")
+            pkey, _, lang = target.strip().partition(".")
+            if pkey != key or not value.strip():
+                continue
+            if lang == "en":
+                en_terms = split(value)
+            elif lang == "de":
+                de_term = value.strip()
+            elif lang == "es":
+                es_term = value.strip()
+        flags = ""
+        if key == "army":
+            flags = f"exc=armée {r['fr_f']} libre"
+        en_us = [us_spelling(t) for t in en_terms]
+        if r["code"] != "GB":  # other states' ministries: Defense in US usage
+            en_us = [t.replace("Defence", "Defense") for t in en_us]
+        en_us = en_us if en_us != en_terms else []
+        yield (domain, fr_terms, en_terms, en_us, split(de_term), split(es_term), flags,
+               STATE_NOTE[domain], f"states {r['code']} {key}")
+
+
 def main():
     b = Builder()
     b.reserve_hand()
@@ -224,6 +421,13 @@ def main():
     for r in read_tsv(HERE / "curated.tsv"):
         b.add(r["domain"], split(r["fr"]), split(r["en"]), split(r["en_us"]), split(r["de"]),
               split(r["es"]), r["flags"], r["note"], "curated " + r["source"])
+
+    for r in read_tsv(HERE / "capitals.tsv"):
+        b.add("diplomacy", split(r["fr"]), split(r["en"]), [], split(r["de"]), split(r["es"]),
+              f"amb; req={CAPITAL_CONTEXT}; exc={capital_excludes(split(r['fr']))}; noart",
+              " ".join(x for x in ("Capital: a term only where it stands for the government "
+                                   "(Washington révèle, relations entre Paris et Téhéran), not for the city.",
+                                   r["note"]) if x), f"capitals {r['code']}")
 
     for r in read_tsv(HERE / "countries.tsv"):
         if r["kind"] == "region" and r["code"] in CONTINENTS:
@@ -234,8 +438,15 @@ def main():
             flags = f"amb; req={PLACE_CONTEXT}"
         fr = [t for t in fr if t not in AMBIGUOUS_PLACES or t == fr[0]]
         note = "Country or territory." if r["kind"] == "country" else "World region (UN M.49)."
+        if r["kind"] == "country":
+            flags = f"{flags}; noart" if flags else "noart"
         b.add("diplomacy", fr, split(r["en_gb"]), split(r["en_us"]), split(r["de"]), split(r["es"]),
               flags, note, f"cldr+iso-codes {r['code']}")
+
+    state_table = read_tsv(HERE / "states.tsv")
+    for r in state_table:
+        for row in state_rows(r):
+            b.add(*row)
 
     for r in read_tsv(HERE / "eurovoc.tsv"):
         fr, en = r["fr"], r["en"]
@@ -244,12 +455,16 @@ def main():
         if "(" in fr or "(" in en or not single_ok(fr, proper_ok=geo):
             continue
         domain = next((EUROVOC_DOMAIN[m] for m in mts if m in EUROVOC_DOMAIN), "diplomacy")
+        if "xtra" in mts:
+            domain = EUROVOC_XTRA_DOMAIN.get(r["id"], "defence")
+        de = [r["de"]] if r.get("de") and "(" not in r["de"] else []
+        es = [r["es"]] if r.get("es") and "(" not in r["es"] else []
         proper = any(m[:2] in ("72", "76") for m in mts)
         en_terms = [en]
         if any(m in ("7606", "7621") for m in mts) and "Organisation" in en:
             # UN-system bodies spell their own names with -ization
             en_terms = [en.replace("Organisation", "Organization"), en]
-        b.add(domain, [fr], en_terms, [] if proper else us_field(en_terms), [], [], "", "",
+        b.add(domain, [fr], en_terms, [] if proper else us_field(en_terms), de, es, "", "",
               f"eurovoc {r['id']} mt {r['mt']}")
 
     for r in read_tsv(HERE / "franceterme.tsv"):

@@ -303,3 +303,145 @@ async fn read_timeout_stops_a_silent_request_and_is_configurable() {
     assert_eq!((st.requests, st.failed, st.chars_sent), (2, 1, 0), "{st:?}");
     assert!(st.errors[0].to_string().contains("deepl could not be reached"), "{:?}", st.errors);
 }
+
+/// What a counting server saw: the texts of each request, in order.
+#[derive(Debug, Default)]
+struct Texts {
+    requests: Vec<Vec<String>>,
+}
+
+impl Texts {
+    fn all(&self) -> usize {
+        self.requests.iter().map(Vec::len).sum()
+    }
+}
+
+/// A DeepL server answering after `latency`, recording every request's
+/// texts; with `reverse`, it answers the translations in reverse order, as
+/// a faulty proxy or server might.
+async fn counting_deepl(latency: Duration, reverse: bool) -> (MockServer, Arc<Mutex<Texts>>) {
+    let server = MockServer::start().await;
+    let seen = Arc::new(Mutex::new(Texts::default()));
+    let state = Arc::clone(&seen);
+    Mock::given(method("POST"))
+        .and(path("/v2/translate"))
+        .respond_with(move |r: &Request| {
+            let v: Value = serde_json::from_slice(&r.body).unwrap();
+            let texts: Vec<String> = v["text"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect();
+            let mut out: Vec<Value> = texts
+                .iter()
+                .map(|t| json!({"detected_source_language": "FR", "text": format!("EN:{t}")}))
+                .collect();
+            if reverse {
+                out.reverse();
+            }
+            state.lock().unwrap().requests.push(texts);
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "translations": out }))
+                .set_delay(latency)
+        })
+        .mount(&server)
+        .await;
+    (server, seen)
+}
+
+/// Every unit's source and target text, over every XLIFF in `dir`, read
+/// back through the library's XLIFF reader.
+fn pairs(dir: &Path) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let doc = depeche::xliff::read_file(&e.unwrap().path()).unwrap();
+        for f in doc.files {
+            for u in f.units {
+                out.push((u.source, u.target));
+            }
+        }
+    }
+    out
+}
+
+/// The sentences of `files` as depeche segments them, once each.
+fn unique_sources(units: &[(String, Option<String>)]) -> usize {
+    units.iter().map(|(s, _)| s.as_str()).collect::<std::collections::HashSet<_>>().len()
+}
+
+// See: #13
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentences_of_several_articles_share_requests_and_repeats_are_sent_once() {
+    let (server, seen) = counting_deepl(Duration::from_millis(100), false).await;
+    let work = tempfile::tempdir().unwrap();
+    // 23 articles made from 7 fixtures: most sentences repeat, as wire copy does.
+    let files = articles(work.path(), 23);
+    let out = work.path().join("out");
+    let (code, stderr, took) = run(&server.uri(), &files, &out, &["--terms", "off"]);
+    let units = pairs(&out);
+    let seen = seen.lock().unwrap();
+    let unique = unique_sources(&units);
+    eprintln!(
+        "23 articles at 100 ms: {took:.2?}, {} requests, {} texts for {} units ({unique} unique)\n{stderr}",
+        seen.requests.len(),
+        seen.all(),
+        units.len()
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Every unit got the translation of its own source.
+    for (source, target) in &units {
+        let target = target.as_deref().unwrap_or("");
+        assert!(target.starts_with("EN:"), "{source:?} -> {target:?}");
+    }
+    // Each distinct sentence was sent once, and requests were filled
+    // across articles (DeepL takes 50 texts per request).
+    assert_eq!(seen.all(), unique, "texts sent against unique sentences");
+    // Each article's own last sentence tells which article a text came
+    // from: one request per article at least was the old way; shared
+    // requests carry several articles' sentences. (Request counts against
+    // the ideal are measured in release by `cargo bench --bench traffic`.)
+    let own = |r: &Vec<String>| r.iter().filter(|t| t.starts_with("Mise a jour numero")).count();
+    assert!(seen.requests.len() < 23, "{} requests for 23 articles", seen.requests.len());
+    assert!(seen.requests.iter().any(|r| own(r) > 1), "no request was shared by two articles");
+    let reused = units.len() - unique;
+    assert!(stderr.contains(&format!("{reused} repeated")), "{stderr}");
+}
+
+// See: #13, #15
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_out_of_order_never_land_in_the_wrong_unit() {
+    let (server, seen) = counting_deepl(Duration::from_millis(20), true).await;
+    let work = tempfile::tempdir().unwrap();
+    let files = articles(work.path(), 7);
+    let out = work.path().join("out");
+    let (code, stderr, _) = run(&server.uri(), &files, &out, &["--terms", "off"]);
+    let units = pairs(&out);
+    assert_eq!(code, 0, "{stderr}");
+    let mut translated = 0;
+    for (source, target) in &units {
+        let Some(target) = target else { continue };
+        translated += 1;
+        let back = target.strip_prefix("EN:").unwrap_or(target);
+        assert_eq!(fold(back), fold(source), "a target in the wrong unit");
+    }
+    assert_eq!(translated, units.len(), "{stderr}");
+    // Detected on the first answer of several texts; from then on one
+    // text per request, except those already on the wire at that moment
+    // (the lane's concurrency, 4).
+    let seen = seen.lock().unwrap();
+    let shared = seen.requests.iter().filter(|r| r.len() > 1).count();
+    let first_single = seen.requests.iter().position(|r| r.len() == 1).unwrap_or(0);
+    eprintln!(
+        "{} requests, {shared} with several texts, first single at {first_single}",
+        seen.requests.len()
+    );
+    assert!(shared <= 5, "{shared} requests of several texts after the first wrong answer");
+    assert!(seen.requests[first_single..].iter().filter(|r| r.len() > 1).count() <= 4);
+    assert!(stderr.contains("one text per request from now on"), "{stderr}");
+}
+
+/// `text` with typographic apostrophes and spaces as the engine receives them.
+fn fold(text: &str) -> String {
+    text.replace(['’'], "'").replace(['\u{a0}', '\u{202f}'], " ").to_lowercase()
+}
