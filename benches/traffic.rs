@@ -135,8 +135,13 @@ fn article(i: usize) -> Article {
 
 /// Translates `n` articles through depeche against `cfg`; prints the figures.
 async fn scenario(name: &str, n: usize, cfg: Server) {
+    scenario_at(name, n, cfg, CONCURRENCY).await;
+}
+
+/// [`scenario`] with `concurrency` requests in flight at most.
+async fn scenario_at(name: &str, n: usize, cfg: Server, concurrency: usize) {
     let (server, seen) = start(cfg).await;
-    let toml = format!("concurrency = {CONCURRENCY}\nterms = \"off\"\n");
+    let toml = format!("concurrency = {concurrency}\nterms = \"off\"\n");
     let config: TranslateConfig = toml::from_str(&toml).unwrap();
     let o = Overrides { provider: Some("deepl".into()), endpoint: Some(server.uri()) };
     let t = Arc::new(
@@ -166,7 +171,7 @@ async fn scenario(name: &str, n: usize, cfg: Server) {
     };
     // The work the server had to admit; a refusal costs it nothing.
     let requests = (ok + faults) as f64;
-    let latency_bound = requests * cfg.latency.as_secs_f64() / CONCURRENCY as f64;
+    let latency_bound = requests * cfg.latency.as_secs_f64() / concurrency as f64;
     let rate_bound = cfg.per_second.map_or(0.0, |r| requests / r as f64);
     let bound = latency_bound.max(rate_bound);
     println!("{name}");
@@ -186,7 +191,7 @@ async fn scenario(name: &str, n: usize, cfg: Server) {
         "  wall {wall:.2} s, lower bound {bound:.2} s (latency {latency_bound:.2} s, rate {rate_bound:.2} s), ratio {:.2}",
         wall / bound.max(1e-9)
     );
-    if name.starts_with("23 articles") {
+    if n == 23 {
         peer(&server.uri(), n).await;
     }
 }
@@ -236,6 +241,7 @@ fn main() {
         let ms = Duration::from_millis;
         let fast = Server { latency: ms(100), per_second: None, fault_every: None };
         scenario("23 articles, 100 ms latency, no rate limit", 23, fast).await;
+        scenario_at("23 articles, 100 ms latency, no rate limit, concurrency 8", 23, fast, 8).await;
         let limited = Server { latency: ms(500), per_second: Some(2), fault_every: None };
         scenario("22 articles, 500 ms latency, 2 requests/s with 429 + Retry-After", 22, limited)
             .await;
