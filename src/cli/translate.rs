@@ -194,6 +194,20 @@ fn report(job: &TranslateSummary) -> String {
             "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
             job.provider, t.translated, t.failed, t.requests, t.chars_sent, t.retries
         );
+        if t.reused > 0 {
+            let _ = writeln!(
+                s,
+                "           {} repeated sentences took the translation made for their first occurrence",
+                t.reused
+            );
+        }
+        if t.rate_limited > 0 {
+            let _ = writeln!(
+                s,
+                "           {} answers said \"too many requests\": each was waited out and sent again",
+                t.rate_limited
+            );
+        }
         let r = &t.terms;
         if r.plain + r.repaired + r.flagged > 0 {
             let _ = writeln!(

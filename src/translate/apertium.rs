@@ -48,6 +48,11 @@ impl Spec for ApertiumConfig {
         DEFAULT_ENDPOINT.to_string()
     }
 
+    /// APy answers 503 itself when a pipeline runs past its own 10 s limit (`-t`); five more seconds let that answer arrive.
+    fn read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(15)
+    }
+
     fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
         let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
         let provider =

@@ -36,8 +36,21 @@ pub struct TranslateConfig {
     pub requests_per_second: Option<f64>,
     /// Default character budget per provider (characters per minute); none = unlimited.
     pub chars_per_minute: Option<u64>,
-    /// Per-request timeout, in milliseconds.
+    /// Whole-request timeout, in milliseconds.
     pub timeout_ms: u64,
+    /// Time allowed to open a connection, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Longest silence while waiting for an answer, in milliseconds; none =
+    /// each provider's documented default (10 s, 15 s for Apertium, 60 s for
+    /// OpenAI-compatible models), always within `timeout_ms`.
+    pub read_timeout_ms: Option<u64>,
+    /// How long a provider may answer nothing but "too many requests"
+    /// before its lane gives up, in seconds; rate limits are otherwise
+    /// waited out, however many retries that takes.
+    pub give_up_after_secs: u64,
+    /// How long a sentence waits for sentences of other articles to share
+    /// its request, in milliseconds (0: requests leave at once).
+    pub linger_ms: u64,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
     /// First backoff delay, in milliseconds.
@@ -61,6 +74,10 @@ impl Default for TranslateConfig {
             requests_per_second: None,
             chars_per_minute: None,
             timeout_ms: 30_000,
+            connect_timeout_ms: 5_000,
+            read_timeout_ms: None,
+            give_up_after_secs: 600,
+            linger_ms: 10,
             max_attempts: 5,
             backoff_initial_ms: 1_000,
             backoff_max_ms: 120_000,
@@ -79,6 +96,10 @@ impl TranslateConfig {
         "requests_per_second",
         "chars_per_minute",
         "timeout_ms",
+        "connect_timeout_ms",
+        "read_timeout_ms",
+        "give_up_after_secs",
+        "linger_ms",
         "max_attempts",
         "backoff_initial_ms",
         "backoff_max_ms",
@@ -119,6 +140,10 @@ impl<'de> Deserialize<'de> for TranslateConfig {
                         "requests_per_second" => c.requests_per_second = Some(map.next_value()?),
                         "chars_per_minute" => c.chars_per_minute = Some(map.next_value()?),
                         "timeout_ms" => c.timeout_ms = map.next_value()?,
+                        "connect_timeout_ms" => c.connect_timeout_ms = map.next_value()?,
+                        "read_timeout_ms" => c.read_timeout_ms = Some(map.next_value()?),
+                        "give_up_after_secs" => c.give_up_after_secs = map.next_value()?,
+                        "linger_ms" => c.linger_ms = map.next_value()?,
                         "max_attempts" => c.max_attempts = map.next_value()?,
                         "backoff_initial_ms" => c.backoff_initial_ms = map.next_value()?,
                         "backoff_max_ms" => c.backoff_max_ms = map.next_value()?,
@@ -222,6 +247,9 @@ pub struct CommonConfig {
     pub max_segments: Option<usize>,
     /// Most bytes of source text per request (lower than the documented limit only).
     pub max_bytes: Option<usize>,
+    /// Longest silence while waiting for this provider's answer, in
+    /// milliseconds (overrides `translate.read_timeout_ms`).
+    pub read_timeout_ms: Option<u64>,
 }
 
 impl CommonConfig {
@@ -234,6 +262,7 @@ impl CommonConfig {
         "chars_per_minute",
         "max_segments",
         "max_bytes",
+        "read_timeout_ms",
     ];
 
     /// Reads the value of `key` if it is one of ours; false otherwise.
@@ -250,6 +279,7 @@ impl CommonConfig {
             "chars_per_minute" => self.chars_per_minute = Some(map.next_value()?),
             "max_segments" => self.max_segments = Some(map.next_value()?),
             "max_bytes" => self.max_bytes = Some(map.next_value()?),
+            "read_timeout_ms" => self.read_timeout_ms = Some(map.next_value()?),
             _ => return Ok(false),
         }
         Ok(true)

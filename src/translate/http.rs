@@ -9,13 +9,22 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{Error, ProviderError};
 
-/// Builds the client every provider of a run uses: keep-alive, a connect
-/// timeout and a whole-request timeout.
-pub(crate) fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
+/// How long a request may take: to connect, between two reads (a server
+/// that accepted the request and went silent), and in all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) total: Duration,
+    pub(crate) connect: Duration,
+    pub(crate) read: Duration,
+}
+
+/// Builds the client a provider uses: keep-alive and the three timeouts.
+pub(crate) fn client(t: Timeouts) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .user_agent(concat!("depeche/", env!("CARGO_PKG_VERSION")))
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(t.total)
+        .connect_timeout(t.connect.min(t.total))
+        .read_timeout(t.read.min(t.total))
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
         .map_err(Error::Client)

@@ -1,30 +1,103 @@
-//! One concurrency limit and one rate limiter per provider, shared by every
-//! article in flight.
+//! The traffic controls of one provider lane, shared by every article in
+//! flight: an adaptive concurrency window, a lane-wide pause, and optional
+//! request and character budgets.
+//!
+//! The window follows AIMD, as TCP congestion control does: it starts at
+//! the configured concurrency, halves on an overload signal (HTTP 429, 503,
+//! 529, or an answer far slower than usual) and grows by about one request
+//! per window of fast answers, never below 1 nor above the configured
+//! maximum. A `Retry-After` pauses the whole lane, so that the requests
+//! queued behind the one that was told to wait do not keep hitting a limit
+//! the provider has just announced (issue #13).
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// Concurrency limit plus optional request and character budgets.
+/// An answer slower than `SLOW_FACTOR` times the usual latency plus
+/// `SLOW_MARGIN` counts as an overload signal: the server is queueing.
+const SLOW_FACTOR: f64 = 2.0;
+const SLOW_MARGIN: Duration = Duration::from_millis(500);
+/// Weight of a new sample in the usual latency (an exponential average).
+const LATENCY_WEIGHT: f64 = 0.1;
+
+/// Adaptive concurrency plus optional request and character budgets.
 #[derive(Debug)]
 pub(crate) struct Limiter {
-    slots: Semaphore,
+    max: usize,
+    window: Mutex<Window>,
+    /// Woken when a slot frees, the window grows or a pause ends.
+    changed: Notify,
     requests: Option<Bucket>,
     chars: Option<Bucket>,
 }
 
+#[derive(Debug)]
+struct Window {
+    /// Requests allowed in flight (its floor, at least 1).
+    limit: f64,
+    in_flight: usize,
+    /// No request starts before this instant.
+    paused_until: Option<Instant>,
+    /// When the window was last cut: signals from requests sent before
+    /// then describe the old window and do not cut it again.
+    last_cut: Option<Instant>,
+    /// The usual latency of a successful answer.
+    usual: Option<Duration>,
+    /// Since when the lane has been told to slow down without a single
+    /// successful answer in between.
+    limited_since: Option<Instant>,
+}
+
+/// A slot in the window, released when dropped.
+#[derive(Debug)]
+pub(crate) struct Permit<'a> {
+    limiter: &'a Limiter,
+    /// When the request was allowed to start.
+    pub(crate) started: Instant,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.limiter.window.lock() {
+            w.in_flight = w.in_flight.saturating_sub(1);
+        }
+        self.limiter.changed.notify_waiters();
+    }
+}
+
+/// What the lane concluded from an overload signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Wait (the lane is paused this long) and try again.
+    Retry(Duration),
+    /// The provider has refused everything for longer than the deadline:
+    /// stop, and say how long it lasted.
+    GiveUp(Duration),
+}
+
 impl Limiter {
-    /// `concurrency` requests in flight, at most `per_second` requests per
+    /// At most `concurrency` requests in flight, `per_second` requests per
     /// second and `chars_per_minute` characters per minute.
     pub(crate) fn new(
         concurrency: usize,
         per_second: Option<f64>,
         chars_per_minute: Option<u64>,
     ) -> Self {
+        let max = concurrency.max(1);
         Self {
-            slots: Semaphore::new(concurrency.max(1)),
+            max,
+            window: Mutex::new(Window {
+                limit: max as f64,
+                in_flight: 0,
+                paused_until: None,
+                last_cut: None,
+                usual: None,
+                limited_since: None,
+            }),
+            changed: Notify::new(),
             requests: per_second.filter(|r| *r > 0.0).map(|r| Bucket::new(r, r.max(1.0))),
             chars: chars_per_minute
                 .filter(|c| *c > 0)
@@ -32,10 +105,31 @@ impl Limiter {
         }
     }
 
-    /// Waits for a slot, then for budget for one request of `chars`
-    /// characters. The slot is released when the permit drops.
-    pub(crate) async fn acquire(&self, chars: usize) -> Option<SemaphorePermit<'_>> {
-        let permit = self.slots.acquire().await.ok()?;
+    /// Waits for the lane to be unpaused and for a slot in the window,
+    /// then for budget for one request of `chars` characters.
+    pub(crate) async fn acquire(&self, chars: usize) -> Permit<'_> {
+        loop {
+            // Registered before the state is read, so a release between the
+            // check and the wait is not missed (`Notify::notify_waiters`).
+            let changed = self.changed.notified();
+            let wait = {
+                let Ok(mut w) = self.window.lock() else { break };
+                let now = Instant::now();
+                match w.paused_until.filter(|t| *t > now) {
+                    Some(until) => Some(until - now),
+                    None if (w.in_flight as f64) < w.limit.floor().max(1.0) => {
+                        w.in_flight += 1;
+                        break;
+                    }
+                    None => None,
+                }
+            };
+            match wait {
+                // A pause may be extended meanwhile; the loop checks again.
+                Some(d) => tokio::time::sleep(d).await,
+                None => changed.await,
+            }
+        }
         let mut wait = Duration::ZERO;
         if let Some(b) = &self.requests {
             wait = wait.max(b.reserve(1.0));
@@ -46,7 +140,103 @@ impl Limiter {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
-        Some(permit)
+        Permit { limiter: self, started: Instant::now() }
+    }
+
+    /// A request started at `started` was answered successfully: the
+    /// deadline restarts, and the window grows unless the answer was slow.
+    pub(crate) fn succeeded(&self, started: Instant) {
+        let now = Instant::now();
+        let latency = now.saturating_duration_since(started);
+        let grew = {
+            let Ok(mut w) = self.window.lock() else { return };
+            w.limited_since = None;
+            let usual = w.usual.unwrap_or(latency);
+            let slow = latency.as_secs_f64() > usual.as_secs_f64() * SLOW_FACTOR
+                && latency > usual + SLOW_MARGIN;
+            w.usual = Some(Duration::from_secs_f64(
+                usual.as_secs_f64() * (1.0 - LATENCY_WEIGHT)
+                    + latency.as_secs_f64() * LATENCY_WEIGHT,
+            ));
+            if slow {
+                w.cut(started, now);
+                false
+            } else {
+                let before = w.limit.floor();
+                w.limit = (w.limit + 1.0 / w.limit.max(1.0)).min(self.max as f64);
+                w.limit.floor() > before
+            }
+        };
+        if grew {
+            self.changed.notify_waiters();
+        }
+    }
+
+    /// The provider said it is overloaded (429, 503, 529) to a request
+    /// started at `started`: the window is cut, and the lane pauses for
+    /// `pause` (its Retry-After, or a backoff) unless the provider has
+    /// refused everything for longer than `give_up_after`.
+    pub(crate) fn overloaded(
+        &self,
+        started: Instant,
+        pause: Duration,
+        give_up_after: Duration,
+    ) -> Verdict {
+        let now = Instant::now();
+        let Ok(mut w) = self.window.lock() else { return Verdict::Retry(pause) };
+        w.cut(started, now);
+        let since = *w.limited_since.get_or_insert(now);
+        let lasted = now.saturating_duration_since(since);
+        if lasted >= give_up_after {
+            return Verdict::GiveUp(lasted);
+        }
+        let until = now + pause;
+        if w.paused_until.is_none_or(|t| t < until) {
+            w.paused_until = Some(until);
+        }
+        Verdict::Retry(pause)
+    }
+
+    /// The provider failed in a way that says it is overloaded (503, 529)
+    /// without refusing on purpose: the window is cut and, when it asked
+    /// for a wait, the lane pauses; the attempts stay bounded by the
+    /// retry policy rather than by the deadline.
+    pub(crate) fn strained(&self, started: Instant, pause: Option<Duration>) {
+        let now = Instant::now();
+        let Ok(mut w) = self.window.lock() else { return };
+        w.cut(started, now);
+        if let Some(until) = pause.map(|p| now + p)
+            && w.paused_until.is_none_or(|t| t < until)
+        {
+            w.paused_until = Some(until);
+        }
+    }
+
+    /// Whether a request could start now: the lane is not paused and the
+    /// window has a free slot. A request that could not start yet gains
+    /// nothing from leaving early, so the batcher keeps filling it.
+    pub(crate) fn has_room(&self) -> bool {
+        self.window.lock().is_ok_and(|w| {
+            w.paused_until.is_none_or(|t| t <= Instant::now())
+                && (w.in_flight as f64) < w.limit.floor().max(1.0)
+        })
+    }
+
+    /// Requests allowed in flight now.
+    pub(crate) fn window(&self) -> usize {
+        self.window.lock().map_or(1, |w| w.limit.floor().max(1.0) as usize)
+    }
+}
+
+impl Window {
+    /// Halves the window, once per round of requests: a signal from a
+    /// request sent before the last cut already counted.
+    fn cut(&mut self, started: Instant, now: Instant) {
+        if self.last_cut.is_some_and(|t| started <= t) {
+            return;
+        }
+        self.limit = (self.limit / 2.0).max(1.0);
+        self.last_cut = Some(now);
     }
 }
 
@@ -82,6 +272,8 @@ impl Bucket {
 mod tests {
     use super::*;
 
+    const LONG: Duration = Duration::from_secs(600);
+
     #[tokio::test(start_paused = true)]
     async fn request_rate_is_enforced() {
         let l = Limiter::new(100, Some(10.0), None);
@@ -107,10 +299,100 @@ mod tests {
     #[tokio::test]
     async fn concurrency_is_bounded() {
         let l = Limiter::new(2, None, None);
-        let a = l.acquire(1).await.unwrap();
-        let _b = l.acquire(1).await.unwrap();
+        let a = l.acquire(1).await;
+        let _b = l.acquire(1).await;
         assert!(tokio::time::timeout(Duration::from_millis(20), l.acquire(1)).await.is_err());
         drop(a);
         assert!(tokio::time::timeout(Duration::from_millis(20), l.acquire(1)).await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn overload_halves_the_window_once_per_round_then_fast_answers_grow_it() {
+        let l = Limiter::new(8, None, None);
+        let permits: Vec<Permit<'_>> =
+            futures::future::join_all((0..8).map(|_| l.acquire(1))).await;
+        // Eight answers of one round say 429: one cut, not eight.
+        for p in &permits {
+            assert!(matches!(l.overloaded(p.started, Duration::ZERO, LONG), Verdict::Retry(_)));
+        }
+        assert_eq!(l.window(), 4);
+        drop(permits);
+        tokio::time::advance(Duration::from_millis(1)).await;
+        let p = l.acquire(1).await;
+        l.overloaded(p.started, Duration::ZERO, LONG);
+        drop(p);
+        assert_eq!(l.window(), 2);
+        // Never below one.
+        for _ in 0..5 {
+            tokio::time::advance(Duration::from_millis(1)).await;
+            let p = l.acquire(1).await;
+            l.overloaded(p.started, Duration::ZERO, LONG);
+        }
+        assert_eq!(l.window(), 1);
+        // Additive increase: about one slot per window of fast answers, up
+        // to the configured maximum.
+        for _ in 0..200 {
+            let p = l.acquire(1).await;
+            tokio::time::advance(Duration::from_millis(100)).await;
+            l.succeeded(p.started);
+        }
+        assert_eq!(l.window(), 8);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_answer_cuts_the_window() {
+        let l = Limiter::new(4, None, None);
+        for _ in 0..10 {
+            let p = l.acquire(1).await;
+            tokio::time::advance(Duration::from_millis(200)).await;
+            l.succeeded(p.started);
+        }
+        assert_eq!(l.window(), 4);
+        let p = l.acquire(1).await;
+        tokio::time::advance(Duration::from_secs(3)).await;
+        l.succeeded(p.started);
+        assert_eq!(l.window(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_pauses_the_whole_lane() {
+        let l = Limiter::new(4, None, None);
+        let p = l.acquire(1).await;
+        let verdict = l.overloaded(p.started, Duration::from_secs(2), LONG);
+        assert_eq!(verdict, Verdict::Retry(Duration::from_secs(2)));
+        drop(p);
+        // Another request, with slots free, still waits for the pause.
+        let start = Instant::now();
+        drop(l.acquire(1).await);
+        assert!(start.elapsed() >= Duration::from_secs(2), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_counts_from_the_first_refusal_since_a_success() {
+        let l = Limiter::new(1, None, None);
+        let give_up = Duration::from_secs(10);
+        for _ in 0..4 {
+            let p = l.acquire(1).await;
+            assert!(matches!(
+                l.overloaded(p.started, Duration::from_secs(3), give_up),
+                Verdict::Retry(_)
+            ));
+        }
+        // A success restarts the clock.
+        let p = l.acquire(1).await;
+        l.succeeded(p.started);
+        drop(p);
+        for _ in 0..4 {
+            let p = l.acquire(1).await;
+            assert!(matches!(
+                l.overloaded(p.started, Duration::from_secs(3), give_up),
+                Verdict::Retry(_)
+            ));
+        }
+        let p = l.acquire(1).await;
+        assert_eq!(
+            l.overloaded(p.started, Duration::from_secs(3), give_up),
+            Verdict::GiveUp(Duration::from_secs(12))
+        );
     }
 }

@@ -22,6 +22,7 @@ use crate::model::TermHit;
 pub(crate) mod apertium;
 pub(crate) mod azure;
 pub(crate) mod batch;
+pub(crate) mod coalesce;
 pub(crate) mod config;
 pub(crate) mod deepl;
 pub(crate) mod google;
@@ -154,6 +155,12 @@ pub trait Provider: Send + Sync + fmt::Debug {
     fn produces_targets(&self) -> bool {
         true
     }
+    /// True when the answer names the input each translation belongs to
+    /// (ids in a structured answer); false for answers by position, which
+    /// are checked for order before they are trusted.
+    fn answers_by_id(&self) -> bool {
+        false
+    }
     /// Translates one batch.
     async fn translate(&self, batch: &Batch<'_>) -> Result<Vec<String>, ProviderError>;
     /// Makes the provider use `entries` (source term, target term) as a
@@ -254,6 +261,26 @@ pub enum ProviderError {
         /// What was wrong with it.
         detail: String,
     },
+    /// The provider refused every request as too many for longer than
+    /// `[translate] give_up_after_secs`, without one successful answer.
+    #[error("{provider} answered nothing but \"too many requests\" for {} s", waited.as_secs())]
+    GaveUp {
+        /// Provider name.
+        provider: &'static str,
+        /// How long it refused everything.
+        waited: Duration,
+    },
+    /// Several requests in a row timed out or found no server: the
+    /// endpoint is down, or accepts connections and never answers.
+    #[error("{provider} is not answering: {failures} requests in a row {what}")]
+    Unreachable {
+        /// Provider name.
+        provider: &'static str,
+        /// Requests that failed in a row.
+        failures: usize,
+        /// `timed out` or `could not connect`.
+        what: &'static str,
+    },
     /// An earlier unrecoverable error stopped all traffic to this provider.
     #[error("{provider} is disabled for this run: {reason}")]
     CircuitOpen {
@@ -331,6 +358,14 @@ impl ProviderError {
             ProviderError::BadRequest { .. } => {
                 Some("fix the request settings in [translate], then run again")
             }
+            ProviderError::GaveUp { .. } => Some(
+                "the run stopped waiting ([translate] give_up_after_secs); run again later \
+                 to translate the rest, finished segments are kept",
+            ),
+            ProviderError::Unreachable { .. } => Some(
+                "check that the server at the endpoint is up (timeouts: [translate] \
+                 connect_timeout_ms, read_timeout_ms), then run again; finished segments are kept",
+            ),
             _ => None,
         }
     }
@@ -353,8 +388,25 @@ impl ProviderError {
             ProviderError::Auth { .. }
                 | ProviderError::QuotaExhausted { .. }
                 | ProviderError::BadRequest { .. }
+                | ProviderError::GaveUp { .. }
+                | ProviderError::Unreachable { .. }
                 | ProviderError::CircuitOpen { .. }
         )
+    }
+
+    /// For a request that never got an answer because the server could
+    /// not be reached or did not answer in time: which of the two. Resets
+    /// of a live server are not counted: they heal on a retry.
+    pub(crate) fn unreachable(&self) -> Option<&'static str> {
+        let ProviderError::Transport { source, .. } = self else { return None };
+        let e = source.downcast_ref::<reqwest::Error>()?;
+        if e.is_timeout() {
+            Some("timed out")
+        } else if e.is_connect() {
+            Some("could not connect")
+        } else {
+            None
+        }
     }
 
     /// The wait the provider asked for, if any.

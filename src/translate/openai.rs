@@ -57,6 +57,11 @@ impl Spec for OpenAiConfig {
         DEFAULT_ENDPOINT.to_string()
     }
 
+    /// A model writes a whole batch before answering; 60 s covers a 50-segment batch on a local server (the whole request stays within `timeout_ms`).
+    fn read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(60)
+    }
+
     fn build(&self, s: &Setup<'_>) -> Result<Built, super::Error> {
         let base = s.endpoint(NAME, DEFAULT_ENDPOINT)?;
         // Local servers (Ollama, llama.cpp) take no key; OpenAI itself does.
@@ -118,6 +123,10 @@ fn system_prompt(batch: &Batch<'_>) -> String {
 impl Provider for OpenAi {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn answers_by_id(&self) -> bool {
+        true
     }
 
     fn limits(&self) -> Limits {

@@ -123,6 +123,12 @@ pub(crate) trait Spec {
     fn default_endpoint(&self, env: &dyn Fn(&str) -> Option<String>) -> String;
     /// Builds the provider.
     fn build(&self, setup: &Setup<'_>) -> Result<Built, Error>;
+    /// The longest silence to wait for an answer by default: what a healthy
+    /// server of this kind needs for a full request, with a margin. DeepL's
+    /// own clients allow 10 s; the cloud APIs answer in well under that.
+    fn read_timeout(&self) -> Duration {
+        Duration::from_secs(10)
+    }
 }
 
 /// What `depeche providers` shows about one provider; never the key.
@@ -222,6 +228,7 @@ pub(crate) fn retry_policy(config: &TranslateConfig) -> RetryPolicy {
         max_attempts: config.max_attempts.max(1),
         initial: Duration::from_millis(config.backoff_initial_ms),
         cap: Duration::from_millis(config.backoff_max_ms),
+        give_up_after: Duration::from_secs(config.give_up_after_secs),
     }
 }
 
@@ -235,7 +242,17 @@ pub(crate) fn lane(
     let section = config.provider_config(name);
     let default = CommonConfig::default();
     let common = section.as_ref().map_or(&default, ProviderConfig::common);
-    let client = http::client(Duration::from_millis(config.timeout_ms.max(1)))?;
+    let read = common
+        .read_timeout_ms
+        .or(config.read_timeout_ms)
+        .map(Duration::from_millis)
+        .or_else(|| section.as_ref().map(|s| s.spec().read_timeout()))
+        .unwrap_or(Duration::from_secs(10));
+    let client = http::client(http::Timeouts {
+        total: Duration::from_millis(config.timeout_ms.max(1)),
+        connect: Duration::from_millis(config.connect_timeout_ms.max(1)),
+        read: read.max(Duration::from_millis(1)),
+    })?;
     let setup = Setup {
         endpoint: endpoint.or(common.endpoint.as_deref()),
         api_key_env: common.api_key_env.as_deref(),
@@ -261,14 +278,17 @@ pub(crate) fn lane(
         common.requests_per_second.or(config.requests_per_second),
         common.chars_per_minute.or(config.chars_per_minute),
     );
-    Ok(Some(Lane::new(
-        built.provider,
-        built.endpoint,
-        limits,
-        limiter,
-        retry_policy(config),
-        concurrency,
-    )))
+    Ok(Some(
+        Lane::new(
+            built.provider,
+            built.endpoint,
+            limits,
+            limiter,
+            retry_policy(config),
+            concurrency,
+        )
+        .with_linger(std::time::Duration::from_millis(config.linger_ms)),
+    ))
 }
 
 /// Every provider with what it would be configured with, for

@@ -39,6 +39,10 @@ pub struct TermStats {
     pub requests: usize,
     /// Characters sent for repairs, included in the run's character count.
     pub chars: usize,
+    /// Repair requests repeated, included in the run's retries.
+    pub retries: usize,
+    /// Repair requests answered "too many requests", included in the run's count.
+    pub rate_limited: usize,
 }
 
 impl TermStats {
@@ -49,6 +53,8 @@ impl TermStats {
         self.flagged += other.flagged;
         self.requests += other.requests;
         self.chars += other.chars;
+        self.retries += other.retries;
+        self.rate_limited += other.rate_limited;
     }
 }
 

@@ -15,6 +15,9 @@ pub(crate) struct RetryPolicy {
     pub(crate) initial: Duration,
     /// Longest delay, and longest Retry-After honoured.
     pub(crate) cap: Duration,
+    /// How long a provider may refuse every request as too many (429)
+    /// before the lane gives up; rate limiting is otherwise waited out.
+    pub(crate) give_up_after: Duration,
 }
 
 /// Growth of the delay per attempt, as DeepL's own clients use.
@@ -30,13 +33,21 @@ impl RetryPolicy {
         if !err.is_retryable() || attempt >= self.max_attempts {
             return None;
         }
+        Some(self.pause(attempt, err))
+    }
+
+    /// The wait after the `n`th failure in a row (1-based) of a request:
+    /// the provider's Retry-After when it gave one, else the backoff.
+    pub(crate) fn pause(&self, n: u32, err: &ProviderError) -> Duration {
         if let Some(wait) = err.retry_after() {
-            return Some(wait.min(self.cap));
+            return wait.min(self.cap);
         }
-        let exp = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+        // Rate limits retry without an attempt limit: the exponent stops
+        // growing long after the cap is reached, so the float stays finite.
+        let exp = i32::try_from(n.saturating_sub(1).min(64)).unwrap_or(64);
         let base = self.initial.as_secs_f64() * MULTIPLIER.powi(exp);
         let jittered = base * (1.0 + JITTER * (2.0 * unit_random() - 1.0));
-        Some(Duration::from_secs_f64(jittered.max(0.0)).min(self.cap))
+        Duration::try_from_secs_f64(jittered.max(0.0)).unwrap_or(self.cap).min(self.cap)
     }
 }
 
@@ -59,6 +70,7 @@ mod tests {
             max_attempts: 5,
             initial: Duration::from_secs(1),
             cap: Duration::from_secs(3),
+            give_up_after: Duration::from_secs(600),
         }
     }
 
@@ -71,6 +83,10 @@ mod tests {
         assert!(d2 >= Duration::from_millis(1232) && d2 <= Duration::from_millis(1968), "{d2:?}");
         assert_eq!(policy().delay(4, &err), Some(Duration::from_secs(3)));
         assert_eq!(policy().delay(5, &err), None);
+        // Rate limits pause without an attempt limit, on the same schedule.
+        let rl = ProviderError::RateLimited { provider: "x", retry_after: None };
+        assert_eq!(policy().pause(40, &rl), Duration::from_secs(3));
+        assert_eq!(policy().pause(u32::MAX, &rl), Duration::from_secs(3));
     }
 
     #[test]

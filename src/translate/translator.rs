@@ -2,14 +2,18 @@
 //! retry policy and circuit breaker, shared by every article in flight.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use futures::StreamExt;
+use tokio::sync::Notify;
 
-use super::batch::{plan, sentence_case_if_shouting, validate};
+use super::batch::{OUT_OF_ORDER, aligned, plan, sentence_case_if_shouting, validate};
+use super::coalesce::{Answer, Coalescer, Sentence, Translated};
 use super::config::TermsMode;
 use super::config::{Overrides, TranslateConfig};
-use super::limiter::Limiter;
+use super::limiter::{Limiter, Verdict};
 use super::repair::{self, TermStats};
 use super::retry::RetryPolicy;
 use super::{
@@ -49,6 +53,17 @@ pub(crate) struct Lane {
     /// Set once, by the first error that makes the provider useless for
     /// the rest of the run.
     circuit: OnceLock<ProviderFailure>,
+    /// Requests in a row that timed out or could not connect.
+    unreachable: AtomicUsize,
+    /// Woken when the circuit opens because the endpoint is dead.
+    dead: Notify,
+    /// Set once an answer came back out of order: from then on the lane
+    /// sends one text per request, which cannot be misplaced.
+    one_by_one: AtomicBool,
+    /// How long a queued sentence waits for others to share its request.
+    pub(crate) linger: Duration,
+    /// Requests shared by every article in flight.
+    coalescer: Coalescer,
 }
 
 impl Lane {
@@ -60,11 +75,47 @@ impl Lane {
         retry: RetryPolicy,
         concurrency: usize,
     ) -> Self {
-        Self { provider, endpoint, limits, limiter, retry, concurrency, circuit: OnceLock::new() }
+        Self {
+            provider,
+            endpoint,
+            limits,
+            limiter,
+            retry,
+            concurrency,
+            circuit: OnceLock::new(),
+            unreachable: AtomicUsize::new(0),
+            dead: Notify::new(),
+            one_by_one: AtomicBool::new(false),
+            linger: DEFAULT_LINGER,
+            coalescer: Coalescer::default(),
+        }
+    }
+
+    /// The same lane with another linger.
+    pub(crate) fn with_linger(mut self, linger: Duration) -> Self {
+        self.linger = linger;
+        self
+    }
+
+    /// Counts `err` if it says the server could not be reached or did not
+    /// answer, and opens the circuit at [`UNREACHABLE_IN_A_ROW`]; true when
+    /// the circuit is open.
+    fn note_unreachable(&self, err: &ProviderError) -> bool {
+        let Some(what) = err.unreachable() else { return false };
+        let failures = self.unreachable.fetch_add(1, Ordering::Relaxed) + 1;
+        if failures >= UNREACHABLE_IN_A_ROW {
+            let provider = self.provider.name();
+            self.open_circuit(ProviderError::Unreachable { provider, failures, what });
+        }
+        self.circuit.get().is_some()
     }
 
     fn open_circuit(&self, err: ProviderError) {
+        let dead = matches!(err, ProviderError::Unreachable { .. });
         let _ = self.circuit.set(ProviderFailure::new(err));
+        if dead {
+            self.dead.notify_waiters();
+        }
     }
 }
 
@@ -79,11 +130,16 @@ struct Pending {
 
 /// What one batch produced.
 #[derive(Default)]
-struct Outcome {
-    targets: Vec<Option<String>>,
-    usage: ProviderUsage,
-    error: Option<ProviderFailure>,
+pub(crate) struct Outcome {
+    pub(crate) targets: Vec<Option<String>>,
+    pub(crate) usage: ProviderUsage,
+    pub(crate) error: Option<ProviderFailure>,
 }
+
+/// How long a sentence waits for sentences of other articles to share its
+/// request, by default: far below any provider's latency, long enough for
+/// the articles in flight to meet.
+pub(crate) const DEFAULT_LINGER: Duration = Duration::from_millis(10);
 
 impl Translator {
     /// Builds the translator described by `config`, with the command-line
@@ -198,6 +254,11 @@ impl Translator {
             self.lanes.iter().filter(|l| l.provider.terminology() == super::TermSupport::Native)
         {
             let r = l.provider.prepare_glossary(entries, source_lang, target_lang).await;
+            // The same server: a glossary call that timed out counts
+            // towards finding a dead endpoint early.
+            if let Err(e) = &r {
+                l.note_unreachable(e);
+            }
             out.push((l.provider.name().to_string(), r));
         }
         out
@@ -262,46 +323,44 @@ impl Translator {
                 TermsMode::Off => false,
                 TermsMode::Repair => lane.provider.terminology() == TermSupport::Native,
             };
-            let items: Vec<BatchItem<'_>> = pending
+            let sentences: Vec<Sentence> = pending
                 .iter()
-                .map(|p| BatchItem {
-                    id: &p.id,
-                    text: &p.text,
-                    terms: if up_front { &p.terms } else { &[] },
-                    previous: None,
+                .map(|p| Sentence {
+                    id: p.id.clone(),
+                    text: p.text.clone(),
+                    terms: if up_front { p.terms.clone() } else { Vec::new() },
                 })
                 .collect();
-            let ranges = plan(&items, lane.limits);
-            let batches = ranges.into_iter().filter_map(|r| items.get(r.clone()).map(|c| (r, c)));
+            let Translated { answers, usage: traffic, reused } =
+                lane.coalescer.translate(lane, &source_lang, target_lang, sentences).await;
             let source_lang = source_lang.as_str();
-            let results: Vec<(std::ops::Range<usize>, Outcome)> = futures::stream::iter(batches)
-                .map(|(r, chunk)| async move {
-                    let out = send(lane, source_lang, target_lang, chunk).await;
-                    (r, out)
-                })
-                .buffer_unordered(lane.concurrency.max(1))
-                .collect()
-                .await;
             let name = lane.provider.name();
             let mut done = vec![false; pending.len()];
             let usage = stats.per_provider.entry(name.to_string()).or_default();
-            let mut errors = Vec::new();
-            for (range, outcome) in results {
-                usage.add(&outcome.usage);
-                if let Some(e) = outcome.error {
-                    errors.push(e);
-                }
-                for (i, target) in range.zip(outcome.targets) {
-                    let (Some(target), Some(p)) = (target, pending.get(i)) else { continue };
-                    if let Some(seg) =
-                        article.paragraphs.get_mut(p.para).and_then(|x| x.segments.get_mut(p.seg))
-                    {
-                        seg.target = Some(target);
-                        seg.origin = Origin::Mt { provider: name.to_string() };
-                        usage.translated += 1;
-                        if let Some(d) = done.get_mut(i) {
-                            *d = true;
+            usage.add(&traffic);
+            stats.reused += reused;
+            let mut errors: Vec<ProviderFailure> = Vec::new();
+            for (i, answer) in answers.into_iter().enumerate() {
+                let target = match answer {
+                    Answer::Target(t) => t,
+                    Answer::Failed(e) => {
+                        if let Some(e) = e
+                            && !errors.contains(&e)
+                        {
+                            errors.push(e);
                         }
+                        continue;
+                    }
+                };
+                let Some(p) = pending.get(i) else { continue };
+                if let Some(seg) =
+                    article.paragraphs.get_mut(p.para).and_then(|x| x.segments.get_mut(p.seg))
+                {
+                    seg.target = Some(target);
+                    seg.origin = Origin::Mt { provider: name.to_string() };
+                    usage.translated += 1;
+                    if let Some(d) = done.get_mut(i) {
+                        *d = true;
                     }
                 }
             }
@@ -320,6 +379,8 @@ impl Translator {
                 if let Some(u) = stats.per_provider.get_mut(name) {
                     u.requests += figures.requests;
                     u.chars_sent += figures.chars;
+                    u.retries += figures.retries;
+                    u.rate_limited += figures.rate_limited;
                 }
                 stats.terms.add(&figures);
             }
@@ -332,6 +393,7 @@ impl Translator {
             stats.chars_sent += u.chars_sent;
             stats.translated += u.translated;
             stats.retries += u.retries;
+            stats.rate_limited += u.rate_limited;
         }
         let network: Vec<&Lane> =
             self.lanes.iter().filter(|l| l.provider.produces_targets()).collect();
@@ -529,6 +591,8 @@ impl Translator {
             let out = send(lane, source, target, chunk).await;
             figures.requests += out.usage.requests;
             figures.chars += out.usage.chars_sent;
+            figures.retries += out.usage.retries;
+            figures.rate_limited += out.usage.rate_limited;
             for (w, t) in wanted.get(r).unwrap_or(&[]).iter().zip(out.targets) {
                 if let Some(t) = t {
                     got.push((w.clone(), t));
@@ -596,6 +660,8 @@ impl Translator {
             let sent = send(lane, source, target, chunk).await;
             figures.requests += sent.usage.requests;
             figures.chars += sent.usage.chars_sent;
+            figures.retries += sent.usage.retries;
+            figures.rate_limited += sent.usage.rate_limited;
             for (j, t) in r.zip(sent.targets) {
                 let (Some((i, _)), Some(t)) = (which.get(j), t) else { continue };
                 if let Some(slot) = out.get_mut(*i) {
@@ -643,33 +709,95 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
     }
 }
 
+/// Sends each of `items` in a request of its own, a few at a time.
+async fn one_by_one(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
+    let each: Vec<Outcome> = futures::stream::iter(items.chunks(1))
+        .map(|one| Box::pin(send(lane, source, target, one)))
+        .buffered(lane.concurrency.max(1))
+        .collect()
+        .await;
+    let mut out = Outcome::default();
+    for o in each {
+        out.targets.extend(o.targets);
+        out.usage.add(&o.usage);
+        if out.error.is_none() {
+            out.error = o.error;
+        }
+    }
+    out
+}
+
+/// Requests in a row that timed out or could not connect before a lane's
+/// circuit opens: enough that one lost connection does not stop a run, few
+/// enough that, at the default concurrency, a dead endpoint is found within
+/// one read timeout (issue #13).
+const UNREACHABLE_IN_A_ROW: usize = 3;
+
 /// Sends one planned batch through `lane`: waits for the limiter, retries
 /// what may pass, splits what was too large or came back unusable, and
 /// opens the circuit on errors that will not pass.
-async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
+///
+/// Rate limiting is waited out, not counted as a failure: the lane pauses
+/// for the provider's Retry-After (or the backoff), and the request goes
+/// again for as long as `give_up_after` allows. Other retryable errors
+/// get `max_attempts` in all.
+pub(crate) async fn send(
+    lane: &Lane,
+    source: &str,
+    target: &str,
+    items: &[BatchItem<'_>],
+) -> Outcome {
+    if items.len() > 1 && lane.one_by_one.load(Ordering::Relaxed) {
+        return one_by_one(lane, source, target, items).await;
+    }
     let mut out = Outcome { targets: vec![None; items.len()], ..Outcome::default() };
     let provider = lane.provider.as_ref();
     let name = provider.name();
     let chars: usize = items.iter().map(|i| i.text.chars().count()).sum();
-    let mut attempt = 0;
+    let mut failures = 0;
+    let mut refusals = 0;
     let mut resent_unusable = false;
     loop {
         if let Some(reason) = lane.circuit.get() {
             out.error = Some(reason.clone());
             return out;
         }
-        attempt += 1;
         let batch = Batch { source_lang: source, target_lang: target, items };
-        let result = {
-            let _slot = lane.limiter.acquire(chars).await;
-            out.usage.requests += 1;
-            out.usage.segments_sent += items.len();
-            out.usage.chars_sent += chars;
-            match provider.translate(&batch).await {
-                Ok(t) => validate(name, items, &t).map(|()| t),
-                Err(e) => Err(e),
+        let permit = lane.limiter.acquire(chars).await;
+        // Registered before the check, so an opening in between is seen.
+        let dead = lane.dead.notified();
+        // The circuit may have opened while this request waited for a slot.
+        if let Some(reason) = lane.circuit.get() {
+            out.error = Some(reason.clone());
+            return out;
+        }
+        out.usage.requests += 1;
+        let started = permit.started;
+        let answered = tokio::select! {
+            answer = provider.translate(&batch) => answer,
+            // A request to an endpoint found dead stops waiting at once
+            // instead of running into its own read timeout.
+            () = dead => {
+                out.error = lane.circuit.get().cloned();
+                return out;
             }
         };
+        let result = match answered {
+            Ok(t) => {
+                lane.unreachable.store(0, Ordering::Relaxed);
+                lane.limiter.succeeded(started);
+                // Counted once the provider accepted the text (what it bills).
+                out.usage.segments_sent += items.len();
+                out.usage.chars_sent += chars;
+                let checked = match validate(name, items, &t) {
+                    Ok(()) if !provider.answers_by_id() => aligned(name, items, &t),
+                    other => other,
+                };
+                checked.map(|()| t)
+            }
+            Err(e) => Err(e),
+        };
+        drop(permit);
         let err = match result {
             Ok(targets) => {
                 out.targets = targets.into_iter().map(Some).collect();
@@ -677,10 +805,56 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             }
             Err(e) => e,
         };
+        if !matches!(err, ProviderError::Transport { .. }) {
+            // Any answer, even an error, proves the server is there.
+            lane.unreachable.store(0, Ordering::Relaxed);
+        }
         if err.opens_circuit() {
             lane.open_circuit(err);
             out.error = lane.circuit.get().cloned();
             return out;
+        }
+        if matches!(err, ProviderError::RateLimited { .. }) {
+            refusals += 1;
+            let pause = lane.retry.pause(refusals, &err);
+            match lane.limiter.overloaded(started, pause, lane.retry.give_up_after) {
+                Verdict::Retry(wait) => {
+                    out.usage.retries += 1;
+                    out.usage.rate_limited += 1;
+                    let window = lane.limiter.window();
+                    tracing::debug!(provider = name, refusals, window, ?wait, "lane paused: {err}");
+                    continue;
+                }
+                Verdict::GiveUp(waited) => {
+                    lane.open_circuit(ProviderError::GaveUp { provider: name, waited });
+                    out.error = lane.circuit.get().cloned();
+                    return out;
+                }
+            }
+        }
+        if let ProviderError::Server { status, retry_after, .. } = &err
+            && (matches!(status, 503 | 529) || retry_after.is_some())
+        {
+            lane.limiter.strained(started, *retry_after);
+        }
+        if lane.note_unreachable(&err) {
+            out.error = lane.circuit.get().cloned();
+            return out;
+        }
+        if let ProviderError::BadResponse { detail, .. } = &err
+            && detail.ends_with(OUT_OF_ORDER)
+            && !lane.one_by_one.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                provider = name,
+                "{err}; this provider's answers are no longer trusted in order: one text per request from now on"
+            );
+        }
+        if lane.one_by_one.load(Ordering::Relaxed) && items.len() > 1 {
+            let mut rest = one_by_one(lane, source, target, items).await;
+            rest.usage.add(&out.usage);
+            rest.usage.retries += 1;
+            return rest;
         }
         let splittable =
             matches!(err, ProviderError::TooLarge { .. } | ProviderError::BadResponse { .. });
@@ -705,10 +879,11 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             out.usage.retries += 1;
             continue;
         }
-        match lane.retry.delay(attempt, &err) {
+        failures += 1;
+        match lane.retry.delay(failures, &err) {
             Some(wait) => {
                 out.usage.retries += 1;
-                tracing::debug!(provider = name, attempt, ?wait, "retrying: {err}");
+                tracing::debug!(provider = name, attempt = failures, ?wait, "retrying: {err}");
                 tokio::time::sleep(wait).await;
             }
             None => {

@@ -43,7 +43,7 @@ async fn no_provider_shows_the_key_anywhere() {
     for (provider, var, extra) in cases {
         for status in [400, 401, 429, 500] {
             let s = echoing(status).await;
-            let cfg = config(&format!("max_attempts = 2\n{extra}"));
+            let cfg = config(&format!("max_attempts = 2\ngive_up_after_secs = 1\n{extra}"));
             let t = translator(&cfg, provider, &s.uri(), &[(var, FAKE_KEY)]);
             let mut a = article(&[&["Bonjour."]]);
             let result = t.translate_article(&mut a, "en-GB").await;

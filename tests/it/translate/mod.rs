@@ -10,3 +10,4 @@ mod errors;
 mod leak;
 mod others;
 mod support;
+mod traffic;

@@ -53,7 +53,8 @@ pub(crate) fn hit(text: &str, needle: &str, expected: Option<&str>, dnt: bool) -
     }
 }
 
-/// Test settings: fast backoff, short timeout, and every glossary hit sent
+/// Test settings: fast backoff, short timeouts, a rate-limit deadline of
+/// seconds instead of minutes, and every glossary hit sent
 /// up front (`terms = "force"`), so that each provider's wire format for
 /// terms is what the tests see.
 pub(crate) fn config(toml_extra: &str) -> TranslateConfig {
@@ -63,6 +64,7 @@ pub(crate) fn config(toml_extra: &str) -> TranslateConfig {
         "backoff_initial_ms = 20",
         "backoff_max_ms = 3000",
         "max_attempts = 3",
+        "give_up_after_secs = 3",
     ];
     let mut text: String = defaults
         .iter()
