@@ -42,7 +42,15 @@ pub(crate) struct Cli {
     quiet: bool,
 
     /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    // The values are named above; listing them again would turn `--help`
+    // into the long layout.
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        default_value = "auto",
+        hide_possible_values = true
+    )]
     color: ColorChoice,
 
     #[command(subcommand)]

@@ -19,10 +19,15 @@ pub(crate) enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour a stream that is (or is not) a terminal.
     pub(crate) fn enabled(self, terminal: bool) -> bool {
+        self.enabled_with(terminal, std::env::var_os("NO_COLOR"))
+    }
+
+    /// [`ColorChoice::enabled`] with the value of `NO_COLOR` given.
+    fn enabled_with(self, terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
         match self {
             Self::Always => true,
             Self::Never => false,
-            Self::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            Self::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
         }
     }
 
@@ -88,7 +93,11 @@ mod tests {
     fn choices() {
         assert!(ColorChoice::Always.enabled(false));
         assert!(!ColorChoice::Never.enabled(true));
-        assert!(!ColorChoice::Auto.enabled(false));
+        assert!(!ColorChoice::Auto.enabled_with(false, None));
+        assert!(ColorChoice::Auto.enabled_with(true, None));
+        assert!(!ColorChoice::Auto.enabled_with(true, Some("1".into())));
+        assert!(ColorChoice::Auto.enabled_with(true, Some("".into())), "empty NO_COLOR is unset");
+        assert!(ColorChoice::Always.enabled_with(true, Some("1".into())), "the flag wins");
     }
 
     #[test]

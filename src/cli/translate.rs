@@ -194,16 +194,14 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, ui: Ui) -> anyhow::Resul
         text.push_str(&reports.write(&run_report, html)?);
     }
     progress.finish();
-    if ui.quiet {
-        // Only errors: the failures, which the summary would have listed.
-        for failure in &summary.run.failures {
-            eprintln!("{} {failure}", super::error_prefix(ui));
+    // Under -q the failures were printed as they happened; nothing else is.
+    if !ui.quiet {
+        if reports.summary_to_stderr() {
+            eprint!("{}", super::style::summary(&text, ui.color.stderr()));
+        } else {
+            let text = super::style::summary(&text, ui.color.stdout());
+            std::io::stdout().write_all(text.as_bytes())?;
         }
-    } else if reports.summary_to_stderr() {
-        eprint!("{}", super::style::summary(&text, ui.color.stderr()));
-    } else {
-        let text = super::style::summary(&text, ui.color.stdout());
-        std::io::stdout().write_all(text.as_bytes())?;
     }
     let violations = summary.run.terms_violated();
     if summary.strict_terms && violations > 0 {
