@@ -28,6 +28,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod qa;
+pub mod redact;
 pub mod report;
 pub mod segment;
 pub mod tm;

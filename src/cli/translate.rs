@@ -248,6 +248,12 @@ pub(super) fn terms_line(summary: &Summary) -> String {
     line
 }
 
+/// ` (N failed)` after a request count, when some got no translations back:
+/// their characters are not counted as sent.
+fn failed_requests(n: usize) -> String {
+    if n == 0 { String::new() } else { format!(" ({n} failed)") }
+}
+
 /// The one-screen summary printed after a run.
 fn report(job: &TranslateSummary) -> String {
     let summary = &job.run;
@@ -288,11 +294,12 @@ fn report(job: &TranslateSummary) -> String {
         let t = &summary.translate;
         let _ = writeln!(
             s,
-            "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
+            "translate  {}: {} segments translated, {} failed, {} requests{}, {} characters sent, {} retries",
             depeche::report::redact(&job.provider),
             t.translated,
             t.failed,
             t.requests,
+            failed_requests(t.failed_requests),
             t.chars_sent,
             t.retries
         );
@@ -312,8 +319,11 @@ fn report(job: &TranslateSummary) -> String {
         for (name, usage) in &t.per_provider {
             let _ = writeln!(
                 s,
-                "           {name}: {} requests, {} segments, {} characters",
-                usage.requests, usage.segments_sent, usage.chars_sent
+                "           {name}: {} requests{}, {} segments, {} characters",
+                usage.requests,
+                failed_requests(usage.failed_requests),
+                usage.segments_sent,
+                usage.chars_sent
             );
         }
         let mut errors: Vec<String> = t.errors.iter().map(ToString::to_string).collect();

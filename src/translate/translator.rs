@@ -159,7 +159,9 @@ impl Translator {
         self.memory
     }
 
-    /// The chain in one line: `deepl (https://api-free.deepl.com) -> apertium (...)`.
+    /// The chain in one line: `deepl (https://api-free.deepl.com) -> apertium (...)`,
+    /// with any password or key in an endpoint removed ([`crate::redact`]):
+    /// the line goes into summaries, reports and XLIFF notes.
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if self.memory {
@@ -169,7 +171,8 @@ impl Translator {
             if l.endpoint.is_empty() {
                 parts.push(l.provider.name().to_string());
             } else {
-                parts.push(format!("{} ({})", l.provider.name(), l.endpoint));
+                let endpoint = crate::redact::redact(&l.endpoint);
+                parts.push(format!("{} ({endpoint})", l.provider.name()));
             }
         }
         if parts.is_empty() { "none".to_string() } else { parts.join(" -> ") }
@@ -319,6 +322,7 @@ impl Translator {
                 let figures = self.repair(lane, article, &fresh, source_lang, target_lang).await;
                 if let Some(u) = stats.per_provider.get_mut(name) {
                     u.requests += figures.requests;
+                    u.failed_requests += figures.failed_requests;
                     u.chars_sent += figures.chars;
                 }
                 stats.terms.add(&figures);
@@ -328,6 +332,7 @@ impl Translator {
         }
         for u in stats.per_provider.values() {
             stats.requests += u.requests;
+            stats.failed_requests += u.failed_requests;
             stats.segments_sent += u.segments_sent;
             stats.chars_sent += u.chars_sent;
             stats.translated += u.translated;
@@ -528,6 +533,7 @@ impl Translator {
             let Some(chunk) = items.get(r.clone()) else { continue };
             let out = send(lane, source, target, chunk).await;
             figures.requests += out.usage.requests;
+            figures.failed_requests += out.usage.failed_requests;
             figures.chars += out.usage.chars_sent;
             for (w, t) in wanted.get(r).unwrap_or(&[]).iter().zip(out.targets) {
                 if let Some(t) = t {
@@ -595,6 +601,7 @@ impl Translator {
             let Some(chunk) = items.get(r.clone()) else { continue };
             let sent = send(lane, source, target, chunk).await;
             figures.requests += sent.usage.requests;
+            figures.failed_requests += sent.usage.failed_requests;
             figures.chars += sent.usage.chars_sent;
             for (j, t) in r.zip(sent.targets) {
                 let (Some((i, _)), Some(t)) = (which.get(j), t) else { continue };
@@ -663,11 +670,18 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
         let result = {
             let _slot = lane.limiter.acquire(chars).await;
             out.usage.requests += 1;
-            out.usage.segments_sent += items.len();
-            out.usage.chars_sent += chars;
             match provider.translate(&batch).await {
-                Ok(t) => validate(name, items, &t).map(|()| t),
-                Err(e) => Err(e),
+                Ok(t) => {
+                    // Answered with translations: the provider took (and
+                    // bills) the text, even if the answer proves unusable.
+                    out.usage.segments_sent += items.len();
+                    out.usage.chars_sent += chars;
+                    validate(name, items, &t).map(|()| t)
+                }
+                Err(e) => {
+                    out.usage.failed_requests += 1;
+                    Err(e)
+                }
             }
         };
         let err = match result {

@@ -202,6 +202,19 @@ async fn one_run_writes_every_format_and_they_agree() {
         assert_eq!(counts["error"].as_u64(), Some(by_check(check, "error")), "{check}");
         assert_eq!(counts["warning"].as_u64(), Some(by_check(check, "warning")), "{check}");
     }
+    // The summary's qa line gives the same findings per check and severity.
+    let qa = stdout.lines().find(|l| l.starts_with("qa         ")).unwrap();
+    for (check, counts) in totals["qa"].as_object().unwrap() {
+        let mut want = Vec::new();
+        for severity in ["error", "warning"] {
+            match counts[severity].as_u64().unwrap() {
+                0 => {}
+                1 => want.push(format!("1 {severity}")),
+                n => want.push(format!("{n} {severity}s")),
+            }
+        }
+        assert!(qa.contains(&format!("{check}: {}", want.join(", "))), "{qa}");
+    }
     assert!(json["provider"]["requests"].as_u64().unwrap() > 0);
     assert!(json["settings"]["provider"].as_str().unwrap().contains("***@"));
     for a in articles {
@@ -212,11 +225,9 @@ async fn one_run_writes_every_format_and_they_agree() {
         assert_eq!(hits, found, "{}", a["id"]);
     }
 
-    // No report holds a credential, and the HTML fetches nothing.
+    // No report (nor XLIFF file) holds a credential, and the HTML fetches
+    // nothing.
     for (path, text) in all_text(d) {
-        if path.extension().is_some_and(|e| e == "xlf") {
-            continue;
-        }
         assert!(!text.contains("hunter2"), "{} holds the password", path.display());
         assert!(!text.contains("SECRET42"), "{} holds the key", path.display());
         if path.extension().is_some_and(|e| e == "html" || e == "css" || e == "js") {
@@ -426,4 +437,94 @@ fn a_json_report_on_stdout_is_the_only_thing_there() {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["totals"]["articles_ok"], 7);
     assert!(String::from_utf8_lossy(&out.stderr).contains("articles   7 ok"), "summary on stderr");
+}
+
+/// Runs a LibreTranslate translation of the fixtures against `endpoint`
+/// with fast retries and no term repairs (whose requests depend on which
+/// article comes first); returns (exit code, summary, JSON report).
+fn translate_against(endpoint: &str, max_attempts: u32) -> (Option<i32>, String, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("depeche.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[translate]\nmax_attempts = {max_attempts}\nbackoff_initial_ms = 1\n\
+             backoff_max_ms = 5\ntimeout_ms = 5000\n"
+        ),
+    )
+    .unwrap();
+    let json = dir.path().join("report.json");
+    let out = depeche()
+        .args(["translate", "fixtures/articles", "--no-progress", "--no-memory", "--terms", "off"])
+        .arg("--config")
+        .arg(&config)
+        .args(["--provider", "libretranslate", "--endpoint", endpoint, "--out"])
+        .arg(dir.path().join("out"))
+        .arg("--report")
+        .arg(format!("json={}", json.display()))
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&out.stdout).into_owned();
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    (out.status.code(), summary, report)
+}
+
+/// The `translate` line of a summary.
+fn translate_line(summary: &str) -> &str {
+    summary.lines().find(|l| l.starts_with("translate  ")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_characters_the_provider_accepted_count_as_sent() {
+    // See: #12 (with the endpoint down the summary said "6365 characters sent")
+    let server = crate::support::echo_libretranslate(Duration::ZERO).await;
+    let (code, summary, all) = translate_against(&server.uri(), 5);
+    assert_eq!(code, Some(0), "{summary}");
+    let provider = &all["provider"];
+    let chars = provider["chars_sent"].as_u64().unwrap();
+    let requests = provider["requests"].as_u64().unwrap();
+    assert!(chars > 0 && requests > 0, "{provider}");
+    assert_eq!(provider["failed_requests"], 0);
+    assert!(
+        translate_line(&summary).contains(&format!("{requests} requests, {chars} characters sent")),
+        "{summary}"
+    );
+
+    // The server refuses the first request (503), then answers: the refused
+    // attempt is a request, and a failed one, but its text is counted once,
+    // when the retry is accepted.
+    let server = crate::support::echo_libretranslate(Duration::ZERO).await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let (code, summary, refused_once) = translate_against(&server.uri(), 5);
+    assert_eq!(code, Some(0), "{summary}");
+    let p = &refused_once["provider"];
+    assert_eq!(p["chars_sent"].as_u64(), Some(chars), "{p}");
+    assert_eq!(p["requests"].as_u64(), Some(requests + 1), "{p}");
+    assert_eq!(p["failed_requests"], 1, "{p}");
+    assert_eq!(p["per_provider"]["libretranslate"]["chars"].as_u64(), Some(chars), "{p}");
+    assert!(translate_line(&summary).contains("requests (1 failed)"), "{summary}");
+
+    // The endpoint is down: every request fails and nothing counts as sent.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", down.local_addr().unwrap());
+    drop(down);
+    let (_, summary, none) = translate_against(&endpoint, 1);
+    let p = &none["provider"];
+    assert_eq!(p["chars_sent"], 0, "{p}");
+    assert_eq!(p["segments_sent"], 0, "{p}");
+    assert_eq!(p["translated"], 0, "{p}");
+    let tried = p["requests"].as_u64().unwrap();
+    assert!(tried > 0, "{p}");
+    assert_eq!(p["failed_requests"].as_u64(), Some(tried), "{p}");
+    let line = translate_line(&summary);
+    assert!(
+        line.contains(&format!("{tried} requests ({tried} failed), 0 characters sent")),
+        "{line}"
+    );
+    assert!(summary.contains("could not be reached"), "{summary}");
 }
