@@ -36,7 +36,7 @@ use crate::pipeline::{Counters, Notice, Observer, Outcome, QaCounts, Summary};
 
 pub use crate::redact::redact;
 pub use github::github;
-pub use html::{HtmlReport, MAX_PAGE_BYTES};
+pub use html::{HtmlReport, INDEX_PAGE_ROWS, MAX_PAGE_BYTES};
 pub use json::json;
 pub use junit::junit;
 

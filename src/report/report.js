@@ -1,12 +1,16 @@
 // depeche review report: filters for the index and article pages.
 // The filter comes from the menu or the address (#filter=flagged, #filter=mt,
-// #filter=check:numbers); #shown holds the number of rows left visible.
+// #filter=check:numbers); #shown holds the number of rows left visible, and
+// on an index of several pages #total the rows the filter keeps on all of
+// them. Links to the other pages (nav.pages) keep the filter.
 (function () {
   "use strict";
   var menu = document.getElementById("filter");
   var body = document.getElementById("rows");
   var rows = body ? body.rows : [];
   var shown = document.getElementById("shown");
+  var total = document.getElementById("total");
+  var links = document.querySelectorAll("nav.pages a");
 
   function keep(row, filter) {
     if (filter === "flagged") return row.getAttribute("data-flagged") === "1";
@@ -26,6 +30,13 @@
       if (ok) n++;
     }
     if (shown) shown.textContent = String(n);
+    if (total && menu && menu.selectedIndex >= 0) {
+      total.textContent = menu.options[menu.selectedIndex].getAttribute("data-total") || "?";
+    }
+    for (var j = 0; j < links.length; j++) {
+      var href = links[j].getAttribute("href").split("#")[0];
+      links[j].setAttribute("href", filter === "all" ? href : href + "#filter=" + filter);
+    }
     document.body.setAttribute("data-filter", filter);
   }
 

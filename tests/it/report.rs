@@ -50,6 +50,8 @@ fn no_chromium() -> bool {
 /// Runs headless Chromium with `args` and a fresh profile; returns stdout.
 /// Gives up after 90 s.
 fn run_chromium(args: &[String]) -> String {
+    use std::io::Read;
+
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium().unwrap())
         .args(CHROMIUM_FLAGS)
@@ -59,19 +61,22 @@ fn run_chromium(args: &[String]) -> String {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Read while it runs: a large DOM fills the pipe, and Chromium would
+    // wait for a reader forever.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
     let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
+    while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(90) {
             child.kill().unwrap();
             panic!("chromium did not finish in 90 s: {args:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&reader.join().unwrap().unwrap()).into_owned()
 }
 
 /// The page's DOM after its script ran (filters applied from the address).
@@ -409,6 +414,71 @@ fn check_reports_pass_on_the_fixtures_and_name_drift() {
     let xml = std::fs::read_to_string(d.join("drift.xml")).unwrap();
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
     assert!(xml.contains("drift from the golden file (changed)"), "{xml}");
+}
+
+#[test]
+fn a_large_run_pages_its_index_and_the_pages_keep_the_filter() {
+    // See: #12 (the index of 5,000 articles must load at once and stay under 1 MB)
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 1,001 articles: the fixtures again and again, each with one paragraph
+    // of its own so that ids and files differ.
+    let articles = d.join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(fixture("articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    fixtures.sort();
+    let texts: Vec<Vec<u8>> = fixtures.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for i in 0..1_001 {
+        let mut text = texts[i % texts.len()].clone();
+        text.extend_from_slice(format!("\n\nMise a jour numero {i}.\n").as_bytes());
+        std::fs::write(articles.join(format!("{i:04}.txt")), text).unwrap();
+    }
+    let html = d.join("html");
+    // A page left by an earlier, larger run into the same folder goes.
+    std::fs::create_dir(&html).unwrap();
+    std::fs::write(html.join("index-3.html"), "stale").unwrap();
+    let out = depeche()
+        .arg("translate")
+        .arg(&articles)
+        .args(["--provider", "none", "--no-memory", "-q", "--out"])
+        .arg(d.join("out"))
+        .arg("--report")
+        .arg(format!("html={}", html.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let index = html.join("index.html");
+    let second = html.join("index-2.html");
+    assert!(second.is_file() && !html.join("index-3.html").exists());
+    for page in [&index, &second] {
+        let bytes = std::fs::metadata(page).unwrap().len();
+        assert!(bytes < 1_000_000, "{}: {bytes} bytes", page.display());
+    }
+    let first = std::fs::read_to_string(&index).unwrap();
+    assert!(first.contains("<b id=\"shown\">1000</b> of 1000 shown on this page"));
+    assert!(first.contains("data-count=\"articles\"><b>1001</b>"), "the whole run's counts");
+
+    if no_chromium() {
+        return;
+    }
+    let page = shown(&dom(&second, ""));
+    assert_eq!((page.rows, page.shown, page.counts["articles"]), (1, 1, 1_001));
+    // A filter applies to the page, says how many rows match on all pages,
+    // and the links to the other pages keep it.
+    let page_dom = dom(&index, "#filter=check:numbers");
+    let filtered = shown(&page_dom);
+    assert_eq!((filtered.rows, filtered.shown, filtered.filter.as_str()), (0, 0, "check:numbers"));
+    assert!(page_dom.contains("<b id=\"total\">0</b>"), "no target, no finding");
+    assert!(
+        page_dom.contains("href=\"index-2.html#filter=check:numbers\""),
+        "links keep the filter"
+    );
+    let all = dom(&index, "");
+    assert!(all.contains("<b id=\"total\">1001</b>") && all.contains("href=\"index-2.html\""));
 }
 
 #[test]
