@@ -113,6 +113,11 @@ impl Cli {
     }
 }
 
+/// Where a command's summary goes: stdout, or nowhere under `-q`.
+pub(crate) fn summary_out(ui: Ui) -> Box<dyn std::io::Write> {
+    if ui.quiet { Box::new(std::io::sink()) } else { Box::new(std::io::stdout().lock()) }
+}
+
 /// `error:` as `main` prints it, coloured when stderr takes colour.
 pub(crate) fn error_prefix(ui: Ui) -> String {
     style::error_prefix(ui.color_stderr())
@@ -155,8 +160,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config, cli.verbose),
-        Command::Merge(args) => merge::run(args, &config, cli.verbose),
-        Command::Kit(args) => kit::run(args, &config),
+        Command::Merge(args) => merge::run(args, &config, ui),
+        Command::Kit(args) => kit::run(args, &config, ui),
         Command::Check(args) => check::run(args, &config, ui),
         Command::Completions { .. } | Command::Man { .. } => Ok(ExitCode::SUCCESS),
     }

@@ -95,6 +95,48 @@ fn quiet_still_reports_errors() {
 }
 
 #[test]
+fn quiet_silences_merge_and_kit_but_not_their_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged");
+    let out = out.to_str().unwrap();
+    // Untranslated units: warnings (silenced) with --allow-untranslated...
+    let (code, stdout, stderr) =
+        run(&["merge", "fixtures/golden", "--out", out, "--no-memory", "--allow-untranslated"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("merged ") && stderr.contains("warning: "), "{stdout}{stderr}");
+    let (code, stdout, stderr) = run(&[
+        "merge",
+        "fixtures/golden",
+        "--out",
+        out,
+        "--no-memory",
+        "--allow-untranslated",
+        "-q",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty() && stderr.is_empty(), "{stdout}{stderr}");
+    // ...errors (kept) without it.
+    let (code, stdout, stderr) =
+        run(&["merge", "fixtures/golden", "--out", out, "--no-memory", "-q"]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.lines().count() >= 1 && stderr.lines().all(|l| l.starts_with("error: ")));
+
+    let kit = dir.path().join("kit");
+    let (code, stdout, stderr) = run(&[
+        "kit",
+        "fixtures/golden-memory",
+        "--out",
+        kit.to_str().unwrap(),
+        "--no-memory",
+        "-q",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty() && stderr.is_empty(), "{stdout}{stderr}");
+    assert!(kit.join("omegat.project").is_file(), "the kit is still made");
+}
+
+#[test]
 fn colour_follows_the_flag_and_no_color() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
