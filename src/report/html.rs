@@ -609,7 +609,12 @@ fn segment_row(seg: &Segment, role: &str) -> String {
         }
         h.push_str("</ul>");
     }
-    let _ = writeln!(h, "</td><td class=\"state {state}\">{origin}</td></tr>");
+    // The state the XLIFF file gives the unit, as a CAT tool will show it.
+    let xliff_state = crate::xliff::Label::of(seg).status.xliff12();
+    let _ = writeln!(
+        h,
+        "</td><td class=\"state {state}\">{origin}<small>{xliff_state}</small></td></tr>"
+    );
     h
 }
 
@@ -725,7 +730,7 @@ mod tests {
         ), "{row}");
         assert!(row.contains(">ministry of the armed forces</mark> &lt;a&gt;"), "{row}");
         assert!(row.contains("data-mt=\"1\"") && row.contains("data-flagged=\"0\""));
-        assert!(row.contains("machine translation · deepl"));
+        assert!(row.contains("machine translation · deepl<small>needs-review-translation</small>"));
     }
 
     #[test]
