@@ -481,6 +481,50 @@ fn a_large_run_pages_its_index_and_the_pages_keep_the_filter() {
     assert!(all.contains("<b id=\"total\">1001</b>") && all.contains("href=\"index-2.html\""));
 }
 
+/// The `depeche check` command of the README's GitHub Actions workflow:
+/// its arguments after `cargo run ... --`.
+fn readme_workflow_check() -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("\n## CI: a GitHub Actions workflow\n").nth(1).unwrap();
+    let workflow = section.split("```yaml\n").nth(1).unwrap().split("```").next().unwrap();
+    let step = workflow.split("- name: depeche check\n").nth(1).unwrap();
+    // The folded `run: >-` block: its more indented lines, joined.
+    let mut lines = step.lines();
+    assert_eq!(lines.next().map(str::trim), Some("run: >-"), "{step}");
+    let command: Vec<&str> = lines.take_while(|l| l.starts_with("          ")).collect();
+    let command = command.join(" ");
+    let (cargo, args) = command.split_once(" -- ").unwrap();
+    assert!(cargo.trim().starts_with("cargo run"), "{command}");
+    args.split_whitespace().map(String::from).collect()
+}
+
+#[test]
+fn the_readme_workflow_check_passes_on_the_fixtures_and_writes_its_reports() {
+    let args = readme_workflow_check();
+    assert_eq!(args[..2], ["check", "fixtures"]);
+    // Run where the workflow runs, a checkout, but in a scratch folder so
+    // that the reports land there.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["fixtures", "glossaries", "tests"] {
+        std::os::unix::fs::symlink(root().join(name), dir.path().join(name)).unwrap();
+    }
+    let out = depeche().current_dir(dir.path()).args(&args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("result     7 files: 7 ok"), "{stdout}");
+    assert!(!stdout.contains("::error"), "{stdout}");
+    let reports = dir.path().join("reports");
+    xmllint("ant-junit.xsd", &reports.join("depeche-junit.xml"));
+    xmllint("jenkins-junit-10.xsd", &reports.join("depeche-junit.xml"));
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("depeche-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!((json["command"].as_str(), json["passed"].as_bool()), (Some("check"), Some(true)));
+    assert!(reports.join("html/index.html").is_file());
+    assert_eq!(std::fs::read_dir(reports.join("html/articles")).unwrap().count(), 7);
+}
+
 #[test]
 fn report_flags_are_checked() {
     let out =
