@@ -4,7 +4,9 @@
 //! ([`normalize`]), splits it into sentences ([`segment`]), finds glossary
 //! terms ([`glossary`]), translates through a [`translate::Provider`],
 //! checks the output ([`qa`]) and writes one XLIFF file per article and
-//! target language ([`xliff`], [`output`]). [`pipeline`] wires the stages.
+//! target language ([`xliff`], [`output`]). [`pipeline`] wires the stages;
+//! [`job`] runs them for each command and [`report`] renders what a run
+//! did as JSON, JUnit, GitHub annotations or an HTML review report.
 //!
 //! The library prints nothing and returns typed errors; the `depeche`
 //! binary owns the command line, progress bars and exit codes.
@@ -26,6 +28,8 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod qa;
+pub mod redact;
+pub mod report;
 pub mod segment;
 pub mod tm;
 pub mod translate;

@@ -10,6 +10,13 @@
 //!
 //! The canonical spelling follows RFC 5646 §2.1.1: language lowercase,
 //! script title case, region uppercase (`zh-Hant-TW`, `es-419`).
+//!
+//! What a user names as a target goes further: [`Locale::parse_target`]
+//! checks every subtag against the IANA Language Subtag Registry (as the
+//! `language-tags` crate ships it), replaces deprecated subtags by their
+//! preferred values (`iw` → `he`) and refuses French, the source language,
+//! so a well-formed tag that names nothing (`tlh-XX`, `en-UK`) is refused
+//! with a suggestion rather than given its own output files.
 
 use std::fmt;
 use std::str::FromStr;
@@ -48,12 +55,30 @@ pub enum Error {
         tag: String,
     },
     /// The language subtag is not an ISO 639 code.
-    #[error("{tag:?}: unknown language {language:?}; use an ISO 639 code such as en, de or es")]
+    #[error("{tag:?}: unknown language {language:?}; {}", language_hint(language))]
     UnknownLanguage {
         /// The rejected text.
         tag: String,
         /// Its language part.
         language: String,
+    },
+    /// A subtag is well formed but not in the IANA Language Subtag
+    /// Registry, or is reserved for private use.
+    #[error("{tag:?}: {what}; {hint}")]
+    Unregistered {
+        /// The rejected text.
+        tag: String,
+        /// What is wrong with it (`region "UK" is not in the IANA language
+        /// subtag registry`).
+        what: String,
+        /// A tag to use instead, or how to find one.
+        hint: String,
+    },
+    /// The target is French, the language the articles are written in.
+    #[error("{tag:?} is the source language of the articles (French); use a target such as en-GB")]
+    Source {
+        /// The rejected text.
+        tag: String,
     },
 }
 
@@ -110,6 +135,48 @@ impl Locale {
             return Err(syntax());
         }
         Ok(Self { tag: out, language_len, region })
+    }
+
+    /// A target locale a user named (`--to`, `[run] to`): [`Locale::parse`],
+    /// then every subtag checked against the IANA Language Subtag Registry,
+    /// deprecated subtags replaced by their preferred values, private-use
+    /// subtags and French (the source language) refused.
+    ///
+    /// ```
+    /// use depeche::Locale;
+    ///
+    /// assert_eq!(Locale::parse_target("EN-gb")?.as_str(), "en-GB");
+    /// assert_eq!(Locale::parse_target("iw-IL")?.as_str(), "he-IL");
+    /// let refused = Locale::parse_target("en-UK").unwrap_err().to_string();
+    /// assert!(refused.contains("did you mean en-GB?"), "{refused}");
+    /// assert!(Locale::parse_target("fr-FR").is_err());
+    /// # Ok::<(), depeche::locale::Error>(())
+    /// ```
+    pub fn parse_target(tag: &str) -> Result<Self, Error> {
+        let locale = Self::parse(tag)?;
+        let raw = tag.trim().to_string();
+        let parsed = language_tags::LanguageTag::parse(locale.as_str())
+            .map_err(|_| Error::Syntax { tag: raw.clone() })?;
+        if let Err(why) = parsed.validate() {
+            return Err(unregistered(&raw, &locale, &parsed, &why));
+        }
+        if let Some(what) = private_use(&parsed) {
+            return Err(Error::Unregistered {
+                tag: raw,
+                what,
+                hint: "no translation engine knows it; use a tag such as en-GB or de-DE".into(),
+            });
+        }
+        // Preferred values (`iw` → `he`, `BU` → `MM`); a tag the registry
+        // cannot canonicalise in one way is kept as written.
+        let canonical = match parsed.canonicalize() {
+            Ok(canonical) => Self::parse(canonical.as_str()).unwrap_or(locale),
+            Err(_) => locale,
+        };
+        if canonical.language() == "fr" {
+            return Err(Error::Source { tag: raw });
+        }
+        Ok(canonical)
     }
 
     /// Like [`Locale::parse`], but a bare `fr` becomes `fr-FR`: the form
@@ -212,6 +279,108 @@ impl<'de> Deserialize<'de> for Locale {
     }
 }
 
+/// Why a well-formed tag is not a usable target, with a suggestion.
+fn unregistered(
+    raw: &str,
+    locale: &Locale,
+    parsed: &language_tags::LanguageTag,
+    why: &language_tags::ValidationError,
+) -> Error {
+    use language_tags::ValidationError as V;
+    let registry = "is not in the IANA language subtag registry";
+    let (what, hint) = match why {
+        V::PrimaryLanguageNotInRegistry => {
+            let language = parsed.primary_language();
+            (
+                format!("language {language:?} {registry}"),
+                language_hint(&language.to_ascii_lowercase()),
+            )
+        }
+        V::RegionNotInRegistry => {
+            let region = parsed.region().unwrap_or_default().to_ascii_uppercase();
+            let hint = match region_alias(&region) {
+                Some(better) => {
+                    format!("did you mean {}-{better}?", locale.language())
+                }
+                None => format!(
+                    "use a registered region, such as {0}-GB or {0}-US (ISO 3166 codes)",
+                    locale.language()
+                ),
+            };
+            (format!("region {region:?} {registry}"), hint)
+        }
+        V::ScriptNotInRegistry => (
+            format!("script {:?} {registry}", parsed.script().unwrap_or_default()),
+            "use an ISO 15924 script such as Latn, Cyrl or Hans".to_string(),
+        ),
+        other => (other.to_string(), "use a tag such as en-GB or de-DE".to_string()),
+    };
+    Error::Unregistered { tag: raw.to_string(), what, hint }
+}
+
+/// The private-use part of a tag (`qaa`, `Qaaa`, `XA`..`XZ`, `QM`..`QZ`,
+/// `AA`, `ZZ`, `x-...`), described, if any.
+fn private_use(parsed: &language_tags::LanguageTag) -> Option<String> {
+    let language = parsed.primary_language().to_ascii_lowercase();
+    if ("qaa"..="qtz").contains(&language.as_str()) || language == "x" {
+        return Some(format!("language {language:?} is reserved for private use"));
+    }
+    if parsed.private_use().is_some() {
+        return Some("private-use subtags (x-...) name no language".to_string());
+    }
+    if let Some(region) = parsed.region().map(str::to_ascii_uppercase) {
+        let r = region.as_str();
+        if matches!(r, "AA" | "ZZ") || ("QM"..="QZ").contains(&r) || ("XA"..="XZ").contains(&r) {
+            return Some(format!("region {region:?} is reserved for private use"));
+        }
+    }
+    let script = parsed.script().unwrap_or_default();
+    if ("Qaaa"..="Qabx").contains(&script) {
+        return Some(format!("script {script:?} is reserved for private use"));
+    }
+    None
+}
+
+/// Regions people write that the registry spells otherwise.
+fn region_alias(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "UK" | "EN" | "EW" => "GB",
+        "USA" => "US",
+        "EL" => "GR",
+        "SP" => "ES",
+        "GE" => "DE",
+        _ => return None,
+    })
+}
+
+/// A suggestion for a language written as a name (`english`, `anglais`)
+/// or as an ISO 639-2 code the registry spells with two letters (`eng`).
+fn language_hint(language: &str) -> String {
+    const NAMES: &[(&[&str], &str)] = &[
+        (&["english", "anglais", "eng", "en"], "en-GB or en-US"),
+        (&["german", "deutsch", "allemand", "deu", "ger"], "de-DE"),
+        (&["spanish", "espanol", "español", "espagnol", "spa"], "es-ES"),
+        (&["italian", "italien", "italiano", "ita"], "it-IT"),
+        (&["portuguese", "portugais", "portugues", "por"], "pt-PT or pt-BR"),
+        (&["dutch", "neerlandais", "néerlandais", "nld", "dut"], "nl-NL"),
+        (&["russian", "russe", "rus"], "ru-RU"),
+        (&["arabic", "arabe", "ara"], "ar"),
+        (&["chinese", "chinois", "zho", "chi"], "zh-Hans-CN"),
+        (&["japanese", "japonais", "jpn"], "ja-JP"),
+        (&["polish", "polonais", "pol"], "pl-PL"),
+        (&["ukrainian", "ukrainien", "ukr"], "uk-UA"),
+        (&["turkish", "turc", "tur"], "tr-TR"),
+        (&["azerbaijani", "azeri", "aze"], "az-AZ"),
+        (&["french", "francais", "français", "fra", "fre"], "a language other than French"),
+    ];
+    let lower = language.to_lowercase();
+    NAMES
+        .iter()
+        .find(|(names, _)| names.contains(&lower.as_str()))
+        .map(|(_, tag)| format!("did you mean {tag}?"))
+        .unwrap_or_else(|| "use an ISO 639 code such as en, de or es".to_string())
+}
+
 /// ISO 639-1 two-letter language codes (the 183 current codes plus `iw`,
 /// `in` and `ji`, which older agency files still use).
 const ISO_639_1: &[&str] = &[
@@ -277,6 +446,37 @@ mod tests {
         assert_eq!(Locale::parse_source("fr-ch").unwrap().as_str(), "fr-CH");
         assert_eq!(Locale::french().region(), Some("FR"));
         assert_eq!(Locale::british_english(), Locale::parse("en-GB").unwrap());
+    }
+
+    #[test]
+    fn targets_are_checked_against_the_registry() {
+        let target = |t: &str| {
+            Locale::parse_target(t).map(|l| l.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+        };
+        assert_eq!(target("EN-gb"), "en-GB");
+        assert_eq!(target("de"), "de");
+        assert_eq!(target("zh-hans-cn"), "zh-Hans-CN");
+        assert_eq!(target("es-419"), "es-419");
+        // Deprecated subtags take their preferred value.
+        assert_eq!(target("iw"), "he");
+        // Well formed, but not registered or private use.
+        let refused = [
+            ("english", "did you mean en-GB or en-US?"),
+            ("eng", "did you mean en-GB or en-US?"),
+            ("klingon-XX", "use an ISO 639 code"),
+            ("tlh-XX", "private use"),
+            ("en-UK", "did you mean en-GB?"),
+            ("en-QQ", "private use"),
+            ("en-YY", "use a registered region, such as en-GB"),
+            ("xyz", "not in the IANA language subtag registry"),
+            ("sr-Abcd", "ISO 15924"),
+            ("fr-FR", "source language"),
+            ("FR", "source language"),
+        ];
+        for (tag, hint) in refused {
+            let got = target(tag);
+            assert!(got.starts_with("error: ") && got.contains(hint), "{tag}: {got}");
+        }
     }
 
     #[test]

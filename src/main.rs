@@ -12,6 +12,7 @@ mod cli;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    let ui = args.ui();
     match cli::run(args) {
         Ok(code) => code,
         Err(error) => {
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            eprintln!("{} {error:#}", cli::error_prefix(ui));
             ExitCode::from(2)
         }
     }

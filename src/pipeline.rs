@@ -162,6 +162,16 @@ impl std::str::FromStr for XliffVersion {
     }
 }
 
+impl std::fmt::Display for XliffVersion {
+    /// `1.2` or `2.1`, as the command line takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::V12 => "1.2",
+            Self::V21 => "2.1",
+        })
+    }
+}
+
 /// Figures for one written XLIFF file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArticleStats {
@@ -257,6 +267,10 @@ pub enum Outcome {
         findings: Vec<Finding>,
         /// Warnings worth showing (dropped characters, memory trouble, ...).
         warnings: Vec<String>,
+        /// The article as written: sources, targets, origins, glossary hits
+        /// and QA findings, for reports. Dropped after the observer has seen
+        /// it, so it adds nothing to what a run holds.
+        article: Box<Article>,
     },
     /// The input could not be turned into XLIFF; nothing was written for it.
     Failed(Failure),
@@ -353,6 +367,27 @@ pub struct Summary {
     pub would_send: (usize, usize),
     /// Segments left untranslated because the budget ran out.
     pub over_budget: usize,
+    /// QA findings per check, over all targets.
+    pub qa: BTreeMap<CheckId, QaCounts>,
+}
+
+/// QA findings of one check, by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QaCounts {
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+}
+
+impl QaCounts {
+    /// Counts one finding.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
 }
 
 impl Summary {
@@ -363,8 +398,11 @@ impl Summary {
 
     fn add(&mut self, outcome: &Outcome, first_target: Option<&Locale>) {
         match outcome {
-            Outcome::Written { target, changed, stats, .. } => {
+            Outcome::Written { target, changed, stats, findings, .. } => {
                 self.files_written += 1;
+                for finding in findings {
+                    self.qa.entry(finding.issue.check).or_default().add(finding.issue.severity);
+                }
                 if !changed {
                     self.files_unchanged += 1;
                 }
@@ -633,14 +671,15 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
         }
     };
     Outcome::Written {
-        id: article.id,
-        origin: article.origin,
+        id: article.id.clone(),
+        origin: article.origin.clone(),
         target: target.locale.clone(),
         path,
         changed,
         stats: Box::new(stats),
         findings,
         warnings,
+        article: Box::new(article),
     }
 }
 

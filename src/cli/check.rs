@@ -13,7 +13,8 @@ use depeche::check::{Drift, Report, Update};
 use depeche::job::{self, CheckSettings};
 use depeche::pipeline::{Summary, XliffVersion};
 
-use super::Config;
+use super::report::Reports;
+use super::{Config, Ui};
 
 /// The project's schema validator, looked up from the working directory.
 const VALIDATOR: &str = "tests/tools/validate-xliff";
@@ -39,9 +40,10 @@ pub(crate) struct CheckArgs {
         short = 't',
         value_delimiter = ',',
         value_name = "LOCALES",
-        default_value = "en-GB"
+        default_value = "en-GB",
+        value_parser = super::parse_target
     )]
-    to: Vec<String>,
+    to: Vec<depeche::Locale>,
 
     /// Glossary files or folders, instead of the configured ones [default: glossaries/]
     #[arg(long, value_name = "PATH")]
@@ -68,10 +70,15 @@ pub(crate) struct CheckArgs {
     /// Rewrite the golden files from this run (after a deliberate change)
     #[arg(long)]
     update: bool,
+
+    #[arg(long, value_name = "FORMAT[=PATH]", help = super::report::HELP,
+          value_parser = super::report::parse)]
+    report: Vec<super::report::ReportArg>,
 }
 
 /// Runs `depeche check`.
-pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: CheckArgs, config: &Config, ui: Ui) -> anyhow::Result<ExitCode> {
+    let reports = Reports::new(args.report.clone())?;
     let mut settings = CheckSettings::new(&args.dir)
         .with_targets(&args.to)?
         .with_glossary(super::glossary_settings(&args.glossary, config))
@@ -98,7 +105,20 @@ pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> 
     }
     let articles = settings.articles().to_path_buf();
     let golden = settings.golden().to_path_buf();
-    let summary = super::runtime()?.block_on(job::check(settings))?;
+    let glossary: Vec<String> = super::glossary_settings(&args.glossary, config)
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut quiet = depeche::pipeline::NoObserver;
+    let mut collector =
+        if reports.is_empty() { None } else { Some(reports.collector(&mut quiet, true)?) };
+    let summary = super::runtime()?.block_on(async {
+        match collector.as_mut() {
+            Some(collector) => job::check_with(settings, collector).await,
+            None => job::check(settings).await,
+        }
+    })?;
 
     let mut text = String::new();
     let targets: Vec<&str> = summary.targets.iter().map(|t| t.as_str()).collect();
@@ -115,8 +135,42 @@ pub(crate) fn run(args: CheckArgs, config: &Config) -> anyhow::Result<ExitCode> 
     if let Some(changes) = &summary.updates {
         text.push_str(&render_updates(changes, &summary.report, &golden));
     }
-    std::io::stdout().write_all(text.as_bytes())?;
+    if let Some(collector) = collector {
+        let mut report_settings =
+            depeche::report::RunSettings::new([&articles], &summary.targets, &args.provider);
+        report_settings.xliff = args.xliff.to_string();
+        report_settings.glossary = glossary;
+        report_settings.golden = Some(golden.display().to_string());
+        report_settings.memory = args.tm.as_ref().map(|p| p.display().to_string());
+        let (run_report, html) = collector.finish(
+            "check",
+            &report_settings,
+            &summary.run,
+            &args.provider,
+            summary.passed(),
+        );
+        let run_report = run_report.with_check(&summary.report);
+        text.push_str(&reports.write(&run_report, html)?);
+    }
+    if ui.quiet {
+        for failure in &summary.run.failures {
+            eprintln!("{} {failure}", super::error_prefix(ui));
+        }
+        if !summary.passed() {
+            eprintln!("{} depeche check failed: {}", super::error_prefix(ui), result_line(&text));
+        }
+    } else if reports.summary_to_stderr() {
+        eprint!("{}", super::style::summary(&text, ui.color.stderr()));
+    } else {
+        let text = super::style::summary(&text, ui.color.stdout());
+        std::io::stdout().write_all(text.as_bytes())?;
+    }
     Ok(if summary.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The figures of the `result` line of a check summary.
+fn result_line(text: &str) -> &str {
+    text.lines().find_map(|l| l.strip_prefix("result")).map(str::trim).unwrap_or("see the report")
 }
 
 fn find_validator() -> anyhow::Result<PathBuf> {
@@ -192,6 +246,9 @@ fn render(report: &Report, summary: &Summary, update: bool) -> String {
     }
     if !summary.terms.is_empty() {
         let _ = writeln!(s, "glossary   {}", super::translate::terms_line(summary));
+    }
+    if !summary.qa.is_empty() {
+        let _ = writeln!(s, "qa         {}", super::translate::qa_line(summary));
     }
     let _ = writeln!(
         s,

@@ -44,7 +44,7 @@ pub(crate) struct KitArgs {
 }
 
 /// Runs `depeche kit`.
-pub(crate) fn run(args: KitArgs, config: &Config) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: KitArgs, config: &Config, ui: super::Ui) -> anyhow::Result<ExitCode> {
     let settings = KitSettings::new(&args.inputs, &args.out)
         .with_format(args.format)
         .with_glossary(super::glossary_settings(&args.glossary, config))
@@ -52,7 +52,7 @@ pub(crate) fn run(args: KitArgs, config: &Config) -> anyhow::Result<ExitCode> {
         .with_fuzzy(config.memory.fuzzy()?);
     let summary = super::runtime()?.block_on(job::kit(settings))?;
     let m = &summary.manifest;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::summary_out(ui);
     writeln!(
         out,
         "kit        {} ({} → {}, {}): {} files, {} sentences",

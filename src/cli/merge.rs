@@ -44,7 +44,8 @@ pub(crate) struct MergeArgs {
 }
 
 /// Runs `depeche merge`.
-pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: MergeArgs, config: &Config, ui: super::Ui) -> anyhow::Result<ExitCode> {
+    let verbose = ui.verbose;
     let settings = MergeSettings::new(&args.inputs)
         .with_out_dir(args.out.clone().unwrap_or_else(|| config.run.out.clone()))
         .with_format(args.format)
@@ -52,15 +53,18 @@ pub(crate) fn run(args: MergeArgs, config: &Config, verbose: u8) -> anyhow::Resu
         .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, true));
     let summary = super::runtime()?.block_on(job::merge(settings))?;
 
-    let mut stdout = std::io::stdout().lock();
+    // Under -q only the errors are printed: no summary, no warnings.
+    let mut stdout = super::summary_out(ui);
     let mut stderr = std::io::stderr().lock();
+    let mut warnings: Box<dyn std::io::Write> =
+        if ui.quiet { Box::new(std::io::sink()) } else { Box::new(std::io::stderr()) };
     for (_, error) in &summary.failures {
-        writeln!(stderr, "error: {}", super::chain(&**error))?;
+        writeln!(stderr, "{} {}", super::error_prefix(ui), super::chain(&**error))?;
     }
     let (mut written, mut unchanged_files) = (0usize, 0usize);
     for file in &summary.files {
         let m = &file.merged;
-        warn_allowed(&mut stderr, &file.input, m)?;
+        warn_allowed(&mut warnings, &file.input, m)?;
         written += usize::from(file.changed);
         unchanged_files += usize::from(!file.changed);
         let fed = match file.stored {

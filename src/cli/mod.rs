@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use depeche::job::{GlossarySettings, MemorySettings};
 
@@ -15,10 +15,13 @@ mod kit;
 mod merge;
 mod progress;
 mod providers;
+mod report;
+mod style;
 mod tm;
 mod translate;
 
 pub(crate) use config::Config;
+pub(crate) use style::ColorChoice;
 
 /// French news articles to aligned bilingual XLIFF, with domain terminology
 /// enforced and checked.
@@ -30,8 +33,25 @@ pub(crate) struct Cli {
     config: Option<PathBuf>,
 
     /// Print more about what happens (repeat for more)
-    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     verbose: u8,
+
+    /// Print only errors: no summary, warnings or progress bars (reports asked
+    /// for with --report are still written)
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
+
+    /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
+    // The values are named above; listing them again would turn `--help`
+    // into the long layout.
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        default_value = "auto",
+        hide_possible_values = true
+    )]
+    color: ColorChoice,
 
     #[command(subcommand)]
     command: Command,
@@ -53,27 +73,132 @@ enum Command {
     Providers(providers::ProvidersArgs),
     /// Import, export and inspect the translation memory
     Tm(tm::TmArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man {
+        /// Write depeche.1 and depeche-<command>.1 into this folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// How much to print, and in colour or not: the global flags every command
+/// honours.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ui {
+    /// `-v` count.
+    pub(crate) verbose: u8,
+    /// Only errors.
+    pub(crate) quiet: bool,
+    /// Colour choice for stdout and stderr.
+    pub(crate) color: ColorChoice,
+}
+
+impl Ui {
+    /// The colour choice and `NO_COLOR`, applied to stderr.
+    pub(crate) fn color_stderr(self) -> bool {
+        self.color.stderr()
+    }
+}
+
+impl Cli {
+    /// The global flags, for `main` to format a fatal error.
+    pub(crate) fn ui(&self) -> Ui {
+        Ui { verbose: self.verbose, quiet: self.quiet, color: self.color }
+    }
+}
+
+/// Where a command's summary goes: stdout, or nowhere under `-q`.
+pub(crate) fn summary_out(ui: Ui) -> Box<dyn std::io::Write> {
+    if ui.quiet { Box::new(std::io::sink()) } else { Box::new(std::io::stdout().lock()) }
+}
+
+/// `error:` as `main` prints it, coloured when stderr takes colour.
+pub(crate) fn error_prefix(ui: Ui) -> String {
+    style::error_prefix(ui.color_stderr())
+}
+
+/// Parses a target locale (clap value parser): canonical case, checked
+/// against the IANA registry, French refused ([`depeche::Locale::parse_target`]).
+pub(crate) fn parse_target(tag: &str) -> Result<depeche::Locale, String> {
+    depeche::Locale::parse_target(tag).map_err(|e| e.to_string())
+}
+
+/// The closest of `known` to `name`, when it is close enough to be a typo.
+pub(crate) fn suggest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let name = name.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&name, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(1) || strsim::jaro_winkler(&name, k) > 0.85)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    init_tracing(cli.verbose);
+    let ui = cli.ui();
+    init_tracing(ui);
+    // Completions and the manual need no configuration.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "depeche", &mut out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { out } => return man(out.as_deref()),
+        _ => {}
+    }
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Translate(args) => translate::run(args, &config, cli.verbose),
+        Command::Translate(args) => translate::run(args, &config, ui),
         Command::Providers(args) => providers::run(args, &config),
         Command::Tm(args) => tm::run(args, &config),
         Command::Glossary(args) => glossary::run(args, &config, cli.verbose),
-        Command::Merge(args) => merge::run(args, &config, cli.verbose),
-        Command::Kit(args) => kit::run(args, &config),
-        Command::Check(args) => check::run(args, &config),
+        Command::Merge(args) => merge::run(args, &config, ui),
+        Command::Kit(args) => kit::run(args, &config, ui),
+        Command::Check(args) => check::run(args, &config, ui),
+        Command::Completions { .. } | Command::Man { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 
-/// Logs on stderr: warnings by default, more with each `-v`; `RUST_LOG`
-/// (`RUST_LOG=depeche=debug`) overrides both.
-fn init_tracing(verbose: u8) {
-    let level = match verbose {
+/// `depeche man`: the page of the whole command on stdout, or with `--out`
+/// one page per command (`depeche.1`, `depeche-translate.1`, ...).
+fn man(out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let command = Cli::command();
+    let Some(dir) = out else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command).render(&mut page)?;
+        std::io::Write::write_all(&mut std::io::stdout(), &page)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut pages = vec![("depeche".to_string(), command.clone())];
+    for sub in command.get_subcommands() {
+        let name = format!("depeche-{}", sub.get_name());
+        pages.push((name, sub.clone()));
+    }
+    for (name, page) in pages {
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(page).title(name.clone()).render(&mut roff)?;
+        let file = format!("{name}.1");
+        let path = dir.join(&file);
+        depeche::output::write_atomic(&path, &roff)
+            .with_context(|| format!("cannot write the manual page {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs on stderr: warnings by default, errors only with `-q`, more with
+/// each `-v`; `RUST_LOG` (`RUST_LOG=depeche=debug`) overrides them.
+fn init_tracing(ui: Ui) {
+    let level = match ui.verbose {
+        0 if ui.quiet => "error",
         0 => "warn",
         1 => "info",
         2 => "debug",
@@ -85,7 +210,7 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(ui.color_stderr())
         .with_target(false)
         .without_time()
         .try_init();

@@ -20,6 +20,8 @@ pub(crate) struct Progress {
     segments: ProgressBar,
     visible: bool,
     verbose: bool,
+    /// `-q`: warnings are not printed (errors still are).
+    quiet: bool,
     /// Target locales of the run: each segment is translated once per target.
     targets: usize,
     counters: Arc<Counters>,
@@ -52,7 +54,22 @@ impl Progress {
         );
         segments.set_prefix("segments");
         let counters = Arc::default();
-        Self { multi, articles, segments, visible, verbose, targets: targets.max(1), counters }
+        Self {
+            multi,
+            articles,
+            segments,
+            visible,
+            verbose,
+            quiet: false,
+            targets: targets.max(1),
+            counters,
+        }
+    }
+
+    /// With `quiet`, warnings are not printed; errors still are.
+    pub(crate) fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     /// Prints a line above the bars (or plainly when they are hidden).
@@ -103,7 +120,7 @@ impl Observer for Progress {
         match outcome {
             Outcome::Written { path, changed, warnings, stats, .. } => {
                 self.segments.inc(stats.segments as u64);
-                for warning in warnings {
+                for warning in warnings.iter().filter(|_| !self.quiet) {
                     self.println(&format!("warning: {warning}"));
                 }
                 if self.verbose {

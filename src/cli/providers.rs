@@ -19,7 +19,7 @@ pub(crate) struct ProvidersArgs {
     check: bool,
 
     /// Use this provider alone, as `translate --provider` does
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_provider)]
     provider: Option<String>,
 
     /// Base URL of that provider
@@ -36,6 +36,39 @@ pub(crate) fn provider_help() -> String {
         "Translation provider: {}, memory or none (empty targets for human translation)",
         network.join(", ")
     )
+}
+
+/// Checks a `--provider` name (clap value parser), suggesting the closest
+/// known name for a typo: `deepel` → `did you mean deepl?`.
+pub(crate) fn parse_provider(name: &str) -> Result<String, String> {
+    let lower = name.trim().to_ascii_lowercase();
+    if PROVIDER_NAMES.contains(&lower.as_str()) {
+        return Ok(lower);
+    }
+    Err(unknown_provider(name))
+}
+
+/// The message for a provider name depeche does not know.
+fn unknown_provider(name: &str) -> String {
+    let hint = super::suggest(name, PROVIDER_NAMES)
+        .map(|s| format!("did you mean {s}? "))
+        .unwrap_or_default();
+    format!("unknown translation provider {name:?}; {hint}(known: {})", PROVIDER_NAMES.join(", "))
+}
+
+/// A job error, with a suggestion when it is a provider name from the
+/// configuration file that depeche does not know.
+pub(crate) fn explain_job_error(error: depeche::job::Error) -> anyhow::Error {
+    if let depeche::job::Error::Provider(depeche::translate::Error::UnknownProvider {
+        name, ..
+    }) = &error
+    {
+        return anyhow::anyhow!(
+            "cannot set up the translation provider: {}",
+            unknown_provider(name)
+        );
+    }
+    error.into()
 }
 
 /// Runs `depeche providers`.

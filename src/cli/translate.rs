@@ -14,8 +14,9 @@ use depeche::job::{self, TranslateSettings, TranslateSummary};
 use depeche::pipeline::{Summary, XliffVersion};
 use depeche::translate::{Overrides, TermsMode};
 
-use super::Config;
 use super::progress::Progress;
+use super::report::Reports;
+use super::{Config, Ui};
 
 /// Arguments of `depeche translate`.
 #[derive(Debug, Args)]
@@ -25,15 +26,18 @@ pub(crate) struct TranslateArgs {
     #[arg(required = true, value_name = "PATH")]
     inputs: Vec<PathBuf>,
 
-    /// Target locales, comma-separated (e.g. en-GB,de-DE) [default: en-GB]
-    #[arg(long, short = 't', value_delimiter = ',', value_name = "LOCALES")]
-    to: Vec<String>,
+    /// Target locales, comma-separated (e.g. en-GB,de-DE), checked against the IANA
+    /// language subtag registry [default: en-GB]
+    #[arg(long, short = 't', value_delimiter = ',', value_name = "LOCALES",
+          value_parser = super::parse_target)]
+    to: Vec<Locale>,
 
     /// Output folder for the XLIFF files [default: out]
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
 
-    #[arg(long, value_name = "NAME", help = super::providers::provider_help())]
+    #[arg(long, value_name = "NAME", help = super::providers::provider_help(),
+          value_parser = super::providers::parse_provider)]
     provider: Option<String>,
 
     /// Base URL of the provider (self-hosted servers, proxies)
@@ -85,11 +89,21 @@ pub(crate) struct TranslateArgs {
     /// Hide the progress bars
     #[arg(long)]
     no_progress: bool,
+
+    #[arg(long, value_name = "FORMAT[=PATH]", help = super::report::HELP,
+          value_parser = super::report::parse)]
+    report: Vec<super::report::ReportArg>,
 }
 
 /// Runs `depeche translate`.
-pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
-    let targets = if args.to.is_empty() { config.run.to.clone() } else { args.to.clone() };
+pub(crate) fn run(args: TranslateArgs, config: &Config, ui: Ui) -> anyhow::Result<ExitCode> {
+    let verbose = ui.verbose;
+    let reports = Reports::new(args.report.clone())?;
+    let targets: Vec<String> = if args.to.is_empty() {
+        config.run.to.clone()
+    } else {
+        args.to.iter().map(ToString::to_string).collect()
+    };
     let cancel = Arc::new(AtomicBool::new(false));
     let settings = TranslateSettings::new(&args.inputs)
         .with_targets(&targets)?
@@ -111,10 +125,37 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .with_strict_terms(args.strict_terms || config.glossary.strict_terms)
         .with_qa(config.qa.clone())
         .with_cancel(Arc::clone(&cancel));
-    let mut progress =
-        Progress::new(settings.targets().len(), !args.no_progress && verbose == 0, verbose > 0);
+    let mut report_settings = depeche::report::RunSettings::new(
+        &args.inputs,
+        settings.targets(),
+        args.provider.clone().unwrap_or_else(|| "configured".into()),
+    );
+    report_settings.out_dir =
+        Some(args.out.clone().unwrap_or_else(|| config.run.out.clone()).display().to_string());
+    report_settings.xliff = args.xliff.unwrap_or(config.run.xliff).to_string();
+    report_settings.glossary = super::glossary_settings(&args.glossary, config)
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    report_settings.terms_mode = Some(args.terms.unwrap_or(config.translate.terms).to_string());
+    report_settings.dry_run = args.dry_run;
+    report_settings.max_chars = args.max_chars.or(config.run.max_chars);
+    report_settings.strict_terms = args.strict_terms || config.glossary.strict_terms;
+    report_settings.memory =
+        match super::memory_settings(args.tm.as_deref(), args.no_memory, config, false) {
+            depeche::job::MemorySettings::Always(p)
+            | depeche::job::MemorySettings::WhenNeeded(p) => Some(p.display().to_string()),
+            _ => None,
+        };
+    let mut progress = Progress::new(
+        settings.targets().len(),
+        !args.no_progress && verbose == 0 && !ui.quiet,
+        verbose > 0,
+    )
+    .quiet(ui.quiet);
     let runtime = super::runtime()?;
-    let summary = runtime.block_on(async {
+    let ran = runtime.block_on(async {
         // Ctrl-C: stop starting files, let those in flight finish and be
         // written, then report what remains. A second Ctrl-C kills at once.
         tokio::spawn(async move {
@@ -126,17 +167,68 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
                 }
             }
         });
-        job::translate(settings, &mut progress).await
+        if reports.is_empty() {
+            let summary = job::translate(settings, &mut progress).await;
+            return summary.map(|s| (s, None)).map_err(super::providers::explain_job_error);
+        }
+        let mut collector = reports.collector(&mut progress, false)?;
+        let summary = job::translate(settings, &mut collector)
+            .await
+            .map_err(super::providers::explain_job_error)?;
+        report_settings.provider.clone_from(&summary.provider);
+        if !summary.memory {
+            report_settings.memory = None;
+        }
+        let recorded = collector.finish(
+            "translate",
+            &report_settings,
+            &summary.run,
+            &summary.provider,
+            summary.passed(),
+        );
+        anyhow::Ok((summary, Some(recorded)))
     });
+    let (summary, recorded) = ran?;
+    let mut text = report(&summary);
+    if let Some((run_report, html)) = recorded {
+        text.push_str(&reports.write(&run_report, html)?);
+    }
     progress.finish();
-    let summary = summary?;
-
-    std::io::stdout().write_all(report(&summary).as_bytes())?;
+    // Under -q the failures were printed as they happened; nothing else is.
+    if !ui.quiet {
+        if reports.summary_to_stderr() {
+            eprint!("{}", super::style::summary(&text, ui.color.stderr()));
+        } else {
+            let text = super::style::summary(&text, ui.color.stdout());
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+    }
     let violations = summary.run.terms_violated();
     if summary.strict_terms && violations > 0 {
-        eprintln!("error: {violations} glossary violations (--strict-terms)");
+        eprintln!("{} {violations} glossary violations (--strict-terms)", super::error_prefix(ui));
     }
     Ok(if summary.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// QA findings per check and severity on one line:
+/// `numbers: 2 errors, 3 warnings; terms: 1 error`.
+pub(super) fn qa_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let parts: Vec<String> = summary
+        .qa
+        .iter()
+        .map(|(check, c)| {
+            let mut counts = Vec::new();
+            if c.errors > 0 {
+                counts.push(plural(c.errors, "error"));
+            }
+            if c.warnings > 0 {
+                counts.push(plural(c.warnings, "warning"));
+            }
+            format!("{check}: {}", counts.join(", "))
+        })
+        .collect();
+    parts.join("; ")
 }
 
 /// Glossary figures per domain on one line:
@@ -154,6 +246,12 @@ pub(super) fn terms_line(summary: &Summary) -> String {
         );
     }
     line
+}
+
+/// ` (N failed)` after a request count, when some got no translations back:
+/// their characters are not counted as sent.
+fn failed_requests(n: usize) -> String {
+    if n == 0 { String::new() } else { format!(" ({n} failed)") }
 }
 
 /// The one-screen summary printed after a run.
@@ -187,12 +285,23 @@ fn report(job: &TranslateSummary) -> String {
     if !summary.terms.is_empty() {
         let _ = writeln!(s, "terms      {}", terms_line(summary));
     }
+    if !summary.qa.is_empty() {
+        let _ = writeln!(s, "qa         {}", qa_line(summary));
+    } else if summary.translated > 0 {
+        let _ = writeln!(s, "qa         no findings in {} translated segments", summary.translated);
+    }
     if !job.offline {
         let t = &summary.translate;
         let _ = writeln!(
             s,
-            "translate  {}: {} segments translated, {} failed, {} requests, {} characters sent, {} retries",
-            job.provider, t.translated, t.failed, t.requests, t.chars_sent, t.retries
+            "translate  {}: {} segments translated, {} failed, {} requests{}, {} characters sent, {} retries",
+            depeche::report::redact(&job.provider),
+            t.translated,
+            t.failed,
+            t.requests,
+            failed_requests(t.failed_requests),
+            t.chars_sent,
+            t.retries
         );
         if t.reused > 0 {
             let _ = writeln!(
@@ -224,8 +333,11 @@ fn report(job: &TranslateSummary) -> String {
         for (name, usage) in &t.per_provider {
             let _ = writeln!(
                 s,
-                "           {name}: {} requests, {} segments, {} characters",
-                usage.requests, usage.segments_sent, usage.chars_sent
+                "           {name}: {} requests{}, {} segments, {} characters",
+                usage.requests,
+                failed_requests(usage.failed_requests),
+                usage.segments_sent,
+                usage.chars_sent
             );
         }
         let mut errors: Vec<String> = t.errors.iter().map(ToString::to_string).collect();
@@ -256,7 +368,9 @@ fn report(job: &TranslateSummary) -> String {
             s,
             "dry run    {} would be sent {} segments, {} characters (after memory hits); \
              nothing was sent or written",
-            job.provider, summary.would_send.0, summary.would_send.1
+            depeche::report::redact(&job.provider),
+            summary.would_send.0,
+            summary.would_send.1
         );
     }
     if summary.over_budget > 0 {

@@ -162,6 +162,15 @@ impl CheckSummary {
 
 /// Runs a check job.
 pub async fn check(settings: CheckSettings) -> Result<CheckSummary, Error> {
+    check_with(settings, &mut crate::pipeline::NoObserver).await
+}
+
+/// Runs a check job, telling `observer` about every file of the run as
+/// [`translate`](super::translate()) does (reports record them this way).
+pub async fn check_with(
+    settings: CheckSettings,
+    observer: &mut dyn crate::pipeline::Observer,
+) -> Result<CheckSummary, Error> {
     if !settings.articles.is_dir() {
         return Err(Error::NothingToRead {
             what: format!(
@@ -201,7 +210,7 @@ pub async fn check(settings: CheckSettings) -> Result<CheckSummary, Error> {
         .with_memory(memory)
         .with_xliff(settings.xliff);
     translate.targets.clone_from(&settings.targets);
-    let mut recorder = Recorder::default();
+    let mut recorder = Recorder { violations: BTreeMap::new(), inner: observer };
     let summary = super::translate(translate, &mut recorder).await?.run;
     let violations = recorder.violations;
 
@@ -233,17 +242,31 @@ pub async fn check(settings: CheckSettings) -> Result<CheckSummary, Error> {
     Ok(CheckSummary { run: summary, report, updates, targets: settings.targets })
 }
 
-/// Keeps the glossary violations of each written file, by file name.
-#[derive(Default)]
-struct Recorder {
+/// Keeps the glossary violations of each written file, by file name, and
+/// passes everything on to the caller's observer.
+struct Recorder<'a> {
     violations: BTreeMap<String, Vec<String>>,
+    inner: &'a mut dyn crate::pipeline::Observer,
 }
 
-impl crate::pipeline::Observer for Recorder {
+impl crate::pipeline::Observer for Recorder<'_> {
+    fn started(&mut self, files: usize, counters: Arc<crate::pipeline::Counters>) {
+        self.inner.started(files, counters);
+    }
+
+    fn segments_found(&mut self, count: usize) {
+        self.inner.segments_found(count);
+    }
+
     fn outcome(&mut self, outcome: &Outcome) {
         if let Some((name, lines)) = term_violations(outcome) {
             self.violations.insert(name, lines);
         }
+        self.inner.outcome(outcome);
+    }
+
+    fn notice(&mut self, notice: &crate::pipeline::Notice) {
+        self.inner.notice(notice);
     }
 }
 

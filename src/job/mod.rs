@@ -38,7 +38,7 @@ mod translate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use check::{CheckProvider, CheckSettings, CheckSummary, check};
+pub use check::{CheckProvider, CheckSettings, CheckSummary, check, check_with};
 pub use kit::{KitSettings, KitSummary, kit};
 pub use merge::{FileError, MergeSettings, MergeSummary, MergedFile, merge};
 pub use translate::{TranslateSettings, TranslateSummary, translate};
@@ -240,7 +240,8 @@ fn open_sqlite(path: &Path) -> Result<Arc<dyn MemoryStore>, Error> {
 }
 
 /// Parses, checks and deduplicates target locales: each must be a language
-/// tag, none may be French (the source language).
+/// tag whose subtags are in the IANA registry ([`Locale::parse_target`]),
+/// none may be French (the source language).
 pub(crate) fn parse_targets<I, S>(targets: I) -> Result<Vec<Locale>, Error>
 where
     I: IntoIterator<Item = S>,
@@ -248,10 +249,12 @@ where
 {
     let mut out: Vec<Locale> = Vec::new();
     for t in targets {
-        let locale = Locale::parse(t.as_ref())?;
-        if locale.language() == "fr" {
-            return Err(Error::TargetIsSource { target: locale });
-        }
+        let locale = match Locale::parse_target(t.as_ref()) {
+            Err(locale::Error::Source { .. }) => {
+                return Err(Error::TargetIsSource { target: Locale::parse(t.as_ref())? });
+            }
+            parsed => parsed?,
+        };
         if !out.contains(&locale) {
             out.push(locale);
         }
@@ -273,6 +276,8 @@ mod tests {
         assert!(matches!(parse_targets(["en GB"]), Err(Error::Locale(_))));
         assert!(matches!(parse_targets(["../x"]), Err(Error::Locale(_))));
         assert!(matches!(parse_targets(["klingon-XX"]), Err(Error::Locale(_))));
+        assert!(matches!(parse_targets(["en-UK"]), Err(Error::Locale(_))));
+        assert!(matches!(parse_targets(["tlh-XX"]), Err(Error::Locale(_))));
         assert!(matches!(parse_targets(["fr-FR"]), Err(Error::TargetIsSource { .. })));
         assert!(matches!(parse_targets(Vec::<String>::new()), Err(Error::NoTarget)));
     }

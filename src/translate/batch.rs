@@ -8,11 +8,18 @@ use super::{BatchItem, Limits, ProviderError};
 /// What translating one article cost and produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TranslateStats {
-    /// Requests sent, over all providers.
+    /// Requests sent, over all providers, answered or not.
     pub requests: usize,
-    /// Segments sent, over all providers (a resent segment counts again).
+    /// Requests that got no translations back: refused (an error status),
+    /// unanswered (no connection, a timeout) or answered with an error.
+    pub failed_requests: usize,
+    /// Segments the providers accepted, over all providers: those of
+    /// requests answered with translations (a resent segment counts again).
     pub segments_sent: usize,
-    /// Characters of source text sent, over all providers.
+    /// Characters of source text the providers accepted, over all providers:
+    /// those of requests answered with translations, which is what they
+    /// bill. A request refused or never answered adds nothing, so a run
+    /// against an endpoint that is down reports 0. See: #12
     pub chars_sent: usize,
     /// Segments that received a machine translation.
     pub translated: usize,
@@ -39,6 +46,7 @@ impl TranslateStats {
     /// Adds `other` to these figures (for run totals).
     pub fn add(&mut self, other: &TranslateStats) {
         self.requests += other.requests;
+        self.failed_requests += other.failed_requests;
         self.segments_sent += other.segments_sent;
         self.chars_sent += other.chars_sent;
         self.translated += other.translated;
@@ -62,11 +70,14 @@ impl TranslateStats {
 /// Traffic to one provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProviderUsage {
-    /// Requests sent.
+    /// Requests sent, answered or not.
     pub requests: usize,
-    /// Segments sent.
+    /// Requests that got no translations back.
+    pub failed_requests: usize,
+    /// Segments of the requests answered with translations.
     pub segments_sent: usize,
-    /// Characters sent (what most providers bill).
+    /// Characters of the requests answered with translations (what most
+    /// providers bill).
     pub chars_sent: usize,
     /// Segments this provider translated.
     pub translated: usize,
@@ -80,6 +91,7 @@ impl ProviderUsage {
     /// Adds `other` to these figures.
     pub fn add(&mut self, other: &ProviderUsage) {
         self.requests += other.requests;
+        self.failed_requests += other.failed_requests;
         self.segments_sent += other.segments_sent;
         self.chars_sent += other.chars_sent;
         self.translated += other.translated;

@@ -37,7 +37,10 @@ pub struct TermStats {
     /// Requests sent for repairs (term renderings and re-sent sentences),
     /// included in the run's request count.
     pub requests: usize,
-    /// Characters sent for repairs, included in the run's character count.
+    /// Of those requests, the ones that got no translations back.
+    pub failed_requests: usize,
+    /// Characters the provider accepted for repairs, included in the run's
+    /// character count.
     pub chars: usize,
     /// Repair requests repeated, included in the run's retries.
     pub retries: usize,
@@ -52,6 +55,7 @@ impl TermStats {
         self.repaired += other.repaired;
         self.flagged += other.flagged;
         self.requests += other.requests;
+        self.failed_requests += other.failed_requests;
         self.chars += other.chars;
         self.retries += other.retries;
         self.rate_limited += other.rate_limited;

@@ -215,7 +215,9 @@ impl Translator {
         self.memory
     }
 
-    /// The chain in one line: `deepl (https://api-free.deepl.com) -> apertium (...)`.
+    /// The chain in one line: `deepl (https://api-free.deepl.com) -> apertium (...)`,
+    /// with any password or key in an endpoint removed ([`crate::redact`]):
+    /// the line goes into summaries, reports and XLIFF notes.
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if self.memory {
@@ -225,7 +227,8 @@ impl Translator {
             if l.endpoint.is_empty() {
                 parts.push(l.provider.name().to_string());
             } else {
-                parts.push(format!("{} ({})", l.provider.name(), l.endpoint));
+                let endpoint = crate::redact::redact(&l.endpoint);
+                parts.push(format!("{} ({endpoint})", l.provider.name()));
             }
         }
         if parts.is_empty() { "none".to_string() } else { parts.join(" -> ") }
@@ -378,6 +381,7 @@ impl Translator {
                 let figures = self.repair(lane, article, &fresh, source_lang, target_lang).await;
                 if let Some(u) = stats.per_provider.get_mut(name) {
                     u.requests += figures.requests;
+                    u.failed_requests += figures.failed_requests;
                     u.chars_sent += figures.chars;
                     u.retries += figures.retries;
                     u.rate_limited += figures.rate_limited;
@@ -389,6 +393,7 @@ impl Translator {
         }
         for u in stats.per_provider.values() {
             stats.requests += u.requests;
+            stats.failed_requests += u.failed_requests;
             stats.segments_sent += u.segments_sent;
             stats.chars_sent += u.chars_sent;
             stats.translated += u.translated;
@@ -590,6 +595,7 @@ impl Translator {
             let Some(chunk) = items.get(r.clone()) else { continue };
             let out = send(lane, source, target, chunk).await;
             figures.requests += out.usage.requests;
+            figures.failed_requests += out.usage.failed_requests;
             figures.chars += out.usage.chars_sent;
             figures.retries += out.usage.retries;
             figures.rate_limited += out.usage.rate_limited;
@@ -659,6 +665,7 @@ impl Translator {
             let Some(chunk) = items.get(r.clone()) else { continue };
             let sent = send(lane, source, target, chunk).await;
             figures.requests += sent.usage.requests;
+            figures.failed_requests += sent.usage.failed_requests;
             figures.chars += sent.usage.chars_sent;
             figures.retries += sent.usage.retries;
             figures.rate_limited += sent.usage.rate_limited;
@@ -778,6 +785,7 @@ pub(crate) async fn send(
             // A request to an endpoint found dead stops waiting at once
             // instead of running into its own read timeout.
             () = dead => {
+                out.usage.failed_requests += 1;
                 out.error = lane.circuit.get().cloned();
                 return out;
             }
@@ -795,7 +803,10 @@ pub(crate) async fn send(
                 };
                 checked.map(|()| t)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                out.usage.failed_requests += 1;
+                Err(e)
+            }
         };
         drop(permit);
         let err = match result {

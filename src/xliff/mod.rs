@@ -199,6 +199,17 @@ pub(crate) enum Status {
     Translated,
 }
 
+impl Status {
+    /// The XLIFF 1.2 `state` this status is written as.
+    pub(crate) fn xliff12(self) -> &'static str {
+        match self {
+            Status::Untranslated => "needs-translation",
+            Status::NeedsReview => "needs-review-translation",
+            Status::Translated => "translated",
+        }
+    }
+}
+
 /// The label of one segment, derived from its origin and QA findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Label {

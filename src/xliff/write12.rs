@@ -182,12 +182,7 @@ fn unit(w: &mut Xml, clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) ->
     w.open("trans-unit", &attrs)?;
     w.leaf("source", &[], &source_content(clean, seg, opts))?;
 
-    let state = match label.status {
-        Status::Untranslated => "needs-translation",
-        Status::NeedsReview => "needs-review-translation",
-        Status::Translated => "translated",
-    };
-    let mut tattrs = vec![("state", state)];
+    let mut tattrs = vec![("state", label.status.xliff12())];
     if let Some(q) = label.qualifier {
         tattrs.push(("state-qualifier", q));
     }

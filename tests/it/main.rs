@@ -10,6 +10,7 @@
 
 mod check;
 mod cli;
+mod cli_flags;
 mod fuzzy;
 mod glossary;
 mod glossary_change;
@@ -26,6 +27,7 @@ mod merge;
 mod native_glossary;
 mod qa_damage;
 mod qa_numbers;
+mod report;
 mod resume;
 mod segment_wmt;
 mod snapshots;
