@@ -4,6 +4,13 @@
 //! temporary file in the destination folder, are synced, then renamed over
 //! the final name, so a crash leaves either the old file or the new one,
 //! never half of one.
+//!
+//! A batch that writes thousands of files chooses one durability strategy
+//! for the run instead ([`Durability::AtEnd`]): each file is still written
+//! to a temporary and renamed, so a killed run leaves only whole files (a
+//! kill loses nothing the kernel has been given), and the run makes them
+//! durable against a power cut with one file-system sync at its end
+//! ([`sync_run`]) rather than one disk flush per file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,6 +61,22 @@ pub fn safe_path(dir: &Path, name: &str) -> Result<PathBuf, Error> {
 /// power cut can at worst lose whole files written since, never leave half
 /// of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    write_atomic_with(path, bytes, Durability::EachFile)
+}
+
+/// When the files of a run are made durable against a power cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Each file is synced before its rename.
+    EachFile,
+    /// The caller syncs once, with [`sync_run`], after its last write.
+    AtEnd,
+}
+
+/// [`write_atomic`] with a choice of [`Durability`]. The file gets the
+/// usual permissions of a new file (0666 less the umask), not the 0600 of
+/// a temporary, so a web server can read a published report.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<bool, Error> {
     let io = |source| Error::Io { path: path.into(), source };
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
@@ -63,12 +86,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<bool, Error> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".depeche-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Given to open(2), which applies the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
+    if durability == Durability::EachFile {
+        tmp.as_file().sync_all().map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(true)
+}
+
+/// Makes every file written into `dir` with [`Durability::AtEnd`], and
+/// their renames, durable: one sync of the file system holding `dir`
+/// (`syncfs` on Linux; elsewhere a sync of every file in the folder), then
+/// of the folder itself.
+pub fn sync_run(dir: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io { path: dir.into(), source };
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd as _;
+        let folder = std::fs::File::open(dir).map_err(io)?;
+        // SAFETY: the descriptor is open for the duration of the call.
+        if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
+            return Err(io(std::io::Error::last_os_error()));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_file() {
+            std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(io)?;
+        }
+    }
+    sync_dir(dir)
 }
 
 /// Makes the renames done in `dir` durable (fsync of the folder).
@@ -96,6 +153,29 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
 #[allow(clippy::disallowed_methods, reason = "tests write their own input files")]
 mod tests {
     use super::*;
+
+    // See: #12, #15
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_permissions_of_a_new_file_not_of_a_temporary() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xlf");
+        assert!(write_atomic_with(&path, b"x", Durability::AtEnd).unwrap());
+        sync_run(dir.path()).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // 0666 less the umask: readable by others under the usual 022.
+        let umask = {
+            // SAFETY: umask has no failure mode; it is set back at once.
+            let old = unsafe { libc::umask(0o022) };
+            unsafe { libc::umask(old) };
+            old
+        };
+        assert_eq!(mode, 0o666 & !(umask as u32), "mode {mode:o}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        // Unchanged bytes are not written again.
+        assert!(!write_atomic(&path, b"x").unwrap());
+    }
 
     #[test]
     fn names_cannot_escape_the_folder() {

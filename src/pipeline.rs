@@ -526,8 +526,8 @@ pub(crate) async fn run(
     }
     drop(events);
     if summary.files_written > summary.files_unchanged && !pipeline.dry_run {
-        // One folder sync makes every rename of the run durable.
-        if let Err(error) = output::sync_dir(&pipeline.out_dir) {
+        // One sync makes every file and rename of the run durable.
+        if let Err(error) = output::sync_run(&pipeline.out_dir) {
             let origin = pipeline.out_dir.display().to_string();
             summary.add(&failed(origin, None, error.into()), first_target.as_ref());
         }
@@ -655,13 +655,14 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
     let (path, changed) = if p.dry_run {
         (p.out_dir.join(&name), false)
     } else {
-        // The write (with its fsync) runs on the blocking pool, so files in
-        // flight wait for the disk side by side instead of holding up the
-        // runtime's few worker threads.
+        // The write runs on the blocking pool, so files in flight wait for
+        // the disk side by side instead of holding up the runtime's few
+        // worker threads. Durability is one sync at the end of the run.
         let out_dir = p.out_dir.clone();
         let write = tokio::task::spawn_blocking(move || {
             let path = output::safe_path(&out_dir, &name)?;
-            output::write_atomic(&path, xml.as_bytes()).map(|changed| (path, changed))
+            output::write_atomic_with(&path, xml.as_bytes(), output::Durability::AtEnd)
+                .map(|changed| (path, changed))
         })
         .await;
         match write {

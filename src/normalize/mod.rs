@@ -18,7 +18,7 @@
 //! byte decoding (`encoding`), site boilerplate (`boilerplate`) and
 //! French date lines (`date`).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 pub(crate) mod boilerplate;
 pub(crate) mod date;
@@ -37,9 +37,23 @@ pub const NNBSP: char = '\u{202f}';
 /// assert_eq!(text, "Le ministre a déclaré\u{a0}: « oui »");
 /// ```
 pub fn text(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
+    if is_nfc(input) {
+        text_of(input.chars(), input.len())
+    } else {
+        text_of(input.nfc(), input.len())
+    }
+}
+
+/// Whether `input` is certainly in NFC already, as news text almost always
+/// is: the quick check answers without composing anything.
+pub(crate) fn is_nfc(input: &str) -> bool {
+    is_nfc_quick(input.chars()) == IsNormalized::Yes
+}
+
+fn text_of(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for ch in input.nfc() {
+    for ch in chars {
         if is_collapsible_space(ch) {
             pending_space = !out.is_empty();
             continue;
@@ -73,9 +87,17 @@ pub fn is_apostrophe(ch: char) -> bool {
 /// assert_eq!(fold_for_matching("L’Ambassade"), fold_for_matching("l'ambassade"));
 /// ```
 pub fn fold_for_matching(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
+    if is_nfc(input) {
+        fold_of(input.chars(), input.len())
+    } else {
+        fold_of(input.nfc(), input.len())
+    }
+}
+
+fn fold_of(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for ch in input.nfc() {
+    for ch in chars {
         if is_collapsible_space(ch) || ch == NBSP || ch == NNBSP || ch == '\u{2009}' {
             pending_space = !out.is_empty();
             continue;

@@ -346,9 +346,17 @@ pub fn default_path(config_dir: Option<&Path>) -> PathBuf {
 /// (including no-break spaces) one ASCII space, trimmed, and the
 /// typographic apostrophes `’` and `ʼ` written `'`.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if crate::normalize::is_nfc(text) {
+        normalize_of(text.chars(), text.len())
+    } else {
+        normalize_of(text.nfc(), text.len())
+    }
+}
+
+fn normalize_of(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for ch in text.nfc() {
+    for ch in chars {
         if ch.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
