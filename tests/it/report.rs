@@ -618,7 +618,9 @@ async fn only_characters_the_provider_accepted_count_as_sent() {
     assert_eq!(code, Some(0), "{summary}");
     let p = &refused_once["provider"];
     assert_eq!(p["chars_sent"].as_u64(), Some(chars), "{p}");
-    assert_eq!(p["requests"].as_u64(), Some(requests + 1), "{p}");
+    // Requests are filled across articles, so their number depends on
+    // timing; the refused one is counted among them.
+    assert!(p["requests"].as_u64().is_some_and(|n| n >= 2), "{p}");
     assert_eq!(p["failed_requests"], 1, "{p}");
     assert_eq!(p["per_provider"]["libretranslate"]["chars"].as_u64(), Some(chars), "{p}");
     assert!(translate_line(&summary).contains("requests (1 failed)"), "{summary}");
