@@ -66,9 +66,11 @@ pub(crate) struct TranslateArgs {
     #[arg(long, value_name = "VERSION")]
     xliff: Option<XliffVersion>,
 
-    /// Translation memory file [default: .depeche/tm.sqlite next to the config file]
-    #[arg(long, value_name = "FILE")]
-    tm: Option<PathBuf>,
+    /// Translation memory: a file, or a postgres://user@host/db URL shared by several
+    /// workers (password from the URL, PGPASSWORD or ~/.pgpass)
+    /// [default: .depeche/tm.sqlite next to the config file]
+    #[arg(long, value_name = "FILE|URL")]
+    tm: Option<String>,
 
     /// Neither read nor feed the translation memory
     #[arg(long, conflicts_with = "tm")]
@@ -101,7 +103,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         })
         .with_overrides(Overrides { provider: args.provider.clone(), endpoint: args.endpoint })
         .with_glossary(super::glossary_settings(&args.glossary, config))
-        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false)?)
         .with_fuzzy(config.memory.fuzzy()?)
         .with_max_articles_in_flight(args.jobs.unwrap_or(config.run.max_articles_in_flight))
         .with_max_article_bytes(args.max_article_bytes.unwrap_or(config.run.max_article_bytes))

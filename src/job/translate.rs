@@ -225,7 +225,7 @@ pub async fn translate(
     }
     // The memory serves every run that can call a provider (and any chain
     // that names it); a `none` run leaves targets to humans and needs none.
-    let memory = settings.memory.open(!translator.is_offline() || translator.uses_memory())?;
+    let memory = settings.memory.open(!translator.is_offline() || translator.uses_memory()).await?;
     if !translator.is_offline() && !settings.dry_run && settings.translate.terms != TermsMode::Off {
         for target in &settings.targets {
             prepare_native_glossary(&translator, &glossary, target, observer).await;
