@@ -27,6 +27,7 @@ pub mod output;
 pub mod pipeline;
 pub mod qa;
 pub mod segment;
+mod shard;
 pub mod tm;
 pub mod translate;
 pub mod xliff;
@@ -36,3 +37,4 @@ pub use xml::XmlError;
 
 pub use locale::Locale;
 pub use model::{Article, MemoryMatch, Origin, Paragraph, Role, Segment, TermHit};
+pub use shard::{Shard, ShardError};

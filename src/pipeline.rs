@@ -28,6 +28,7 @@ use crate::model::{Article, CheckId, Origin, QaIssue, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
+use crate::shard::Shard;
 use crate::tm::{self, MemoryStore};
 use crate::translate::{ProviderError, ProviderFailure, TranslateStats, Translator};
 use crate::xliff;
@@ -82,6 +83,8 @@ pub(crate) struct Pipeline {
     pub(crate) budget: Option<Budget>,
     /// Live counters for progress displays.
     pub(crate) counters: Arc<Counters>,
+    /// Only the articles of this share of the batch (`--shard K/N`).
+    pub(crate) shard: Option<Shard>,
 }
 
 /// Figures that grow while a run goes, for progress bars: read them at any
@@ -353,6 +356,8 @@ pub struct Summary {
     pub would_send: (usize, usize),
     /// Segments left untranslated because the budget ran out.
     pub over_budget: usize,
+    /// Articles read but left to the other shards of a sharded run.
+    pub other_shards: usize,
 }
 
 impl Summary {
@@ -405,6 +410,8 @@ const PREPARE_AHEAD: usize = 2;
 enum Step {
     /// A file was read: this many segments are coming (for progress bars).
     Found(usize),
+    /// This many articles of the file belong to other shards.
+    OtherShards(usize),
     /// Already decided: a failure of the file or of one of its items.
     Done(Outcome),
     /// One article to translate for the target at this index.
@@ -414,6 +421,7 @@ enum Step {
 /// What comes out of the translation stage, in completion order.
 enum Event {
     Found(usize),
+    OtherShards(usize),
     Outcome(Outcome),
 }
 
@@ -445,8 +453,8 @@ pub(crate) async fn run(
         })
         .map(|path| prepare_file(path, Arc::clone(&pipeline)))
         .buffered(PREPARE_AHEAD);
-    let steps = prepared.flat_map(move |(found, items)| {
-        let mut steps = vec![Step::Found(found)];
+    let steps = prepared.flat_map(move |(found, others, items)| {
+        let mut steps = vec![Step::Found(found), Step::OtherShards(others)];
         for item in items {
             match item {
                 Ok(article) if targets > 0 => {
@@ -466,6 +474,7 @@ pub(crate) async fn run(
             async move {
                 match step {
                     Step::Found(n) => Event::Found(n),
+                    Step::OtherShards(n) => Event::OtherShards(n),
                     Step::Done(outcome) => Event::Outcome(outcome),
                     Step::Translate(article, i) => match pipeline.targets.get(i) {
                         Some(target) => {
@@ -480,6 +489,7 @@ pub(crate) async fn run(
     while let Some(event) = events.next().await {
         match event {
             Event::Found(n) => observer.segments_found(n),
+            Event::OtherShards(n) => summary.other_shards += n,
             Event::Outcome(outcome) => {
                 observer.outcome(&outcome);
                 summary.add(&outcome, first_target.as_ref());
@@ -500,21 +510,35 @@ pub(crate) async fn run(
 }
 
 /// Reads, normalises and segments one file on the blocking pool. Returns
-/// the segments found and one item per article (or one failure).
+/// the segments found, the articles left to other shards, and one item per
+/// article of this shard (or one failure).
 async fn prepare_file(
     path: PathBuf,
     pipeline: Arc<Pipeline>,
-) -> (usize, Vec<Result<Article, Failure>>) {
+) -> (usize, usize, Vec<Result<Article, Failure>>) {
     let origin = path.display().to_string();
     let prepared = {
         let pipeline = Arc::clone(&pipeline);
         tokio::task::spawn_blocking(move || prepare(&path, &pipeline)).await
     };
+    // A file that cannot be read has no article id: the shard its path
+    // falls in reports it.
+    let mine = |key: &str| pipeline.shard.is_none_or(|s| s.owns(key));
     let items = match prepared {
         Ok(Ok(items)) => items,
-        Ok(Err(error)) => return (0, vec![Err(failure(origin, None, error.into()))]),
-        Err(join) => return (0, vec![Err(failure(origin, None, Error::Task(join)))]),
+        Ok(Err(_)) | Err(_) if !mine(&origin) => return (0, 0, Vec::new()),
+        Ok(Err(error)) => return (0, 0, vec![Err(failure(origin, None, error.into()))]),
+        Err(join) => return (0, 0, vec![Err(failure(origin, None, Error::Task(join)))]),
     };
+    let before = items.len();
+    let items: Vec<_> = items
+        .into_iter()
+        .filter(|item| match item {
+            Ok(article) => mine(&article.id),
+            Err(_) => mine(&origin),
+        })
+        .collect();
+    let others = before - items.len();
     // One bad item of a feed is reported on its own; the others go on.
     let items: Vec<Result<Article, Failure>> = items
         .into_iter()
@@ -522,7 +546,7 @@ async fn prepare_file(
         .collect();
     let segments: usize = items.iter().flatten().map(count_segments).sum();
     pipeline.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    (segments, items)
+    (segments, others, items)
 }
 
 /// Read, normalise and segment one file (blocking work).

@@ -84,6 +84,11 @@ pub(crate) struct TranslateArgs {
     #[arg(long, value_name = "N")]
     max_chars: Option<usize>,
 
+    /// Take only share K of N of the articles (by article id, so N processes started
+    /// with 1/N to N/N on the same inputs split the batch between them)
+    #[arg(long, value_name = "K/N")]
+    shard: Option<depeche::Shard>,
+
     /// Hide the progress bars
     #[arg(long)]
     no_progress: bool,
@@ -112,7 +117,8 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, verbose: u8) -> anyhow::
         .with_max_chars(args.max_chars.or(config.run.max_chars))
         .with_strict_terms(args.strict_terms || config.glossary.strict_terms)
         .with_qa(config.qa.clone())
-        .with_cancel(Arc::clone(&cancel));
+        .with_cancel(Arc::clone(&cancel))
+        .with_shard(args.shard);
     let mut progress =
         Progress::new(settings.targets().len(), !args.no_progress && verbose == 0, verbose > 0);
     let runtime = super::runtime()?;
@@ -253,6 +259,13 @@ fn report(job: &TranslateSummary) -> String {
             "budget     character budget reached: {} segments left untranslated; \
              raise --max-chars or run again to continue",
             summary.over_budget
+        );
+    }
+    if let Some(shard) = job.shard {
+        let _ = writeln!(
+            s,
+            "shard      {shard}: {} articles left to the other shards",
+            summary.other_shards
         );
     }
     let rate = if secs > 0.0 { summary.articles_ok as f64 / secs } else { 0.0 };

@@ -11,6 +11,7 @@ use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
 use crate::qa::{self, QaConfig};
 use crate::segment::Segmenter;
+use crate::shard::Shard;
 use crate::tm::Fuzzy;
 use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
@@ -34,6 +35,7 @@ pub struct TranslateSettings {
     pub(super) strict_terms: bool,
     pub(super) qa: QaConfig,
     pub(super) cancel: Arc<AtomicBool>,
+    pub(super) shard: Option<Shard>,
 }
 
 impl TranslateSettings {
@@ -59,6 +61,7 @@ impl TranslateSettings {
             strict_terms: false,
             qa: QaConfig::default(),
             cancel: Arc::default(),
+            shard: None,
         }
     }
 
@@ -159,6 +162,14 @@ impl TranslateSettings {
         self
     }
 
+    /// Only the articles of this share of the batch: N processes started
+    /// with `1/N` to `N/N` on the same inputs split it between them, by
+    /// article id (see [`Shard`]).
+    pub fn with_shard(mut self, shard: Option<Shard>) -> Self {
+        self.shard = shard;
+        self
+    }
+
     /// The target locales.
     pub fn targets(&self) -> &[Locale] {
         &self.targets
@@ -187,6 +198,8 @@ pub struct TranslateSummary {
     pub strict_terms: bool,
     /// Concepts in the glossary of the run.
     pub glossary_concepts: usize,
+    /// The share of the batch this run took, if sharded.
+    pub shard: Option<Shard>,
 }
 
 impl TranslateSummary {
@@ -256,6 +269,7 @@ pub async fn translate(
         dry_run: settings.dry_run,
         budget: settings.max_chars.map(Budget::new),
         counters: Arc::default(),
+        shard: settings.shard,
     };
     observer.started(files.len(), Arc::clone(&pipeline.counters));
     let run = pipeline::run(files, Arc::new(pipeline), observer).await;
@@ -269,6 +283,7 @@ pub async fn translate(
         dry_run: settings.dry_run,
         strict_terms: settings.strict_terms,
         glossary_concepts: glossary.len(),
+        shard: settings.shard,
     })
 }
 

@@ -30,6 +30,7 @@ mod qa_damage;
 mod qa_numbers;
 mod resume;
 mod segment_wmt;
+mod shard;
 mod snapshots;
 mod store_suite;
 mod support;
