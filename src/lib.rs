@@ -13,6 +13,7 @@
 #![warn(unreachable_pub)]
 
 pub mod check;
+pub mod coordination;
 pub mod glossary;
 pub mod ingest;
 pub mod job;

@@ -44,6 +44,7 @@ use unicode_normalization::UnicodeNormalization as _;
 
 use crate::model::{Article, MemoryMatch, Origin, Segment};
 
+mod coordinate;
 pub mod fuzzy;
 mod postgres;
 mod sqlite;
@@ -51,6 +52,8 @@ mod store;
 pub mod tmx;
 
 pub use fuzzy::Fuzzy;
+#[cfg(test)]
+pub(crate) use postgres::entry_key;
 pub use postgres::{
     FUZZY_CANDIDATES, POOL_SIZE, PostgresStore, PostgresUrl, SERVER_SCHEMA_VERSION, redact,
     trigram_bar,

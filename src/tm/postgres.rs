@@ -89,6 +89,29 @@ const MIGRATIONS: &[&str] = &[
          UNIQUE (key, origin)
      );
      CREATE INDEX entries_pair ON depeche.entries (source_lang, target_lang);",
+    // 2: what workers coordinate through (see `crate::coordination`).
+    // Claims and buckets are unlogged: fast, and a crash of the server only
+    // forgets who was translating what and the recent traffic, which the
+    // workers rebuild. Times are the server's clock, the one all workers
+    // share.
+    "CREATE UNLOGGED TABLE depeche.claims (
+         key bytea PRIMARY KEY,
+         worker text NOT NULL,
+         expires timestamptz NOT NULL
+     );
+     CREATE INDEX claims_worker ON depeche.claims (worker);
+     CREATE UNLOGGED TABLE depeche.buckets (
+         name text PRIMARY KEY,
+         tokens double precision NOT NULL,
+         updated timestamptz NOT NULL,
+         paused_until timestamptz
+     );
+     CREATE TABLE depeche.budgets (
+         name text PRIMARY KEY,
+         spent bigint NOT NULL,
+         exhausted boolean NOT NULL DEFAULT false,
+         created timestamptz NOT NULL DEFAULT now()
+     );",
 ];
 
 /// The schema version this depeche reads and writes on a server.
@@ -317,14 +340,24 @@ fn split_pgpass(line: &str) -> Vec<String> {
 /// goes through [`MemoryStore`]; no method blocks.
 #[derive(Clone)]
 pub struct PostgresStore {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     pool: Pool,
     url: PostgresUrl,
     /// `pg_trgm` is installed: fuzzy lookups can be answered.
     trigrams: bool,
+    /// This process among the workers: host, process id and a random part.
+    pub(super) worker: String,
+    /// How long a claim lasts unless renewed.
+    pub(super) lease: Duration,
+    /// Set once the task renewing this worker's claims runs.
+    pub(super) renewing: std::sync::atomic::AtomicBool,
+    /// The claims held by the articles of this process: the server knows
+    /// the worker only, so two articles in flight that meet the same
+    /// sentence are told apart here.
+    pub(super) held: std::sync::Mutex<std::collections::HashSet<Vec<u8>>>,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -364,7 +397,15 @@ impl PostgresStore {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| store_error(url, e))?;
-        let mut inner = Inner { pool, url: url.clone(), trigrams: false };
+        let mut inner = Inner {
+            pool,
+            url: url.clone(),
+            trigrams: false,
+            worker: worker_id(),
+            lease: crate::coordination::lease_from_env(),
+            renewing: std::sync::atomic::AtomicBool::new(false),
+            held: std::sync::Mutex::default(),
+        };
         inner.trigrams = inner.migrate().await?;
         if !inner.trigrams {
             tracing::warn!(
@@ -395,6 +436,19 @@ impl PostgresStore {
     pub(crate) fn err(&self, e: impl std::error::Error + Send + Sync + 'static) -> Error {
         store_error(&self.inner.url, e)
     }
+}
+
+/// This process among the workers: `host:pid:random`.
+fn worker_id() -> String {
+    use std::hash::{BuildHasher as _, RandomState};
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".into());
+    let random = RandomState::new().hash_one(std::time::SystemTime::now());
+    format!("{host}:{}:{random:016x}", std::process::id())
 }
 
 fn store_error(url: &PostgresUrl, e: impl std::error::Error + Send + Sync + 'static) -> Error {
@@ -439,11 +493,11 @@ fn connect_error(url: &PostgresUrl, e: deadpool_postgres::PoolError) -> Error {
 }
 
 impl Inner {
-    async fn client(&self) -> Result<deadpool_postgres::Client, Error> {
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Client, Error> {
         self.pool.get().await.map_err(|e| connect_error(&self.url, e))
     }
 
-    fn err(&self, e: impl std::error::Error + Send + Sync + 'static) -> Error {
+    pub(super) fn err(&self, e: impl std::error::Error + Send + Sync + 'static) -> Error {
         store_error(&self.url, e)
     }
 
@@ -732,6 +786,10 @@ impl MemoryStore for PostgresStore {
 
     fn describe(&self) -> String {
         self.inner.url.shown.clone()
+    }
+
+    fn coordinator(&self) -> Option<Arc<dyn crate::coordination::Coordinator>> {
+        Some(Arc::new(self.clone()))
     }
 
     async fn stats(&self) -> Result<Vec<StatRow>, Error> {

@@ -73,6 +73,14 @@ pub trait MemoryStore: Send + Sync + fmt::Debug {
         Err(Error::Unsupported { store: self.describe(), what: "listing entries" })
     }
 
+    /// What the workers sharing this memory coordinate through it (claims
+    /// on sentences, traffic limits, the character budget), if anything: a
+    /// memory on a server has a [`Coordinator`](crate::coordination::Coordinator),
+    /// a file none.
+    fn coordinator(&self) -> Option<std::sync::Arc<dyn crate::coordination::Coordinator>> {
+        None
+    }
+
     /// Up to `limit` entries stored after position `after`, in the store's
     /// own order, each with its position: `depeche tm copy` reads a memory
     /// of any size page by page, starting from position 0. Stores that

@@ -138,6 +138,17 @@ impl Translator {
         }
     }
 
+    /// Keeps every lane's rate limits, and its `Retry-After` pauses, on
+    /// `coordinator`, shared with every worker of the batch (see
+    /// [`crate::coordination`]). A lane is named by its provider and
+    /// endpoint, so workers configured alike share it.
+    pub fn share_traffic(&mut self, coordinator: &Arc<dyn crate::coordination::Coordinator>) {
+        for lane in &mut self.lanes {
+            let name = format!("{}@{}", lane.provider.name(), lane.endpoint);
+            lane.limiter.share(Arc::clone(coordinator), name);
+        }
+    }
+
     /// The same translator with another terminology mode.
     pub fn with_terms(mut self, terms: TermsMode) -> Translator {
         self.terms = terms;
@@ -709,6 +720,10 @@ async fn send(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) 
             Some(wait) => {
                 out.usage.retries += 1;
                 tracing::debug!(provider = name, attempt, ?wait, "retrying: {err}");
+                if err.retry_after().is_some() {
+                    // The provider asked every client of the key to wait.
+                    lane.limiter.pause(wait).await;
+                }
                 tokio::time::sleep(wait).await;
             }
             None => {

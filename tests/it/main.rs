@@ -31,6 +31,7 @@ mod qa_numbers;
 mod resume;
 mod segment_wmt;
 mod shard;
+mod shared_batch;
 mod snapshots;
 mod store_suite;
 mod support;
