@@ -10,7 +10,7 @@
 //!   (source locale, target locale, normalised source), so sentences of any
 //!   length are indexed (a B-tree entry holds at most ~2.7 kB).
 //! - Fuzzy lookups ask `pg_trgm` (Debian's `postgresql-contrib`) for the
-//!   sentences that share trigrams with the one looked up, through a GIN
+//!   sentences nearest by trigrams to the one looked up, through a GiST
 //!   index, then score those with the word measure of [`fuzzy`], so
 //!   qualities and thresholds are those of the SQLite store. The trigram
 //!   bar is set well under the word threshold (see [`trigram_bar`]) and at
@@ -63,6 +63,13 @@ const POOL_WAIT: Duration = Duration::from_secs(60);
 /// Most sentences scored with the word measure per fuzzy lookup: the best
 /// by trigram similarity.
 pub const FUZZY_CANDIDATES: i64 = 64;
+
+/// Fuzzy lookups of one batch per connection, at least, before the batch
+/// is spread over several.
+const FUZZY_PART: usize = 8;
+
+/// Most connections one batch of fuzzy lookups uses at once.
+const FUZZY_CONNECTIONS: usize = 4;
 
 /// The key of the advisory lock migrations hold ("depeche" + 1 in ASCII).
 const MIGRATION_LOCK: i64 = 0x6465_7065_6368_6501;
@@ -546,7 +553,7 @@ impl Inner {
                 .batch_execute(
                     "CREATE EXTENSION IF NOT EXISTS pg_trgm;
                      CREATE INDEX IF NOT EXISTS entries_trigrams
-                         ON depeche.entries USING gin (source gin_trgm_ops);",
+                         ON depeche.entries USING gist (source gist_trgm_ops);",
                 )
                 .await;
             if let Err(e) = made {
@@ -710,8 +717,18 @@ impl MemoryStore for PostgresStore {
         if fuzzy_wanted.is_empty() {
             return Ok(out);
         }
-        let fuzzy = self.fuzzy_lookups(client, lookups, &fuzzy_wanted).await?;
-        for (i, matches) in fuzzy {
+        // A long batch is spread over a few connections, which the server
+        // answers side by side.
+        drop(client);
+        let parts = fuzzy_wanted.len().div_ceil(FUZZY_PART).clamp(1, FUZZY_CONNECTIONS);
+        let part_len = fuzzy_wanted.len().div_ceil(parts);
+        let answers =
+            futures::future::try_join_all(fuzzy_wanted.chunks(part_len).map(|part| async move {
+                let client = self.client().await?;
+                self.fuzzy_lookups(client, lookups, part).await
+            }))
+            .await?;
+        for (i, matches) in answers.into_iter().flatten() {
             if let Some(slot) = out.get_mut(i) {
                 *slot = matches;
             }
@@ -870,15 +887,16 @@ impl PostgresStore {
     ) -> Result<Vec<(usize, Vec<Match>)>, Error> {
         let tx =
             client.build_transaction().read_only(true).start().await.map_err(|e| self.err(e))?;
-        // `%` uses the GIN index with the session's trigram bar, which is set
-        // per transaction; lookups are grouped by their word threshold.
+        // The GiST index walks the sentences nearest by trigrams first and
+        // stops at the limit, so templated sentences that all pass the bar
+        // are not all scored. `%` applies the session's trigram bar, which is
+        // set per transaction; lookups are grouped by their word threshold.
         let stmt = tx
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM depeche.entries WHERE key IN (
                      SELECT key FROM depeche.entries
                      WHERE source_lang = $1 AND target_lang = $2 AND source % $3
-                     GROUP BY key
-                     ORDER BY max(similarity(source, $3)) DESC, min(id) DESC
+                     ORDER BY source <-> $3
                      LIMIT $4)"
             ))
             .await
