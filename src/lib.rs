@@ -15,6 +15,7 @@
 #![warn(unreachable_pub)]
 
 pub mod check;
+pub mod coordination;
 pub mod glossary;
 pub mod ingest;
 pub mod job;
@@ -31,6 +32,7 @@ pub mod qa;
 pub mod redact;
 pub mod report;
 pub mod segment;
+mod shard;
 pub mod tm;
 pub mod translate;
 pub mod xliff;
@@ -40,3 +42,4 @@ pub use xml::XmlError;
 
 pub use locale::Locale;
 pub use model::{Article, MemoryMatch, Origin, Paragraph, Role, Segment, TermHit};
+pub use shard::{Shard, ShardError};

@@ -28,6 +28,7 @@ use crate::model::{Article, CheckId, Origin, QaIssue, Severity};
 use crate::output;
 use crate::qa::{self, Check};
 use crate::segment::{self, Segmenter};
+use crate::shard::Shard;
 use crate::tm::{self, MemoryStore};
 use crate::translate::{ProviderError, ProviderFailure, TranslateStats, Translator};
 use crate::xliff;
@@ -82,6 +83,10 @@ pub(crate) struct Pipeline {
     pub(crate) budget: Option<Budget>,
     /// Live counters for progress displays.
     pub(crate) counters: Arc<Counters>,
+    /// Only the articles of this share of the batch (`--shard K/N`).
+    pub(crate) shard: Option<Shard>,
+    /// Sentence claims shared with the other workers of the batch.
+    pub(crate) coordinator: Option<Arc<dyn crate::coordination::Coordinator>>,
 }
 
 /// Figures that grow while a run goes, for progress bars: read them at any
@@ -102,16 +107,56 @@ pub struct Budget {
     limit: usize,
     spent: AtomicUsize,
     exhausted: AtomicBool,
+    /// The budget on a server, spent by every worker of the batch, by name.
+    shared: Option<(Arc<dyn crate::coordination::Coordinator>, String)>,
 }
 
 impl Budget {
     /// A budget of `limit` characters.
     pub fn new(limit: usize) -> Self {
-        Self { limit, spent: AtomicUsize::new(0), exhausted: AtomicBool::new(false) }
+        Self { limit, spent: AtomicUsize::new(0), exhausted: AtomicBool::new(false), shared: None }
     }
 
-    /// Reserves `chars`; false (and the budget closes) when they do not fit.
-    fn reserve(&self, chars: usize) -> bool {
+    /// The same budget kept on `coordinator` as `name`, so that every
+    /// worker of a batch spends from it (`--max-chars` for all of them).
+    pub fn shared(
+        mut self,
+        coordinator: Arc<dyn crate::coordination::Coordinator>,
+        name: impl Into<String>,
+    ) -> Self {
+        self.shared = Some((coordinator, name.into()));
+        self
+    }
+
+    /// Reserves `chars`; false (and the budget closes) when they do not
+    /// fit. A shared budget that cannot be reached falls back to this
+    /// worker's own count.
+    async fn reserve(&self, chars: usize) -> bool {
+        if self.exhausted.load(Ordering::SeqCst) {
+            return false;
+        }
+        if let Some((coordinator, name)) = &self.shared {
+            let (limit, cost) = (self.limit as u64, chars as u64);
+            match coordinator.reserve(name, limit, cost).await {
+                Ok(true) => {
+                    self.spent.fetch_add(chars, Ordering::SeqCst);
+                    return true;
+                }
+                Ok(false) => {
+                    self.exhausted.store(true, Ordering::SeqCst);
+                    return false;
+                }
+                Err(error) => tracing::warn!(
+                    "shared character budget unavailable, counting alone: {}",
+                    error_chain(&error)
+                ),
+            }
+        }
+        self.reserve_here(chars)
+    }
+
+    /// [`reserve`](Self::reserve) on this process's count alone.
+    fn reserve_here(&self, chars: usize) -> bool {
         if self.exhausted.load(Ordering::SeqCst) {
             return false;
         }
@@ -369,6 +414,8 @@ pub struct Summary {
     pub over_budget: usize,
     /// QA findings per check, over all targets.
     pub qa: BTreeMap<CheckId, QaCounts>,
+    /// Articles read but left to the other shards of a sharded run.
+    pub other_shards: usize,
 }
 
 /// QA findings of one check, by severity.
@@ -443,6 +490,8 @@ const PREPARE_AHEAD: usize = 2;
 enum Step {
     /// A file was read: this many segments are coming (for progress bars).
     Found(usize),
+    /// This many articles of the file belong to other shards.
+    OtherShards(usize),
     /// Already decided: a failure of the file or of one of its items.
     Done(Outcome),
     /// One article to translate for the target at this index.
@@ -452,6 +501,7 @@ enum Step {
 /// What comes out of the translation stage, in completion order.
 enum Event {
     Found(usize),
+    OtherShards(usize),
     Outcome(Outcome),
 }
 
@@ -483,8 +533,8 @@ pub(crate) async fn run(
         })
         .map(|path| prepare_file(path, Arc::clone(&pipeline)))
         .buffered(PREPARE_AHEAD);
-    let steps = prepared.flat_map(move |(found, items)| {
-        let mut steps = vec![Step::Found(found)];
+    let steps = prepared.flat_map(move |(found, others, items)| {
+        let mut steps = vec![Step::Found(found), Step::OtherShards(others)];
         for item in items {
             match item {
                 Ok(article) if targets > 0 => {
@@ -504,6 +554,7 @@ pub(crate) async fn run(
             async move {
                 match step {
                     Step::Found(n) => Event::Found(n),
+                    Step::OtherShards(n) => Event::OtherShards(n),
                     Step::Done(outcome) => Event::Outcome(outcome),
                     Step::Translate(article, i) => match pipeline.targets.get(i) {
                         Some(target) => {
@@ -518,6 +569,7 @@ pub(crate) async fn run(
     while let Some(event) = events.next().await {
         match event {
             Event::Found(n) => observer.segments_found(n),
+            Event::OtherShards(n) => summary.other_shards += n,
             Event::Outcome(outcome) => {
                 observer.outcome(&outcome);
                 summary.add(&outcome, first_target.as_ref());
@@ -538,21 +590,35 @@ pub(crate) async fn run(
 }
 
 /// Reads, normalises and segments one file on the blocking pool. Returns
-/// the segments found and one item per article (or one failure).
+/// the segments found, the articles left to other shards, and one item per
+/// article of this shard (or one failure).
 async fn prepare_file(
     path: PathBuf,
     pipeline: Arc<Pipeline>,
-) -> (usize, Vec<Result<Article, Failure>>) {
+) -> (usize, usize, Vec<Result<Article, Failure>>) {
     let origin = path.display().to_string();
     let prepared = {
         let pipeline = Arc::clone(&pipeline);
         tokio::task::spawn_blocking(move || prepare(&path, &pipeline)).await
     };
+    // A file that cannot be read has no article id: the shard its path
+    // falls in reports it.
+    let mine = |key: &str| pipeline.shard.is_none_or(|s| s.owns(key));
     let items = match prepared {
         Ok(Ok(items)) => items,
-        Ok(Err(error)) => return (0, vec![Err(failure(origin, None, error.into()))]),
-        Err(join) => return (0, vec![Err(failure(origin, None, Error::Task(join)))]),
+        Ok(Err(_)) | Err(_) if !mine(&origin) => return (0, 0, Vec::new()),
+        Ok(Err(error)) => return (0, 0, vec![Err(failure(origin, None, error.into()))]),
+        Err(join) => return (0, 0, vec![Err(failure(origin, None, Error::Task(join)))]),
     };
+    let before = items.len();
+    let items: Vec<_> = items
+        .into_iter()
+        .filter(|item| match item {
+            Ok(article) => mine(&article.id),
+            Err(_) => mine(&origin),
+        })
+        .collect();
+    let others = before - items.len();
     // One bad item of a feed is reported on its own; the others go on.
     let items: Vec<Result<Article, Failure>> = items
         .into_iter()
@@ -560,7 +626,7 @@ async fn prepare_file(
         .collect();
     let segments: usize = items.iter().flatten().map(count_segments).sum();
     pipeline.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    (segments, items)
+    (segments, others, items)
 }
 
 /// Read, normalise and segment one file (blocking work).
@@ -597,38 +663,20 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
             Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
         }
     }
-    let (pending_segments, pending_chars) = pending(&article);
-    let mut would_send = (0, 0);
-    let mut over_budget = 0;
-    let translate = if p.translator.is_offline() || pending_segments == 0 {
-        TranslateStats::default()
-    } else if p.dry_run {
-        would_send = (pending_segments, pending_chars);
-        TranslateStats::default()
-    } else if p.budget.as_ref().is_some_and(|b| !b.reserve(pending_chars)) {
-        over_budget = pending_segments;
-        TranslateStats::default()
-    } else {
-        // A provider that shuts off (bad key, quota) leaves the rest
-        // untranslated: the file is still written, so finished work is kept,
-        // and the segments left count as failed.
-        match p.translator.translate_article(&mut article, locale).await {
-            Ok(stats) => stats,
-            Err(error) => TranslateStats {
-                failed: pending(&article).0,
-                errors: vec![ProviderFailure::new(error)],
-                ..Default::default()
-            },
+    let sent = match p.coordinator.as_ref().filter(|_| !p.dry_run && !p.translator.is_offline()) {
+        Some(coordinator) => {
+            let verify = |seg: &crate::model::Segment| {
+                p.checks
+                    .iter()
+                    .all(|c| c.check(seg, locale).iter().all(|i| i.severity != Severity::Error))
+            };
+            send_claimed(&mut article, locale, p, coordinator.as_ref(), &verify).await
         }
+        None => send_open(&mut article, locale, p).await,
     };
-    // Fed before the XLIFF is written: a run killed in between finds these
-    // translations in the memory next time instead of paying for them again.
-    if let Some(memory) = p.memory.as_ref().filter(|_| !p.dry_run && translate.translated > 0) {
-        let recorded = tm::record(memory.as_ref(), &article, locale, &p.glossary_version).await;
-        if let Err(error) = recorded {
-            warnings.push(format!("translation memory: {}", error_chain(&error)));
-        }
-    }
+    memory_hits += sent.memory_hits;
+    warnings.extend(sent.warnings);
+    let (translate, would_send, over_budget) = (sent.translate, sent.would_send, sent.over_budget);
     if p.localise_spelling {
         qa::spelling::localise(&mut article, locale);
     }
@@ -695,6 +743,202 @@ fn findings(article: &Article) -> Vec<Finding> {
 }
 
 /// Segments without a target, and their characters.
+/// What sending the open segments of an article did.
+#[derive(Default)]
+struct Sent {
+    translate: TranslateStats,
+    would_send: (usize, usize),
+    over_budget: usize,
+    /// Segments filled from the memory while waiting for other workers.
+    memory_hits: usize,
+    warnings: Vec<String>,
+}
+
+impl Sent {
+    fn add(&mut self, other: Sent) {
+        self.translate.add(&other.translate);
+        self.would_send.0 += other.would_send.0;
+        self.would_send.1 += other.would_send.1;
+        self.over_budget += other.over_budget;
+        self.memory_hits += other.memory_hits;
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// Sends every segment of `article` that has no target yet (within the
+/// budget), and feeds the memory with what came back.
+async fn send_open(article: &mut Article, locale: &str, p: &Pipeline) -> Sent {
+    let (pending_segments, pending_chars) = pending(article);
+    let mut sent = Sent::default();
+    if p.translator.is_offline() || pending_segments == 0 {
+        return sent;
+    }
+    if p.dry_run {
+        sent.would_send = (pending_segments, pending_chars);
+        return sent;
+    }
+    if let Some(budget) = &p.budget
+        && !budget.reserve(pending_chars).await
+    {
+        sent.over_budget = pending_segments;
+        return sent;
+    }
+    // A provider that shuts off (bad key, quota) leaves the rest
+    // untranslated: the file is still written, so finished work is kept,
+    // and the segments left count as failed.
+    sent.translate = match p.translator.translate_article(article, locale).await {
+        Ok(stats) => stats,
+        Err(error) => TranslateStats {
+            failed: pending(article).0,
+            errors: vec![ProviderFailure::new(error)],
+            ..Default::default()
+        },
+    };
+    // Fed before the XLIFF is written: a run killed in between finds these
+    // translations in the memory next time instead of paying for them again.
+    if let Some(memory) = p.memory.as_ref().filter(|_| sent.translate.translated > 0) {
+        let recorded = tm::record(memory.as_ref(), article, locale, &p.glossary_version).await;
+        if let Err(error) = recorded {
+            sent.warnings.push(format!("translation memory: {}", error_chain(&error)));
+        }
+    }
+    sent
+}
+
+/// Longest pause between two looks at the memory for sentences that other
+/// workers are translating.
+const MAX_POLL: Duration = Duration::from_secs(1);
+
+/// A target no provider ever writes: it hides, for one round of
+/// [`send_claimed`], the segments another worker is translating.
+const HIDDEN: &str = "\u{0}depeche:claimed-elsewhere";
+
+/// [`send_open`] for a worker among several that share a memory server:
+/// each open sentence is sent only by the worker that claims it (see
+/// [`crate::coordination`]). Round after round, this worker claims what is
+/// still open, sends what it holds (its claims end once the translations
+/// are in the memory), and takes from the memory what the others have
+/// translated meanwhile, until nothing is open: a sentence another worker
+/// holds is waited for, never sent again, unless that worker lets it go or
+/// dies, and then this one claims it. A sentence this worker tried and
+/// could not translate is not tried again in the same run.
+async fn send_claimed(
+    article: &mut Article,
+    locale: &str,
+    p: &Pipeline,
+    coordinator: &dyn crate::coordination::Coordinator,
+    verify: &(dyn Fn(&crate::model::Segment) -> bool + Sync),
+) -> Sent {
+    let mut total = Sent::default();
+    let mut tried: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+    let mut poll = Duration::from_millis(50);
+    loop {
+        // The open segments not tried yet, with their claim keys.
+        let open: Vec<(usize, usize, Vec<u8>)> = open_segments(article)
+            .into_iter()
+            .map(|(pi, si, source)| {
+                (pi, si, crate::coordination::sentence_key(&source, &article.lang, locale))
+            })
+            .filter(|(_, _, key)| !tried.contains(key))
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let mut keys: Vec<Vec<u8>> = open.iter().map(|(_, _, k)| k.clone()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let held = match coordinator.claim(&keys).await {
+            Ok(held) => held,
+            Err(error) => {
+                // The server went away: carry on alone, as one process would.
+                total.warnings.push(format!("sentence claims: {}", error_chain(&error)));
+                total.add(send_open(article, locale, p).await);
+                return total;
+            }
+        };
+        let mine: Vec<Vec<u8>> =
+            keys.iter().zip(&held).filter(|(_, h)| **h).map(|(k, _)| k.clone()).collect();
+        if !mine.is_empty() {
+            // Another worker may have stored some of them between this
+            // worker's lookup and its claim.
+            total.memory_hits += refill(article, locale, p, verify, &mut total.warnings).await;
+        }
+        // One round: what this worker holds and is still open; the rest hidden.
+        let mut hidden = Vec::new();
+        for (pi, si, key) in &open {
+            let Some(seg) = article.paragraphs.get_mut(*pi).and_then(|x| x.segments.get_mut(*si))
+            else {
+                continue;
+            };
+            if seg.target.is_some() {
+                continue;
+            }
+            if mine.binary_search(key).is_ok() {
+                tried.insert(key.clone());
+            } else {
+                seg.target = Some(HIDDEN.to_string());
+                hidden.push((*pi, *si));
+            }
+        }
+        let round = send_open(article, locale, p).await;
+        for (pi, si) in &hidden {
+            if let Some(seg) = article.paragraphs.get_mut(*pi).and_then(|x| x.segments.get_mut(*si))
+                && seg.target.as_deref() == Some(HIDDEN)
+            {
+                seg.target = None;
+            }
+        }
+        let mut round = round;
+        round.translate.skipped = round.translate.skipped.saturating_sub(hidden.len());
+        let closed = round.over_budget > 0;
+        total.add(round);
+        if let Err(error) = coordinator.release(&mine).await {
+            total.warnings.push(format!("sentence claims: {}", error_chain(&error)));
+        }
+        if hidden.is_empty() || closed {
+            break;
+        }
+        tokio::time::sleep(poll).await;
+        poll = (poll * 2).min(MAX_POLL);
+        total.memory_hits += refill(article, locale, p, verify, &mut total.warnings).await;
+    }
+    total
+}
+
+/// Fills open segments from the memory (exact matches only: the fuzzy
+/// candidates were found by the first lookup); returns how many.
+async fn refill(
+    article: &mut Article,
+    locale: &str,
+    p: &Pipeline,
+    verify: &(dyn Fn(&crate::model::Segment) -> bool + Sync),
+    warnings: &mut Vec<String>,
+) -> usize {
+    let Some(memory) = &p.memory else { return 0 };
+    let off = tm::Fuzzy::off();
+    match tm::apply(memory.as_ref(), article, locale, &p.glossary_version, off, verify).await {
+        Ok(hits) => hits,
+        Err(error) => {
+            warnings.push(format!("translation memory: {}", error_chain(&error)));
+            0
+        }
+    }
+}
+
+/// The segments a provider would be sent: no target, some text; with their
+/// paragraph and segment index and their source.
+fn open_segments(article: &Article) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for (pi, p) in article.paragraphs.iter().enumerate() {
+        for (si, s) in p.segments.iter().enumerate() {
+            if s.target.is_none() && !s.source.trim().is_empty() {
+                out.push((pi, si, s.source.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn pending(article: &Article) -> (usize, usize) {
     article
         .paragraphs
@@ -792,10 +1036,10 @@ mod tests {
     #[test]
     fn the_budget_closes_at_the_first_article_that_does_not_fit() {
         let budget = Budget::new(100);
-        assert!(budget.reserve(60));
-        assert!(!budget.reserve(50));
+        assert!(budget.reserve_here(60));
+        assert!(!budget.reserve_here(50));
         assert!(budget.exhausted());
-        assert!(!budget.reserve(10), "closed for good once exhausted");
+        assert!(!budget.reserve_here(10), "closed for good once exhausted");
         assert_eq!(budget.spent(), 60);
     }
 }

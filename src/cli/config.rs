@@ -41,6 +41,9 @@ pub(crate) struct MemoryConfig {
     pub(crate) enabled: bool,
     /// The SQLite file [default: .depeche/tm.sqlite next to the config file].
     pub(crate) path: Option<PathBuf>,
+    /// A PostgreSQL database shared by several workers
+    /// (`postgres://user@host/db`), instead of the file.
+    pub(crate) url: Option<String>,
     /// Lowest similarity (0.5 to 1) of a fuzzy match offered beside a
     /// target with no exact match.
     pub(crate) fuzzy_threshold: f64,
@@ -53,6 +56,7 @@ impl Default for MemoryConfig {
         Self {
             enabled: true,
             path: None,
+            url: None,
             fuzzy_threshold: depeche::tm::fuzzy::DEFAULT_THRESHOLD,
             fuzzy_max_matches: depeche::tm::fuzzy::DEFAULT_MAX_MATCHES,
         }
@@ -117,6 +121,14 @@ impl Default for GlossaryConfig {
 }
 
 impl Config {
+    /// The memory file: `[memory] path`, or `.depeche/tm.sqlite` next to
+    /// this file.
+    pub(crate) fn memory_path(&self) -> PathBuf {
+        self.memory.path.clone().unwrap_or_else(|| {
+            depeche::tm::default_path(self.path.as_deref().and_then(Path::parent))
+        })
+    }
+
     /// Reads `path`, or `./depeche.toml` when it exists, or the defaults.
     pub(crate) fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let (path, required) = match path {
@@ -130,6 +142,13 @@ impl Config {
             .with_context(|| format!("{}: cannot read the config file", path.display()))?;
         let mut config =
             Self::parse(&text).with_context(|| format!("{}: invalid config", path.display()))?;
+        if config.memory.url.is_some() && config.memory.path.is_some() {
+            anyhow::bail!(
+                "{}: [memory] has both path and url; keep one (url for a shared PostgreSQL \
+                 memory, path for a file)",
+                path.display()
+            );
+        }
         config.path = Some(path);
         Ok(config)
     }

@@ -33,10 +33,10 @@ pub(crate) struct KitArgs {
     #[arg(long, value_name = "PATH")]
     glossary: Vec<PathBuf>,
 
-    /// Translation memory whose human translations go into the kit
-    /// [default: .depeche/tm.sqlite next to the config file]
-    #[arg(long, value_name = "FILE")]
-    tm: Option<PathBuf>,
+    /// Translation memory whose human translations go into the kit: a file, or a
+    /// postgres://user@host/db URL [default: .depeche/tm.sqlite next to the config file]
+    #[arg(long, value_name = "FILE|URL")]
+    tm: Option<String>,
 
     /// Put no translation from the memory into the kit
     #[arg(long, conflicts_with = "tm")]
@@ -48,7 +48,7 @@ pub(crate) fn run(args: KitArgs, config: &Config, ui: super::Ui) -> anyhow::Resu
     let settings = KitSettings::new(&args.inputs, &args.out)
         .with_format(args.format)
         .with_glossary(super::glossary_settings(&args.glossary, config))
-        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false)?)
         .with_fuzzy(config.memory.fuzzy()?);
     let summary = super::runtime()?.block_on(job::kit(settings))?;
     let m = &summary.manifest;

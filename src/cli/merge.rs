@@ -34,9 +34,10 @@ pub(crate) struct MergeArgs {
     #[arg(long)]
     allow_untranslated: bool,
 
-    /// Translation memory file [default: .depeche/tm.sqlite next to the config file]
-    #[arg(long, value_name = "FILE")]
-    tm: Option<PathBuf>,
+    /// Translation memory: a file, or a postgres://user@host/db URL
+    /// [default: .depeche/tm.sqlite next to the config file]
+    #[arg(long, value_name = "FILE|URL")]
+    tm: Option<String>,
 
     /// Do not feed the confirmed translations to the translation memory
     #[arg(long, conflicts_with = "tm")]
@@ -50,7 +51,7 @@ pub(crate) fn run(args: MergeArgs, config: &Config, ui: super::Ui) -> anyhow::Re
         .with_out_dir(args.out.clone().unwrap_or_else(|| config.run.out.clone()))
         .with_format(args.format)
         .with_allow_untranslated(args.allow_untranslated)
-        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, true));
+        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, true)?);
     let summary = super::runtime()?.block_on(job::merge(settings))?;
 
     // Under -q only the errors are printed: no summary, no warnings.

@@ -236,25 +236,27 @@ pub(crate) fn glossary_settings(flags: &[PathBuf], config: &Config) -> GlossaryS
     settings
 }
 
-/// The memory of a run: `--tm FILE` (always opened), none with
-/// `--no-memory` or `[memory] enabled = false`, else the configured or
-/// default file, opened when the run needs it (`always` for jobs that feed it).
+/// The memory of a run: `--tm FILE|URL` (always opened), none with
+/// `--no-memory` or `[memory] enabled = false`, else the configured server
+/// (`[memory] url`), file or default file, opened when the run needs it
+/// (`always` for jobs that feed it).
 pub(crate) fn memory_settings(
-    flag: Option<&Path>,
+    flag: Option<&str>,
     disabled: bool,
     config: &Config,
     always: bool,
-) -> MemorySettings {
+) -> anyhow::Result<MemorySettings> {
     if disabled || !config.memory.enabled {
-        return MemorySettings::Off;
+        return Ok(MemorySettings::Off);
     }
-    if let Some(path) = flag {
-        return MemorySettings::Always(path.to_path_buf());
+    if let Some(location) = flag {
+        return Ok(MemorySettings::at(location, true)?);
     }
-    let path = config.memory.path.clone().unwrap_or_else(|| {
-        depeche::tm::default_path(config.path.as_deref().and_then(Path::parent))
-    });
-    if always { MemorySettings::Always(path) } else { MemorySettings::WhenNeeded(path) }
+    if let Some(url) = &config.memory.url {
+        return MemorySettings::at(url, always).context("invalid [memory] url");
+    }
+    let path = config.memory_path();
+    Ok(if always { MemorySettings::Always(path) } else { MemorySettings::WhenNeeded(path) })
 }
 
 /// An error and its causes on one line: `outer: inner: root`.

@@ -1,22 +1,25 @@
-//! `depeche tm`: import, export and inspect the translation memory.
+//! `depeche tm`: import, export, inspect and copy the translation memory,
+//! a SQLite file or a PostgreSQL database alike.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 
-use depeche::tm::{self, Filter, Memory};
+use depeche::tm::{self, Filter, Location, MemoryStore};
 
 use super::Config;
 
 /// Arguments of `depeche tm`.
 #[derive(Debug, Args)]
 pub(crate) struct TmArgs {
-    /// Translation memory file [default: .depeche/tm.sqlite next to the config file]
-    #[arg(long, global = true, value_name = "PATH")]
-    tm: Option<PathBuf>,
+    /// Translation memory: a file, or a postgres://user@host/db URL (password from the
+    /// URL, PGPASSWORD or ~/.pgpass) [default: [memory] url or path in the config,
+    /// else .depeche/tm.sqlite next to the config file]
+    #[arg(long, global = true, value_name = "FILE|URL")]
+    tm: Option<String>,
 
     #[command(subcommand)]
     command: TmCommand,
@@ -47,19 +50,60 @@ enum TmCommand {
     },
     /// Show how many entries the memory holds per locale pair and origin
     Stats,
+    /// Copy every entry of one memory into another: a file into a PostgreSQL
+    /// database, or back (entries keep their origin, glossary version and dates)
+    Copy {
+        /// The memory read: a file or a postgres:// URL
+        #[arg(value_name = "FROM")]
+        from: String,
+        /// The memory written (created when new): a file or a postgres:// URL
+        #[arg(value_name = "TO")]
+        to: String,
+    },
 }
 
 /// Runs `depeche tm`.
 pub(crate) fn run(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let path = match args.tm {
-        Some(p) => p,
-        None => tm::default_path(config.path.as_deref().and_then(Path::parent)),
-    };
-    let memory = Memory::open(&path)?;
+    let runtime = super::runtime()?;
+    runtime.block_on(run_async(args, config))
+}
+
+/// Where `--tm`, the config or the default puts the memory.
+fn location(flag: Option<&str>, config: &Config) -> anyhow::Result<Location> {
+    Ok(match (flag, &config.memory.url) {
+        (Some(text), _) => Location::parse(text)?,
+        (None, Some(url)) => Location::parse(url).context("invalid [memory] url")?,
+        (None, None) => Location::File(config.memory_path()),
+    })
+}
+
+async fn open(location: &Location) -> anyhow::Result<std::sync::Arc<dyn MemoryStore>> {
+    location.open().await.context("cannot open the translation memory")
+}
+
+async fn run_async(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
+    if let TmCommand::Copy { from, to } = &args.command {
+        let (from, to) = (Location::parse(from)?, Location::parse(to)?);
+        if from.is_missing_file() {
+            anyhow::bail!("{from}: no such translation memory");
+        }
+        let (source, dest) = (open(&from).await?, open(&to).await?);
+        let report = tm::copy(source.as_ref(), dest.as_ref())
+            .await
+            .with_context(|| format!("cannot copy {from} to {to}"))?;
+        writeln!(
+            out,
+            "{from} -> {to}: {} entries read, {} new or changed",
+            report.read, report.changed
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let location = location(args.tm.as_deref(), config)?;
+    let memory = open(&location).await?;
     match args.command {
         TmCommand::Import { file } => {
-            let report = tm::tmx::import(&memory, &file)?;
+            let report = tm::tmx::import_into(memory.as_ref(), &file).await?;
             writeln!(
                 out,
                 "{}: {} units, {} translations ({} new or changed), {} units skipped (no translation)",
@@ -72,12 +116,12 @@ pub(crate) fn run(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
         }
         TmCommand::Export { file, from, to, human_only } => {
             let filter = Filter { source_lang: from, target_lang: to, human_only };
-            let n = tm::tmx::export(&memory, &file, &filter)?;
+            let n = tm::tmx::export_from(memory.as_ref(), &file, &filter).await?;
             writeln!(out, "{}: {n} translations written", file.display())?;
         }
         TmCommand::Stats => {
-            let rows = memory.stats().context("cannot count the translation memory")?;
-            writeln!(out, "{}", path.display())?;
+            let rows = memory.stats().await.context("cannot count the translation memory")?;
+            writeln!(out, "{location}")?;
             writeln!(out, "{:<10} {:<10} {:<20} {:>9}", "source", "target", "origin", "entries")?;
             let mut total = 0;
             for r in &rows {
@@ -93,6 +137,7 @@ pub(crate) fn run(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
             }
             writeln!(out, "{:<10} {:<10} {:<20} {:>9}", "total", "", "", total)?;
         }
+        TmCommand::Copy { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

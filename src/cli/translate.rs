@@ -70,9 +70,11 @@ pub(crate) struct TranslateArgs {
     #[arg(long, value_name = "VERSION")]
     xliff: Option<XliffVersion>,
 
-    /// Translation memory file [default: .depeche/tm.sqlite next to the config file]
-    #[arg(long, value_name = "FILE")]
-    tm: Option<PathBuf>,
+    /// Translation memory: a file, or a postgres://user@host/db URL shared by several
+    /// workers (password from the URL, PGPASSWORD or ~/.pgpass)
+    /// [default: .depeche/tm.sqlite next to the config file]
+    #[arg(long, value_name = "FILE|URL")]
+    tm: Option<String>,
 
     /// Neither read nor feed the translation memory
     #[arg(long, conflicts_with = "tm")]
@@ -85,6 +87,11 @@ pub(crate) struct TranslateArgs {
     /// Stop sending to providers once this many characters would be exceeded
     #[arg(long, value_name = "N")]
     max_chars: Option<usize>,
+
+    /// Take only share K of N of the articles (by article id, so N processes started
+    /// with 1/N to N/N on the same inputs split the batch between them)
+    #[arg(long, value_name = "K/N")]
+    shard: Option<depeche::Shard>,
 
     /// Hide the progress bars
     #[arg(long)]
@@ -115,7 +122,7 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, ui: Ui) -> anyhow::Resul
         })
         .with_overrides(Overrides { provider: args.provider.clone(), endpoint: args.endpoint })
         .with_glossary(super::glossary_settings(&args.glossary, config))
-        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false))
+        .with_memory(super::memory_settings(args.tm.as_deref(), args.no_memory, config, false)?)
         .with_fuzzy(config.memory.fuzzy()?)
         .with_max_articles_in_flight(args.jobs.unwrap_or(config.run.max_articles_in_flight))
         .with_max_article_bytes(args.max_article_bytes.unwrap_or(config.run.max_article_bytes))
@@ -124,7 +131,8 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, ui: Ui) -> anyhow::Resul
         .with_max_chars(args.max_chars.or(config.run.max_chars))
         .with_strict_terms(args.strict_terms || config.glossary.strict_terms)
         .with_qa(config.qa.clone())
-        .with_cancel(Arc::clone(&cancel));
+        .with_cancel(Arc::clone(&cancel))
+        .with_shard(args.shard);
     let mut report_settings = depeche::report::RunSettings::new(
         &args.inputs,
         settings.targets(),
@@ -143,9 +151,11 @@ pub(crate) fn run(args: TranslateArgs, config: &Config, ui: Ui) -> anyhow::Resul
     report_settings.max_chars = args.max_chars.or(config.run.max_chars);
     report_settings.strict_terms = args.strict_terms || config.glossary.strict_terms;
     report_settings.memory =
-        match super::memory_settings(args.tm.as_deref(), args.no_memory, config, false) {
+        match super::memory_settings(args.tm.as_deref(), args.no_memory, config, false)? {
             depeche::job::MemorySettings::Always(p)
             | depeche::job::MemorySettings::WhenNeeded(p) => Some(p.display().to_string()),
+            // A server's URL is shown without its password.
+            depeche::job::MemorySettings::At { location, .. } => Some(location.to_string()),
             _ => None,
         };
     let mut progress = Progress::new(
@@ -379,6 +389,13 @@ fn report(job: &TranslateSummary) -> String {
             "budget     character budget reached: {} segments left untranslated; \
              raise --max-chars or run again to continue",
             summary.over_budget
+        );
+    }
+    if let Some(shard) = job.shard {
+        let _ = writeln!(
+            s,
+            "shard      {shard}: {} articles left to the other shards",
+            summary.other_shards
         );
     }
     let rate = if secs > 0.0 { summary.articles_ok as f64 / secs } else { 0.0 };

@@ -3,7 +3,7 @@
 //! for its target locale.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Error, GlossarySettings, MemorySettings};
 use crate::kit::{self, KitFormat, Manifest, NearMatch};
@@ -88,10 +88,8 @@ pub async fn kit(settings: KitSettings) -> Result<KitSummary, Error> {
     let glossary = settings.glossary.load()?;
     // A kit only reads the memory: a file that does not exist yet is not
     // created for it.
-    let memory = match settings.memory.path() {
-        Some(path) if !path.exists() => None,
-        _ => settings.memory.open(true)?,
-    };
+    let memory =
+        if settings.memory.is_missing_file() { None } else { settings.memory.open(true).await? };
     let mut from_memory = 0;
     if let Some(memory) = memory {
         let open = manifest.open_sentences();
@@ -104,7 +102,7 @@ pub async fn kit(settings: KitSettings) -> Result<KitSummary, Error> {
             })
             .collect();
         let answers = memory.lookup(&lookups).await.map_err(|source| Error::Memory {
-            path: settings.memory.path().map(Path::to_path_buf).unwrap_or_default(),
+            path: settings.memory.path().unwrap_or_default(),
             source,
         })?;
         // Only human entries: machine output never goes where a CAT tool

@@ -162,7 +162,7 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
     if !plain.is_empty() {
         work.extend(discover(&plain)?.into_iter().map(Work::File));
     }
-    let memory_path = settings.memory.path().map(Path::to_path_buf);
+    let memory_path = settings.memory.path();
     let mut memory: Option<Arc<dyn MemoryStore>> = None;
     let options = Options::new().allow_untranslated(settings.allow_untranslated);
     let out_dir = &settings.out_dir;
@@ -234,7 +234,7 @@ pub async fn merge(settings: MergeSettings) -> Result<MergeSummary, Error> {
             let open = match (&memory, &settings.memory) {
                 (Some(open), _) => Some(open),
                 (None, MemorySettings::Off) => None,
-                (None, settings) => settings.open(true)?.map(|open| &*memory.insert(open)),
+                (None, settings) => settings.open(true).await?.map(|open| &*memory.insert(open)),
             };
             let stored = match open {
                 Some(open) => Some(store(open.as_ref(), &m, file).await?),

@@ -90,7 +90,7 @@ pub enum Error {
     /// The translation memory could not be opened or used.
     #[error("{}: cannot open the translation memory", path.display())]
     Memory {
-        /// The memory file.
+        /// The memory file, or the server's URL without its password.
         path: PathBuf,
         /// What went wrong.
         #[source]
@@ -204,6 +204,14 @@ pub enum MemorySettings {
     /// A memory already open: the SQLite store, or any other
     /// [`MemoryStore`].
     Open(Arc<dyn MemoryStore>),
+    /// A file or a PostgreSQL database, opened only when the run can use it
+    /// unless `always`.
+    At {
+        /// Where the memory is.
+        location: tm::Location,
+        /// Open it even for runs that cannot use it.
+        always: bool,
+    },
 }
 
 impl MemorySettings {
@@ -213,21 +221,47 @@ impl MemorySettings {
         Self::WhenNeeded(tm::default_path(config_dir))
     }
 
+    /// A memory at `location`: a file path, or a `postgres://` URL whose
+    /// password comes from the URL, `PGPASSWORD` or the password file.
+    pub fn at(location: &str, always: bool) -> Result<Self, Error> {
+        let location = tm::Location::parse(location).map_err(|source| Error::Memory {
+            path: PathBuf::from(tm::redact(location)),
+            source,
+        })?;
+        Ok(Self::At { location, always })
+    }
+
     /// Opens the memory if these settings (and `needed`) ask for one.
-    fn open(&self, needed: bool) -> Result<Option<Arc<dyn MemoryStore>>, Error> {
+    async fn open(&self, needed: bool) -> Result<Option<Arc<dyn MemoryStore>>, Error> {
         match self {
             Self::Off => Ok(None),
             Self::Open(memory) => Ok(Some(Arc::clone(memory))),
-            Self::WhenNeeded(_) if !needed => Ok(None),
+            Self::WhenNeeded(_) | Self::At { always: false, .. } if !needed => Ok(None),
             Self::WhenNeeded(path) | Self::Always(path) => open_sqlite(path).map(Some),
+            Self::At { location, .. } => location
+                .open()
+                .await
+                .map(Some)
+                .map_err(|source| Error::Memory { path: location.to_string().into(), source }),
         }
     }
 
-    /// The file these settings name, if any.
-    fn path(&self) -> Option<&Path> {
+    /// The file these settings name, or the server's URL without its
+    /// password, as shown in summaries and messages.
+    fn path(&self) -> Option<PathBuf> {
         match self {
-            Self::WhenNeeded(path) | Self::Always(path) => Some(path),
+            Self::WhenNeeded(path) | Self::Always(path) => Some(path.clone()),
+            Self::At { location, .. } => Some(location.to_string().into()),
             Self::Off | Self::Open(_) => None,
+        }
+    }
+
+    /// True when these settings name a file that does not exist yet.
+    fn is_missing_file(&self) -> bool {
+        match self {
+            Self::WhenNeeded(path) | Self::Always(path) => !path.exists(),
+            Self::At { location, .. } => location.is_missing_file(),
+            Self::Off | Self::Open(_) => false,
         }
     }
 }

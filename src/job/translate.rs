@@ -11,6 +11,7 @@ use crate::locale::Locale;
 use crate::pipeline::{self, Budget, Notice, Observer, Pipeline, Summary, Target, XliffVersion};
 use crate::qa::{self, QaConfig};
 use crate::segment::Segmenter;
+use crate::shard::Shard;
 use crate::tm::Fuzzy;
 use crate::translate::{Overrides, TermsMode, TranslateConfig, Translator};
 
@@ -34,6 +35,7 @@ pub struct TranslateSettings {
     pub(super) strict_terms: bool,
     pub(super) qa: QaConfig,
     pub(super) cancel: Arc<AtomicBool>,
+    pub(super) shard: Option<Shard>,
 }
 
 impl TranslateSettings {
@@ -59,6 +61,7 @@ impl TranslateSettings {
             strict_terms: false,
             qa: QaConfig::default(),
             cancel: Arc::default(),
+            shard: None,
         }
     }
 
@@ -159,6 +162,14 @@ impl TranslateSettings {
         self
     }
 
+    /// Only the articles of this share of the batch: N processes started
+    /// with `1/N` to `N/N` on the same inputs split it between them, by
+    /// article id (see [`Shard`]).
+    pub fn with_shard(mut self, shard: Option<Shard>) -> Self {
+        self.shard = shard;
+        self
+    }
+
     /// The target locales.
     pub fn targets(&self) -> &[Locale] {
         &self.targets
@@ -187,6 +198,8 @@ pub struct TranslateSummary {
     pub strict_terms: bool,
     /// Concepts in the glossary of the run.
     pub glossary_concepts: usize,
+    /// The share of the batch this run took, if sharded.
+    pub shard: Option<Shard>,
 }
 
 impl TranslateSummary {
@@ -209,9 +222,8 @@ pub async fn translate(
     settings: TranslateSettings,
     observer: &mut dyn Observer,
 ) -> Result<TranslateSummary, Error> {
-    let translator = Arc::new(
-        Translator::new(&settings.translate, &settings.overrides).map_err(Error::Provider)?,
-    );
+    let mut translator =
+        Translator::new(&settings.translate, &settings.overrides).map_err(Error::Provider)?;
     let glossary = settings.glossary.load()?;
     let files = discover(&settings.inputs)?;
     if !settings.dry_run {
@@ -225,7 +237,21 @@ pub async fn translate(
     }
     // The memory serves every run that can call a provider (and any chain
     // that names it); a `none` run leaves targets to humans and needs none.
-    let memory = settings.memory.open(!translator.is_offline() || translator.uses_memory())?;
+    let memory = settings.memory.open(!translator.is_offline() || translator.uses_memory()).await?;
+    // Workers sharing a memory server share its traffic limits, their
+    // character budget and their claims on sentences too.
+    let coordinator = memory.as_ref().and_then(|m| m.coordinator());
+    if let Some(coordinator) = &coordinator {
+        translator.share_traffic(coordinator);
+    }
+    let translator = Arc::new(translator);
+    let budget = settings.max_chars.map(|limit| {
+        let budget = Budget::new(limit);
+        match &coordinator {
+            Some(c) => budget.shared(Arc::clone(c), batch_name(&settings, &files, limit)),
+            None => budget,
+        }
+    });
     if !translator.is_offline() && !settings.dry_run && settings.translate.terms != TermsMode::Off {
         for target in &settings.targets {
             prepare_native_glossary(&translator, &glossary, target, observer).await;
@@ -254,8 +280,10 @@ pub async fn translate(
         glossary_version,
         fuzzy: settings.fuzzy,
         dry_run: settings.dry_run,
-        budget: settings.max_chars.map(Budget::new),
+        budget,
         counters: Arc::default(),
+        shard: settings.shard,
+        coordinator,
     };
     observer.started(files.len(), Arc::clone(&pipeline.counters));
     let run = pipeline::run(files, Arc::new(pipeline), observer).await;
@@ -269,7 +297,28 @@ pub async fn translate(
         dry_run: settings.dry_run,
         strict_terms: settings.strict_terms,
         glossary_concepts: glossary.len(),
+        shard: settings.shard,
     })
+}
+
+/// The name of a batch's shared character budget: the same for every
+/// worker started on the same files and targets with the same share count
+/// and limit, whatever its share and wherever it runs.
+fn batch_name(settings: &TranslateSettings, files: &[PathBuf], limit: usize) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.to_string_lossy().as_bytes());
+        h.update([0]);
+    }
+    for t in &settings.targets {
+        h.update(t.as_str().as_bytes());
+        h.update([0]);
+    }
+    h.update(settings.shard.map_or(1, |s| s.count()).to_be_bytes());
+    h.update(limit.to_be_bytes());
+    let digest: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("batch-{digest}")
 }
 
 /// The article files under `inputs`, each of which must exist.

@@ -120,6 +120,12 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - d as f64 / longest as f64
 }
 
+/// True when `similarity` is at or above `threshold`, with the slack this
+/// module allows for ratios computed in floating point.
+pub(crate) fn reaches(similarity: f64, threshold: f64) -> bool {
+    similarity + EPS >= threshold
+}
+
 /// The similarity as a whole percentage, rounded down so that a match is
 /// never shown better than it is.
 pub fn percent(similarity: f64) -> u8 {

@@ -30,6 +30,11 @@
 //! - A human entry outranks every machine translation of the same sentence
 //!   and is never overwritten by one; among equals the newest wins.
 //! - Nothing secret is stored: an origin is `human` or a provider name.
+//!
+//! Several workers on several machines share one memory on a PostgreSQL
+//! server instead: [`PostgresStore`], with the same contract, opened from a
+//! `postgres://` URL ([`Location`]). [`copy`] moves a memory between the
+//! two, and [`tmx`] reads and writes either.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -39,12 +44,20 @@ use unicode_normalization::UnicodeNormalization as _;
 
 use crate::model::{Article, MemoryMatch, Origin, Segment};
 
+mod coordinate;
 pub mod fuzzy;
+mod postgres;
 mod sqlite;
 mod store;
 pub mod tmx;
 
 pub use fuzzy::Fuzzy;
+#[cfg(test)]
+pub(crate) use postgres::entry_key;
+pub use postgres::{
+    FUZZY_CANDIDATES, POOL_SIZE, PostgresStore, PostgresUrl, SERVER_SCHEMA_VERSION, redact,
+    trigram_bar,
+};
 pub use sqlite::SqliteStore;
 pub use store::{Lookup, Match, MatchKind, MemoryStore};
 
@@ -177,6 +190,47 @@ pub enum Error {
     FuzzyThreshold {
         /// The rejected value.
         value: f64,
+    },
+    /// A store cannot do what was asked (a listing, a count).
+    #[error("{store}: this translation memory does not support {what}")]
+    Unsupported {
+        /// Which store.
+        store: String,
+        /// What it was asked to do.
+        what: &'static str,
+    },
+    /// A memory location that is neither a file path nor a PostgreSQL URL
+    /// depeche can use.
+    #[error("{location}: {reason}")]
+    BadLocation {
+        /// The location, without any password.
+        location: String,
+        /// What is wrong, and how to fix it.
+        reason: String,
+    },
+    /// The database server holds a schema written by a newer depeche.
+    #[error(
+        "{store}: translation memory schema {found} is newer than this depeche reads \
+         ({expected}); upgrade depeche"
+    )]
+    ServerTooNew {
+        /// The server, without any password.
+        store: String,
+        /// The version found on the server.
+        found: i64,
+        /// The version this depeche writes.
+        expected: i64,
+    },
+    /// The database server could not be reached or refused the connection.
+    #[error("{store}: cannot connect to the translation memory server{hint}")]
+    Connect {
+        /// The server, without any password.
+        store: String,
+        /// The likely fix, in parentheses, or nothing.
+        hint: String,
+        /// The client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A store other than SQLite failed.
     #[error("{store}: translation memory error")]
@@ -330,6 +384,103 @@ pub struct Filter {
     pub target_lang: Option<String>,
     /// Only human entries.
     pub human_only: bool,
+}
+
+/// Where a translation memory lives: a SQLite file, or a PostgreSQL
+/// database shared by several workers. Shown without any password.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Location {
+    /// A SQLite file, created on first use.
+    File(PathBuf),
+    /// A database on a PostgreSQL server.
+    Postgres(PostgresUrl),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL names a server (its password
+    /// found as [`PostgresUrl::parse`] says); anything else is a file path.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        if PostgresUrl::is_url(text) {
+            PostgresUrl::parse(text).map(Self::Postgres)
+        } else {
+            Ok(Self::File(PathBuf::from(text)))
+        }
+    }
+
+    /// Opens the memory, creating the file or the schema on first use.
+    pub async fn open(&self) -> Result<std::sync::Arc<dyn MemoryStore>, Error> {
+        Ok(match self {
+            Self::File(path) => std::sync::Arc::new(SqliteStore::open(path)?),
+            Self::Postgres(url) => std::sync::Arc::new(PostgresStore::open(url).await?),
+        })
+    }
+
+    /// True for a file that does not exist yet (a server always exists).
+    pub fn is_missing_file(&self) -> bool {
+        matches!(self, Self::File(path) if !path.exists())
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "{}", path.display()),
+            Self::Postgres(url) => write!(f, "{url}"),
+        }
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Self {
+        Self::File(path)
+    }
+}
+
+/// Entries read per page by [`copy`].
+pub const COPY_PAGE: usize = 1000;
+
+/// What [`copy`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CopyReport {
+    /// Entries read from the source memory.
+    pub read: usize,
+    /// Entries added or changed in the destination (the rest it held
+    /// already, or held newer).
+    pub changed: usize,
+}
+
+/// Copies every entry of `from` into `to` (SQLite to PostgreSQL, or back),
+/// [`COPY_PAGE`] entries at a time, so a memory of any size goes through
+/// in constant memory. Each entry keeps its origin, glossary version,
+/// written source and dates, and the destination's own rules apply: an
+/// entry it holds newer, or from a human, stays. Copying again changes
+/// nothing.
+pub async fn copy(from: &dyn MemoryStore, to: &dyn MemoryStore) -> Result<CopyReport, Error> {
+    let mut report = CopyReport::default();
+    let mut after = 0;
+    loop {
+        let page = from.scan(after, COPY_PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        let entries: Vec<NewEntry> = page
+            .into_iter()
+            .map(|(_, e)| NewEntry {
+                source: e.source_text,
+                target: e.target,
+                source_lang: e.source_lang,
+                target_lang: e.target_lang,
+                origin: e.origin,
+                glossary_version: e.glossary_version,
+                created: Some(e.created),
+                updated: Some(e.updated),
+            })
+            .collect();
+        report.read += entries.len();
+        report.changed += to.store(&entries).await?;
+    }
+    Ok(report)
 }
 
 /// Where the memory lives by default: `.depeche/tm.sqlite` in the folder

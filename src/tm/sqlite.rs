@@ -28,6 +28,10 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
 const SELECT_ENTRY: &str = "SELECT source, target, source_lang, target_lang, origin, \
      glossary_version, created, updated, source_text FROM entries";
 
+/// [`SELECT_ENTRY`] with the row id as the tenth column.
+const SELECT_ENTRY_ID: &str = "SELECT source, target, source_lang, target_lang, origin, \
+     glossary_version, created, updated, source_text, id FROM entries";
+
 /// The best entry first: human before MT, then newest.
 const RANK: &str = "ORDER BY origin = 'human' DESC, updated DESC, id DESC";
 
@@ -223,6 +227,27 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Up to `limit` entries after row `after`, in row order, each with its
+    /// row id (see [`MemoryStore::scan`]). Blocks.
+    pub fn scan(&self, after: i64, limit: usize) -> Result<Vec<(i64, Entry)>, Error> {
+        let inner = &*self.inner;
+        let mut reader = inner.reader()?;
+        let mut stmt = reader
+            .conn()
+            .prepare_cached(&format!("{SELECT_ENTRY_ID} WHERE id > ?1 ORDER BY id LIMIT ?2"))
+            .map_err(|e| inner.err(e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![after, limit], |r| Ok((r.get::<_, i64>(9)?, read_entry(r)?)))
+            .map_err(|e| inner.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, entry) = row.map_err(|e| inner.err(e))?;
+            out.extend(entry.map(|e| (id, e)));
+        }
+        Ok(out)
+    }
+
     /// Runs SQLite's own consistency check; `Ok(true)` when the file is
     /// sound. Blocks.
     pub fn check_integrity(&self) -> Result<bool, Error> {
@@ -275,6 +300,25 @@ impl MemoryStore for SqliteStore {
     async fn store(&self, entries: &[NewEntry]) -> Result<usize, Error> {
         let entries = entries.to_vec();
         self.blocking(move |inner| inner.store(&entries)).await
+    }
+
+    fn describe(&self) -> String {
+        self.inner.path.display().to_string()
+    }
+
+    async fn stats(&self) -> Result<Vec<StatRow>, Error> {
+        let this = self.clone();
+        self.blocking(move |_| this.stats()).await
+    }
+
+    async fn entries(&self, filter: &Filter) -> Result<Vec<Entry>, Error> {
+        let (this, filter) = (self.clone(), filter.clone());
+        self.blocking(move |_| this.entries(&filter)).await
+    }
+
+    async fn scan(&self, after: i64, limit: usize) -> Result<Vec<(i64, Entry)>, Error> {
+        let this = self.clone();
+        self.blocking(move |_| this.scan(after, limit)).await
     }
 }
 

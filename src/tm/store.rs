@@ -16,7 +16,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
-use super::{Entry, Error, Fuzzy, NewEntry, canonical_lang, normalize};
+use super::{Entry, Error, Filter, Fuzzy, NewEntry, StatRow, canonical_lang, normalize};
 
 /// A translation memory: somewhere translations are looked up and kept.
 ///
@@ -51,6 +51,44 @@ pub trait MemoryStore: Send + Sync + fmt::Debug {
     /// Stores `entries` (all or none) and returns how many were added or
     /// changed.
     async fn store(&self, entries: &[NewEntry]) -> Result<usize, Error>;
+
+    /// What to call this store in messages: a file, or a server URL without
+    /// its password.
+    fn describe(&self) -> String {
+        "translation memory".into()
+    }
+
+    /// Entry counts per locale pair and origin, sorted by locales, human
+    /// first (`depeche tm stats`). Stores that cannot count answer
+    /// [`Error::Unsupported`].
+    async fn stats(&self) -> Result<Vec<StatRow>, Error> {
+        Err(Error::Unsupported { store: self.describe(), what: "counting entries" })
+    }
+
+    /// Every entry `filter` selects, sorted by locales, then source (by
+    /// code point), then origin with `human` first (`depeche tm export`).
+    /// Stores that cannot list answer [`Error::Unsupported`].
+    async fn entries(&self, filter: &Filter) -> Result<Vec<Entry>, Error> {
+        let _ = filter;
+        Err(Error::Unsupported { store: self.describe(), what: "listing entries" })
+    }
+
+    /// What the workers sharing this memory coordinate through it (claims
+    /// on sentences, traffic limits, the character budget), if anything: a
+    /// memory on a server has a [`Coordinator`](crate::coordination::Coordinator),
+    /// a file none.
+    fn coordinator(&self) -> Option<std::sync::Arc<dyn crate::coordination::Coordinator>> {
+        None
+    }
+
+    /// Up to `limit` entries stored after position `after`, in the store's
+    /// own order, each with its position: `depeche tm copy` reads a memory
+    /// of any size page by page, starting from position 0. Stores that
+    /// cannot list answer [`Error::Unsupported`].
+    async fn scan(&self, after: i64, limit: usize) -> Result<Vec<(i64, Entry)>, Error> {
+        let _ = (after, limit);
+        Err(Error::Unsupported { store: self.describe(), what: "listing entries" })
+    }
 }
 
 /// One sentence to find in the memory.

@@ -18,7 +18,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{Entry, EntryOrigin, Error, Filter, Memory, NewEntry, canonical_lang};
+use super::{Entry, EntryOrigin, Error, Filter, Memory, MemoryStore, NewEntry, canonical_lang};
 use crate::xml;
 
 /// The property carrying an entry's origin (`human`, `mt:deepl`).
@@ -54,6 +54,32 @@ pub fn import(memory: &Memory, path: &Path) -> Result<ImportReport, Error> {
         changed,
         skipped: parsed.skipped,
     })
+}
+
+/// [`import`] into any store: the SQLite file or a PostgreSQL database.
+/// The store takes the entries in one batch, so all or none are stored.
+pub async fn import_into(store: &dyn MemoryStore, path: &Path) -> Result<ImportReport, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.into(), source })?;
+    let text = decode(path, &bytes)?;
+    let parsed = parse(path, &text)?;
+    let changed = store.store(&parsed.entries).await?;
+    Ok(ImportReport {
+        units: parsed.units,
+        entries: parsed.entries.len(),
+        changed,
+        skipped: parsed.skipped,
+    })
+}
+
+/// [`export`] from any store that can list its entries.
+pub async fn export_from(
+    store: &dyn MemoryStore,
+    path: &Path,
+    filter: &Filter,
+) -> Result<usize, Error> {
+    let entries = store.entries(filter).await?;
+    crate::output::write_atomic(path, render(&entries).as_bytes())?;
+    Ok(entries.len())
 }
 
 /// Writes the entries `filter` selects to `path` as TMX 1.4b and returns

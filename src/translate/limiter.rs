@@ -9,12 +9,19 @@
 //! maximum. A `Retry-After` pauses the whole lane, so that the requests
 //! queued behind the one that was told to wait do not keep hitting a limit
 //! the provider has just announced (issue #13).
+//!
+//! When workers share a memory server, the request and character budgets
+//! live on the server (see [`crate::coordination`]) and are shared by every
+//! worker, and a `Retry-After` pauses the lane for all of them.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio::time::Instant;
+
+use crate::coordination::{Coordinator, Take};
 
 /// An answer slower than `SLOW_FACTOR` times the usual latency plus
 /// `SLOW_MARGIN` counts as an overload signal: the server is queueing.
@@ -32,6 +39,18 @@ pub(crate) struct Limiter {
     changed: Notify,
     requests: Option<Bucket>,
     chars: Option<Bucket>,
+    /// The lane's buckets on a server shared with other workers.
+    shared: Option<Shared>,
+}
+
+/// A lane's limits kept on a coordination server.
+#[derive(Debug)]
+struct Shared {
+    coordinator: Arc<dyn Coordinator>,
+    /// The lane's name among all workers: provider and endpoint.
+    lane: String,
+    /// Set after the first failure, which is logged once.
+    failed: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -102,6 +121,33 @@ impl Limiter {
             chars: chars_per_minute
                 .filter(|c| *c > 0)
                 .map(|c| Bucket::new(c as f64 / 60.0, c as f64)),
+            shared: None,
+        }
+    }
+
+    /// Keeps this lane's buckets, and its pauses, on `coordinator` under
+    /// the name `lane`, shared with every worker that uses the same one.
+    pub(crate) fn share(&mut self, coordinator: Arc<dyn Coordinator>, lane: String) {
+        self.shared = Some(Shared { coordinator, lane, failed: AtomicBool::new(false) });
+    }
+
+    /// What a request of `chars` characters takes from the buckets.
+    fn takes(&self, chars: usize) -> Vec<Take> {
+        let take = |bucket, b: &Bucket, cost| Take { bucket, rate: b.rate, burst: b.burst, cost };
+        self.requests
+            .iter()
+            .map(|b| take("requests", b, 1.0))
+            .chain(self.chars.iter().map(|b| take("chars", b, chars as f64)))
+            .collect()
+    }
+
+    /// Stops the lane for `wait` for every worker sharing it (a
+    /// `Retry-After`); the lane's own pause is set by [`Limiter::overloaded`].
+    pub(crate) async fn pause(&self, wait: Duration) {
+        if let Some(shared) = &self.shared
+            && let Err(e) = shared.coordinator.pause(&shared.lane, wait).await
+        {
+            shared.warn_once(&e);
         }
     }
 
@@ -130,6 +176,19 @@ impl Limiter {
                 None => changed.await,
             }
         }
+        // Taken now, so the slot is released if this request is dropped
+        // while it waits for budget.
+        let mut permit = Permit { limiter: self, started: Instant::now() };
+        if let Some(shared) = &self.shared {
+            match shared.acquire(&self.takes(chars)).await {
+                Ok(()) => {
+                    permit.started = Instant::now();
+                    return permit;
+                }
+                // The server went away: this worker goes on with its own limits.
+                Err(e) => shared.warn_once(&e),
+            }
+        }
         let mut wait = Duration::ZERO;
         if let Some(b) = &self.requests {
             wait = wait.max(b.reserve(1.0));
@@ -140,7 +199,8 @@ impl Limiter {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
-        Permit { limiter: self, started: Instant::now() }
+        permit.started = Instant::now();
+        permit
     }
 
     /// A request started at `started` was answered successfully: the
@@ -225,6 +285,40 @@ impl Limiter {
     /// Requests allowed in flight now.
     pub(crate) fn window(&self) -> usize {
         self.window.lock().map_or(1, |w| w.limit.floor().max(1.0) as usize)
+    }
+}
+
+impl Shared {
+    /// Waits for this worker's turn in the shared buckets, and past any
+    /// pause of the lane. A pause that began while the request waited makes
+    /// it queue again afterwards, so that the requests held back do not all
+    /// leave at once when it ends.
+    async fn acquire(&self, takes: &[Take]) -> Result<(), crate::tm::Error> {
+        loop {
+            let paused = self.coordinator.paused(&self.lane).await?;
+            if !paused.is_zero() {
+                tokio::time::sleep(paused).await;
+                continue;
+            }
+            let wait = self.coordinator.take(&self.lane, takes).await?;
+            if wait.is_zero() {
+                return Ok(());
+            }
+            tokio::time::sleep(wait).await;
+            if self.coordinator.paused(&self.lane).await?.is_zero() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn warn_once(&self, e: &crate::tm::Error) {
+        if !self.failed.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                lane = %self.lane,
+                "shared traffic limits unavailable, this worker keeps its own: {}",
+                crate::pipeline::error_chain(e)
+            );
+        }
     }
 }
 

@@ -194,6 +194,17 @@ impl Translator {
         }
     }
 
+    /// Keeps every lane's rate limits, and its `Retry-After` pauses, on
+    /// `coordinator`, shared with every worker of the batch (see
+    /// [`crate::coordination`]). A lane is named by its provider and
+    /// endpoint, so workers configured alike share it.
+    pub fn share_traffic(&mut self, coordinator: &Arc<dyn crate::coordination::Coordinator>) {
+        for lane in &mut self.lanes {
+            let name = format!("{}@{}", lane.provider.name(), lane.endpoint);
+            lane.limiter.share(Arc::clone(coordinator), name);
+        }
+    }
+
     /// The same translator with another terminology mode.
     pub fn with_terms(mut self, terms: TermsMode) -> Translator {
         self.terms = terms;
@@ -834,6 +845,8 @@ pub(crate) async fn send(
                     out.usage.rate_limited += 1;
                     let window = lane.limiter.window();
                     tracing::debug!(provider = name, refusals, window, ?wait, "lane paused: {err}");
+                    // Every worker sharing the key waits too.
+                    lane.limiter.pause(wait).await;
                     continue;
                 }
                 Verdict::GiveUp(waited) => {
@@ -895,6 +908,10 @@ pub(crate) async fn send(
             Some(wait) => {
                 out.usage.retries += 1;
                 tracing::debug!(provider = name, attempt = failures, ?wait, "retrying: {err}");
+                if err.retry_after().is_some() {
+                    // The provider asked every client of the key to wait.
+                    lane.limiter.pause(wait).await;
+                }
                 tokio::time::sleep(wait).await;
             }
             None => {
