@@ -27,6 +27,7 @@ mod merge;
 mod native_glossary;
 mod qa_damage;
 mod qa_numbers;
+mod reliability;
 mod report;
 mod resume;
 mod segment_wmt;

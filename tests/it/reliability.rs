@@ -1,0 +1,105 @@
+//! Reliability on hostile or unusual input, each test built from the
+//! reproduction of a defect and run through the binary as a user would.
+// See: #15
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{depeche, validate_xliff, xliff_files};
+
+/// The sentence every small input here carries.
+const SENTENCE: &str = "Le ministre a parlé hier soir devant les députés.";
+
+/// A small RSS feed of one item, with `decl` as its XML declaration.
+fn rss(decl: &str) -> String {
+    format!(
+        "{decl}\n<rss version=\"2.0\"><channel><title>Flux</title><language>fr-fr</language>\n\
+         <item><title>Premier titre</title><description>{SENTENCE}</description></item>\n\
+         </channel></rss>\n"
+    )
+}
+
+/// Runs `translate` on `inputs` into a new folder; returns the folder and
+/// the command's outcome.
+fn translate(inputs: &[&Path]) -> (tempfile::TempDir, std::process::Output) {
+    let out = tempfile::tempdir().unwrap();
+    let output = depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .args(inputs)
+        .output()
+        .unwrap();
+    (out, output)
+}
+
+/// The text of every XLIFF file in `dir`, after validating them.
+fn written(dir: &Path) -> Vec<String> {
+    let files = xliff_files(dir);
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    if !refs.is_empty() {
+        validate_xliff(&refs);
+    }
+    files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn utf16_feeds_and_long_prologs_are_read_as_what_they_are() {
+    let input = tempfile::tempdir().unwrap();
+    let dir = input.path();
+    // UTF-16 both ways, with a byte-order mark.
+    let feed = rss("<?xml version=\"1.0\" encoding=\"UTF-16\"?>");
+    // Each file its own headline, so that each gives its own article.
+    let titled = |title: &str, text: &str| text.replace("Premier titre", title);
+    let mut le = vec![0xff, 0xfe];
+    le.extend(titled("Titre LE", &feed).encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.join("utf16le.xml"), le).unwrap();
+    let mut be = vec![0xfe, 0xff];
+    be.extend(titled("Titre BE", &feed).encode_utf16().flat_map(u16::to_be_bytes));
+    std::fs::write(dir.join("utf16be.rss"), be).unwrap();
+    // A feed whose comment runs far past the first 4 KiB.
+    let comment = format!("<?xml version=\"1.0\"?>\n<!-- {} -->", "licence ".repeat(2_000));
+    std::fs::write(dir.join("comment.xml"), titled("Titre commenté", &rss(&comment))).unwrap();
+    // An NITF file whose doctype (internal subset) does too.
+    let entities: String = (0..400).map(|i| format!("<!ENTITY e{i} \"valeur\">\n")).collect();
+    let nitf = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE nitf [\n{entities}]>\n<nitf><body><body.head>\
+         <hedline><hl1>Titre de la dépêche</hl1></hedline></body.head><body.content>\
+         <p>{SENTENCE}</p></body.content></body></nitf>\n"
+    );
+    assert!(nitf.find("<nitf>").unwrap() > 4096);
+    std::fs::write(dir.join("doctype.xml"), nitf).unwrap();
+
+    let (out, output) = translate(&[dir]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let xliffs = written(out.path());
+    assert_eq!(xliffs.len(), 4, "one article per file");
+    for x in &xliffs {
+        // The article's own text, never a raw-markup "article".
+        assert!(x.contains(SENTENCE), "{x}");
+        assert!(!x.contains("&lt;rss") && !x.contains("&lt;nitf") && !x.contains("ENTITY"), "{x}");
+    }
+}
+
+#[test]
+fn utf32_is_refused_by_name_not_read_as_utf16() {
+    let input = tempfile::tempdir().unwrap();
+    let feed = rss("<?xml version=\"1.0\" encoding=\"UTF-32\"?>");
+    let mut le = vec![0xff, 0xfe, 0, 0];
+    le.extend(feed.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+    let path = input.path().join("wire32.xml");
+    std::fs::write(&path, le).unwrap();
+    let mut be = vec![0, 0, 0xfe, 0xff];
+    be.extend(feed.chars().flat_map(|c| u32::from(c).to_be_bytes()));
+    let txt = input.path().join("wire32.txt");
+    std::fs::write(&txt, be).unwrap();
+
+    let (out, output) = translate(&[&path, &txt]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("wire32.xml: the file is UTF-32LE, which depeche does not read"), "{err}");
+    assert!(err.contains("wire32.txt: the file is UTF-32BE"), "{err}");
+    assert!(written(out.path()).is_empty());
+}
