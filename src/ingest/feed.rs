@@ -529,17 +529,13 @@ fn article(
         paragraphs,
         meta,
     };
-    draft.finish(path).map_err(|e| match e {
+    // An item with a title and no description is a headline, and a
+    // headline is text to translate.
+    draft.finish_headline(path).map_err(|e| match e {
         Error::NoBody { .. } => Error::Malformed {
             path: path.into(),
             line,
-            reason: match title {
-                Some(t) => format!(
-                    "item {number} (\"{}\") has no text, only a title; nothing to translate",
-                    shorten(&t)
-                ),
-                None => format!("item {number} has no text; nothing to translate"),
-            },
+            reason: format!("item {number} has no text; nothing to translate"),
         },
         other => other,
     })
@@ -559,15 +555,6 @@ fn byline(creators: &[String]) -> String {
         })
         .collect();
     names.join(", ")
-}
-
-fn shorten(title: &str) -> String {
-    if title.chars().count() <= 60 {
-        return title.to_owned();
-    }
-    let mut out: String = title.chars().take(59).collect();
-    out.push('…');
-    out
 }
 
 /// An RFC 822, ISO 8601 or French date.

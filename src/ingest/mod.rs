@@ -418,6 +418,17 @@ impl Draft {
     /// The article: text normalised, empty paragraphs dropped, the title as
     /// paragraph `p1`, ids given. Fails when no body text is left.
     pub(crate) fn finish(self, path: &Path) -> Result<Article, Error> {
+        self.finish_with(path, false)
+    }
+
+    /// [`Draft::finish`], but a headline alone makes an article: a feed
+    /// item with a title and no description is still a headline to
+    /// translate.
+    pub(crate) fn finish_headline(self, path: &Path) -> Result<Article, Error> {
+        self.finish_with(path, true)
+    }
+
+    fn finish_with(self, path: &Path, headline_alone: bool) -> Result<Article, Error> {
         let title = self.title.map(|t| normalize::text(&t)).filter(|t| !t.is_empty());
         let mut paragraphs = Vec::with_capacity(self.paragraphs.len() + 1);
         if let Some(t) = &title {
@@ -430,7 +441,7 @@ impl Draft {
                 paragraphs.push((role, text));
             }
         }
-        if paragraphs.len() == before {
+        if paragraphs.len() == before && !(headline_alone && before > 0) {
             return Err(Error::NoBody { path: path.into() });
         }
         let paragraphs: Vec<Paragraph> = paragraphs

@@ -103,3 +103,52 @@ fn utf32_is_refused_by_name_not_read_as_utf16() {
     assert!(err.contains("wire32.txt: the file is UTF-32BE"), "{err}");
     assert!(written(out.path()).is_empty());
 }
+
+/// The real AFP wire of `fixtures/newsml`, rewritten as AFP's other NewsML
+/// 1.2 variant delivers it: Format `bcNITF2.5`, and the `<p>` elements bare
+/// in DataContent, with no nitf or body wrapper.
+#[test]
+fn afp_bare_paragraph_variant_gives_its_article() {
+    let wire =
+        crate::support::fixture("newsml/afp_newsml-1.2_fr_2019-01-21_policiers-frontieres.xml");
+    let original = std::fs::read_to_string(&wire).unwrap().replace("\r\n", "\n");
+    let variant = original
+        .replace("<Format FormalName=\"NITF3.1\"/>", "<Format FormalName=\"bcNITF2.5\"/>")
+        .replace("<nitf>\n<body>\n<body.content>\n", "")
+        .replace("</body.content>\n</body>\n</nitf>\n", "");
+    assert!(!variant.contains("<nitf>") && variant.contains("bcNITF2.5"));
+    let input = tempfile::tempdir().unwrap();
+    let path = input.path().join("afp-bcnitf.xml");
+    std::fs::write(&path, &variant).unwrap();
+
+    let (out, output) = translate(&[&path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let xliffs = written(out.path());
+    assert_eq!(xliffs.len(), 1);
+    // The same article as the wrapped original gives.
+    let (reference, _) = translate(&[&wire]);
+    let units = |x: &str| x.matches("<trans-unit").count();
+    let expected = written(reference.path());
+    assert_eq!(units(&xliffs[0]), units(&expected[0]));
+    assert!(xliffs[0].contains("Le verdict est attendu le 7 février."));
+    assert!(xliffs[0].contains("France: deux ex-policiers aux frontières"));
+}
+
+#[test]
+fn a_feed_item_with_only_a_title_gives_its_headline() {
+    let input = tempfile::tempdir().unwrap();
+    let path = input.path().join("titres.rss");
+    std::fs::write(
+        &path,
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Flux</title>\n\
+         <item><title>Le Parlement adopte la loi de programmation militaire</title>\
+         <link>https://example.org/lpm</link></item>\n</channel></rss>\n",
+    )
+    .unwrap();
+    let (out, output) = translate(&[&path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let xliffs = written(out.path());
+    assert_eq!(xliffs.len(), 1);
+    assert!(xliffs[0].contains("Le Parlement adopte la loi de programmation militaire"));
+    assert_eq!(xliffs[0].matches("<trans-unit").count(), 1, "{}", xliffs[0]);
+}
