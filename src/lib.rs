@@ -33,6 +33,7 @@ pub mod report;
 pub mod segment;
 pub mod tm;
 pub mod translate;
+mod walk;
 pub mod xliff;
 mod xml;
 

@@ -499,38 +499,19 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Lists the article files under `inputs` (files as given, folders walked
-/// recursively in name order, hidden files skipped).
+/// recursively in name order, hidden files skipped, each folder entered
+/// once however many links lead to it).
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)?;
+            crate::walk::files(input, &is_article_file, &mut out)
+                .map_err(|(path, source)| Error::Io { path, source })?;
         } else {
             out.push(input.clone());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let io = |source| Error::Io { path: dir.into(), source };
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        entries.push(entry.map_err(io)?.path());
-    }
-    entries.sort();
-    for path in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_article_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// File extensions read as articles when walking a folder.

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use predicates::prelude::*;
+
 use crate::support::{depeche, validate_xliff, xliff_files};
 
 /// The sentence every small input here carries.
@@ -151,4 +153,56 @@ fn a_feed_item_with_only_a_title_gives_its_headline() {
     assert_eq!(xliffs.len(), 1);
     assert!(xliffs[0].contains("Le Parlement adopte la loi de programmation militaire"));
     assert_eq!(xliffs[0].matches("<trans-unit").count(), 1, "{}", xliffs[0]);
+}
+
+/// An article of the fixtures, copied into `dir`.
+fn copy_article(dir: &Path) -> PathBuf {
+    let name = "lagazette-2025-10-31-azerbaidjan-royaume-uni.txt";
+    let to = dir.join(name);
+    std::fs::copy(crate::support::fixture("articles").join(name), &to).unwrap();
+    to
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_an_input_folder_is_walked_once() {
+    use std::os::unix::fs::symlink;
+    use std::time::Duration;
+    let input = tempfile::tempdir().unwrap();
+    let sub = input.path().join("wires");
+    std::fs::create_dir(&sub).unwrap();
+    copy_article(&sub);
+    // A link back to the top, one to itself, and a second way into `wires`.
+    symlink("..", sub.join("up")).unwrap();
+    symlink(".", sub.join("again")).unwrap();
+    symlink(&sub, input.path().join("same-wires")).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .arg(input.path())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("articles   1 ok, 0 failed"));
+    assert_eq!(written(out.path()).len(), 1);
+
+    // merge walks its folders the same way.
+    let xliffs = out.path();
+    let nested = xliffs.join("nested");
+    std::fs::create_dir(&nested).unwrap();
+    symlink("..", nested.join("up")).unwrap();
+    symlink(".", xliffs.join("again")).unwrap();
+    let merged = tempfile::tempdir().unwrap();
+    let assert = depeche()
+        .args(["merge", "--no-memory", "--allow-untranslated", "--out"])
+        .arg(merged.path())
+        .arg(xliffs)
+        .timeout(Duration::from_secs(60))
+        .assert();
+    let output = assert.get_output();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.code().is_some(), "merge did not finish");
+    assert!(text.contains("merged     1 article (1 written"), "{text}{}", stderr(output));
 }
