@@ -433,7 +433,15 @@ fn atom_markup(e: &BytesStart<'_>) -> Option<Markup> {
 }
 
 fn has_text(field: &Field) -> bool {
-    paragraphs(field).iter().any(|p| !crate::normalize::text(p).is_empty())
+    // Too deep to read counts as text, so that `article` refuses the item
+    // by name instead of its body vanishing.
+    too_deep(field) || paragraphs(field).iter().any(|p| !crate::normalize::text(p).is_empty())
+}
+
+/// Whether the field is HTML nested past [`super::html::MAX_HTML_DEPTH`].
+fn too_deep(field: &Field) -> bool {
+    matches!(field.markup, Markup::Html | Markup::Xhtml)
+        && super::html::nested_over(&field.text, super::html::MAX_HTML_DEPTH).is_some()
 }
 
 /// The conventional prefix of a namespace, so that `<dc:creator>` is found
@@ -510,6 +518,17 @@ fn article(
         }
     }
     let body = item.content.as_ref().or(item.description.as_ref());
+    let max = super::html::MAX_HTML_DEPTH;
+    if body.into_iter().chain(item.title.as_ref()).chain(&item.captions).any(too_deep) {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line,
+            reason: format!(
+                "item {number}: its HTML is nested over {max} deep, more than any browser \
+                 shows; the feed is damaged or hostile"
+            ),
+        });
+    }
     let mut paragraphs: Vec<(Role, String)> =
         body.map(paragraphs).unwrap_or_default().into_iter().map(|p| (Role::Body, p)).collect();
     for caption in &item.captions {
@@ -663,6 +682,11 @@ const BLOCKS: &[&str] = &[
 /// (`dom_query`, see `html.rs`), so a feed's HTML reads as a browser
 /// reads it.
 fn html_blocks(html: &str) -> Vec<String> {
+    // The walk below recurses: nesting past the bound gives no text here,
+    // and `article` refuses such an item by name.
+    if super::html::nested_over(html, super::html::MAX_HTML_DEPTH).is_some() {
+        return Vec::new();
+    }
     let doc = Document::fragment(html);
     let mut out = Vec::new();
     let mut current = String::new();

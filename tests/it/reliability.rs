@@ -206,3 +206,74 @@ fn a_symlink_loop_in_an_input_folder_is_walked_once() {
     assert!(output.status.code().is_some(), "merge did not finish");
     assert!(text.contains("merged     1 article (1 written"), "{text}{}", stderr(output));
 }
+
+/// `depth` nested `<div>`s around a paragraph.
+fn nested(depth: usize) -> String {
+    format!("{}<p>{SENTENCE}</p>{}", "<div>".repeat(depth), "</div>".repeat(depth))
+}
+
+#[test]
+fn deep_nesting_fails_its_file_alone_and_quickly() {
+    use std::time::{Duration, Instant};
+    let input = tempfile::tempdir().unwrap();
+    let dir = input.path();
+    let good = copy_article(dir);
+    let deep = 30_000;
+    std::fs::write(
+        dir.join("deep.html"),
+        format!(
+            "<!DOCTYPE html><html><head><title>T</title></head><body>{}</body></html>",
+            nested(deep)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("deep-xhtml.html"),
+        format!(
+            "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>T\
+             </title></head><body>{}</body></html>",
+            nested(deep)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("deep-nitf.xml"),
+        format!("<nitf><body><body.content>{}</body.content></body></nitf>", nested(deep)),
+    )
+    .unwrap();
+    let escaped = nested(deep).replace('<', "&lt;").replace('>', "&gt;");
+    std::fs::write(dir.join("deep-feed.rss"), rss("").replace(SENTENCE, &escaped)).unwrap();
+
+    let started = Instant::now();
+    let out = tempfile::tempdir().unwrap();
+    let assert = depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .arg(dir)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(1);
+    // Linear by construction (one pass over the text, refused at the bound
+    // before any tree is built): a generous bound for a debug build on a
+    // loaded machine, where the quadratic parse took 9 s for 10,000 levels.
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    let output = assert.get_output();
+    let err = stderr(output);
+    for (file, bound) in [
+        ("deep.html", "nested over 512 deep"),
+        ("deep-xhtml.html", "nested over 512 deep"),
+        ("deep-nitf.xml", "nested over 256 deep"),
+        ("deep-feed.rss", "nested over 512 deep"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(&format!("{}{file}:", dir.display().to_string() + "/"))
+                && l.contains(bound)),
+            "{file}: {err}"
+        );
+    }
+    // The rest of the batch is written.
+    let xliffs = written(out.path());
+    assert_eq!(xliffs.len(), 1, "{err}");
+    let title = std::fs::read_to_string(&good).unwrap();
+    assert!(xliffs[0].contains(title.lines().next().unwrap().trim()));
+}
