@@ -277,3 +277,40 @@ fn deep_nesting_fails_its_file_alone_and_quickly() {
     let title = std::fs::read_to_string(&good).unwrap();
     assert!(xliffs[0].contains(title.lines().next().unwrap().trim()));
 }
+
+#[test]
+fn without_glossaries_the_terms_line_says_so_and_strict_terms_fails() {
+    let cwd = tempfile::tempdir().unwrap();
+    let article = copy_article(cwd.path());
+    let out = cwd.path().join("out");
+    let run = |strict: bool| {
+        let mut cmd = depeche();
+        cmd.current_dir(cwd.path()).args(["translate", "--no-progress", "--out"]).arg(&out);
+        if strict {
+            cmd.arg("--strict-terms");
+        }
+        cmd.arg(&article).output().unwrap()
+    };
+    let plain = run(false);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    let stdout = String::from_utf8_lossy(&plain.stdout);
+    assert!(
+        stdout.contains(
+            "terms      no glossary loaded (looked in glossaries/); no terminology applied, \
+             point at termbases with --glossary"
+        ),
+        "{stdout}"
+    );
+
+    std::fs::remove_dir_all(&out).unwrap();
+    let strict = run(true);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    let err = stderr(&strict);
+    assert!(
+        err.contains("--strict-terms: no glossary loaded (looked in glossaries/)")
+            && err.contains("--glossary"),
+        "{err}"
+    );
+    // Refused before anything is written.
+    assert!(!out.exists() || xliff_files(&out).is_empty());
+}
