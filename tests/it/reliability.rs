@@ -314,3 +314,58 @@ fn without_glossaries_the_terms_line_says_so_and_strict_terms_fails() {
     // Refused before anything is written.
     assert!(!out.exists() || xliff_files(&out).is_empty());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn runs_into_the_same_folder_keep_each_others_temporaries() {
+    let out = tempfile::tempdir().unwrap();
+    // The temporary of a run still writing (this test process), and one
+    // of a run that was killed (no process has this id).
+    let live = out.path().join(format!(".depeche-{}-a1b2c3.tmp", std::process::id()));
+    let dead = out.path().join(".depeche-2147483647-d4e5f6.tmp");
+    std::fs::write(&live, b"half").unwrap();
+    std::fs::write(&dead, b"half").unwrap();
+    let input = tempfile::tempdir().unwrap();
+    let article = copy_article(input.path());
+    depeche()
+        .args(["translate", "--no-progress", "--out"])
+        .arg(out.path())
+        .arg(&article)
+        .assert()
+        .success();
+    assert!(live.exists(), "a live writer's temporary was removed");
+    assert!(!dead.exists(), "a dead writer's temporary was left");
+
+    // And two real runs at once, each writing about a hundred files.
+    let feeds = crate::support::fixture("feeds");
+    let shared = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        let spawn = || {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("depeche"))
+                .current_dir(crate::support::root())
+                .args(["translate", "--no-progress", "--out"])
+                .arg(shared.path())
+                .arg(&feeds)
+                .output()
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(spawn);
+            let b = s.spawn(spawn);
+            (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        });
+        for run in [a, b] {
+            // One item of the fixtures is empty: exit 1 for it, and nothing else.
+            let err = stderr(&run);
+            assert_eq!(run.status.code(), Some(1), "round {round}: {err}");
+            assert!(!err.contains("cannot write"), "round {round}: {err}");
+            let out = String::from_utf8_lossy(&run.stdout);
+            assert!(out.contains(" ok, 1 failed"), "round {round}: {out}");
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(shared.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
