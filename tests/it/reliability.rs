@@ -369,3 +369,50 @@ fn runs_into_the_same_folder_keep_each_others_temporaries() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_cannot_forge_a_console_line() {
+    let input = tempfile::tempdir().unwrap();
+    copy_article(input.path());
+    let forged = "a\nerror: forged.txt";
+    std::fs::write(input.path().join(format!("{forged}\nfailed     b.txt")), b"").unwrap();
+    let (_out, output) = translate(&[input.path()]);
+    assert_eq!(output.status.code(), Some(1));
+    let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+    for line in all.lines() {
+        assert!(
+            !line.starts_with("error: forged.txt") && !line.starts_with("failed     b.txt"),
+            "{all}"
+        );
+    }
+    assert!(all.contains("a\\nerror: forged.txt\\nfailed     b.txt: the file is empty"), "{all}");
+}
+
+#[test]
+fn zero_nan_and_negative_settings_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = copy_article(dir.path());
+    for (setting, says) in [
+        ("max_attempts = 0", "max_attempts = 0: must be at least 1"),
+        ("concurrency = 0", "concurrency = 0: must be at least 1"),
+        ("timeout_ms = 0", "timeout_ms = 0: must be at least 1"),
+        ("requests_per_second = nan", "requests_per_second = NaN: must be a number above 0"),
+        ("requests_per_second = -2.5", "requests_per_second = -2.5: must be a number above 0"),
+        ("concurrency = -1", "invalid value: integer `-1`"),
+    ] {
+        let config = dir.path().join("depeche.toml");
+        std::fs::write(&config, format!("[run]\n\n[translate]\n{setting}\n")).unwrap();
+        let output = depeche()
+            .arg("--config")
+            .arg(&config)
+            .args(["translate", "--no-progress", "--dry-run"])
+            .arg(&article)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{setting}");
+        let err = stderr(&output);
+        assert!(err.contains(&format!("{}: invalid config", config.display())), "{err}");
+        assert!(err.contains("line 4") && err.contains(says), "{setting}: {err}");
+    }
+}
