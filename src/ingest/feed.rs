@@ -162,6 +162,11 @@ struct Walk {
 }
 
 /// Walks the XML once, collecting the channel and its items.
+/// Deeper element nesting than this refuses the feed as a whole. It is
+/// above [`super::html::MAX_HTML_DEPTH`], so that XHTML content nested too
+/// deep fails its own item, not the feed; no feed comes near it.
+const MAX_DEPTH: usize = 1024;
+
 fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
     let mut reader = NsReader::from_str(text);
     // Feeds are written by hand-rolled templates: a lone `&` in a title is
@@ -191,6 +196,13 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
             }
         };
         match event {
+            Event::Start(_) if walk.stack.len() >= MAX_DEPTH => {
+                return Err(Error::Malformed {
+                    path: path.into(),
+                    line: lines.line(pos),
+                    reason: format!("elements nested over {MAX_DEPTH} deep; the feed is damaged"),
+                });
+            }
             Event::Start(e) => walk.start(&e, &prefix, false, lines.line(pos)),
             Event::Empty(e) => walk.start(&e, &prefix, true, lines.line(pos)),
             Event::End(_) => walk.end(),
@@ -968,6 +980,23 @@ mod tests {
             err.to_string(),
             "f.xml:1: the rss feed has no <item> or <entry>; nothing to translate"
         );
+    }
+
+    // See: #15
+    #[test]
+    fn nesting_past_the_bound_refuses_the_feed_or_the_item() {
+        let deep = |n: usize| format!("{}{}", "<x>".repeat(n), "</x>".repeat(n));
+        let feed = |inner: &str| {
+            format!(
+                "<rss version=\"2.0\"><channel><title>F</title>{inner}<item><title>T</title>\
+                 <description>Texte.</description></item></channel></rss>"
+            )
+        };
+        assert_eq!(read_bytes(feed(&deep(MAX_DEPTH - 10)).as_bytes()).len(), 1);
+        let err = read(Path::new("f.xml"), feed(&deep(30_000)).as_bytes(), &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("f.xml:1: elements nested over 1024 deep; the feed is damaged"));
     }
 
     #[test]
