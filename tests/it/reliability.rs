@@ -58,11 +58,12 @@ fn utf16_feeds_and_long_prologs_are_read_as_what_they_are() {
     let mut le = vec![0xff, 0xfe];
     le.extend(titled("Titre LE", &feed).encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(dir.join("utf16le.xml"), le).unwrap();
-    let mut be = vec![0xfe, 0xff];
-    be.extend(titled("Titre BE", &feed).encode_utf16().flat_map(u16::to_be_bytes));
-    std::fs::write(dir.join("utf16be.rss"), be).unwrap();
-    // A feed whose comment runs far past the first 4 KiB.
+    // A feed whose comment runs far past the first 4 KiB, in UTF-16 and in UTF-8.
     let comment = format!("<?xml version=\"1.0\"?>\n<!-- {} -->", "licence ".repeat(2_000));
+    let long16 = rss(&comment.replace("?>", " encoding=\"UTF-16\"?>"));
+    let mut be = vec![0xfe, 0xff];
+    be.extend(titled("Titre BE", &long16).encode_utf16().flat_map(u16::to_be_bytes));
+    std::fs::write(dir.join("utf16be.rss"), be).unwrap();
     std::fs::write(dir.join("comment.xml"), titled("Titre commenté", &rss(&comment))).unwrap();
     // An NITF file whose doctype (internal subset) does too.
     let entities: String = (0..400).map(|i| format!("<!ENTITY e{i} \"valeur\">\n")).collect();
