@@ -35,6 +35,7 @@ pub mod segment;
 mod shard;
 pub mod tm;
 pub mod translate;
+mod walk;
 pub mod xliff;
 mod xml;
 

@@ -25,7 +25,9 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{} {error:#}", cli::error_prefix(ui));
+            // One line, whatever a file name in it holds.
+            let message = format!("{error:#}");
+            eprintln!("{} {}", cli::error_prefix(ui), depeche::pipeline::one_line(&message));
             ExitCode::from(2)
         }
     }

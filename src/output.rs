@@ -36,9 +36,17 @@ pub enum Error {
     },
 }
 
-/// Temporary files are named `.depeche-XXXXXX.tmp` in the destination folder.
+/// Temporary files are named `.depeche-<pid>-XXXXXX.tmp` in the destination
+/// folder: the writer's process id tells another run whether the file is
+/// still being written.
 const TEMP_PREFIX: &str = ".depeche-";
 const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary older than this is left over whoever wrote it: one file is
+/// written in well under a second, so a writer still alive after this long
+/// with the file open is not one to wait for (and its id may have been
+/// given to another process since).
+pub const STALE_TEMPORARY_AGE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// The path of `name` inside `dir`, refusing anything but a plain file name
 /// (no separators, no `..`, no leading dot).
@@ -87,7 +95,8 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> R
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -136,6 +145,12 @@ pub fn sync_dir(dir: &Path) -> Result<(), Error> {
 
 /// Removes the temporary files a killed run left in `dir` (ours only, by
 /// their `.depeche-*.tmp` names); returns how many were removed.
+///
+/// Another run may be writing into the same folder at this very moment, so
+/// a temporary is removed only when its writer is gone (the process id in
+/// its name is not running) or when it is older than
+/// [`STALE_TEMPORARY_AGE`]; a name without an id (written by an older
+/// depeche) goes by age alone.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries
@@ -143,10 +158,44 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+            let Some(middle) =
+                name.strip_prefix(TEMP_PREFIX).and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+            else {
+                return false;
+            };
+            let writer_gone = middle
+                .split_once('-')
+                .and_then(|(pid, _)| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !process_alive(pid));
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_TEMPORARY_AGE);
+            writer_gone || old
         })
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
+}
+
+/// Whether process `pid` is running (or may be: when it cannot be told,
+/// the answer is yes, so that nothing of a live run is removed).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        // SAFETY: signal 0 only checks that the process exists.
+        let status = unsafe { libc::kill(pid, 0) };
+        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -205,10 +254,23 @@ mod tests {
     #[test]
     fn stale_temporaries_are_removed_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::File::create(dir.path().join(".depeche-abc123.tmp")).unwrap();
+        // A writer long gone: no process has this id (above pid_max).
+        std::fs::File::create(dir.path().join(".depeche-2147483647-abc123.tmp")).unwrap();
         std::fs::File::create(dir.path().join("a.xlf")).unwrap();
         std::fs::File::create(dir.path().join("notes.tmp")).unwrap();
         assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    // See: #15
+    #[test]
+    fn temporaries_of_a_live_writer_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = format!(".depeche-{}-abc123.tmp", std::process::id());
+        std::fs::File::create(dir.path().join(&ours)).unwrap();
+        // Written by an older depeche, and fresh: maybe still being written.
+        std::fs::File::create(dir.path().join(".depeche-abc123.tmp")).unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path()), 0);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

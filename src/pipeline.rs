@@ -997,10 +997,31 @@ fn failure(origin: String, target: Option<&Locale>, error: Error) -> Failure {
 /// file twice when the error already starts with it (`file.txt:3: ...`).
 pub fn failure_line(origin: &str, target: Option<&str>, error: &str) -> String {
     let target = target.map(|t| format!(" [{t}]")).unwrap_or_default();
-    match error.strip_prefix(origin) {
+    let line = match error.strip_prefix(origin) {
         Some(rest) if rest.starts_with(':') => format!("{origin}{target}{rest}"),
         _ => format!("{origin}{target}: {error}"),
+    };
+    one_line(&line).into_owned()
+}
+
+/// `text` with its control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`),
+/// so that a file name holding a newline or a terminal escape cannot forge
+/// a line of the console output, a log or a report.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Formats an error and its sources as `outer: inner: root`.
@@ -1012,7 +1033,7 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    one_line(&text).into_owned()
 }
 
 #[cfg(test)]
@@ -1031,6 +1052,11 @@ mod tests {
             "a.txt [en-GB]: deepl rejected the API key"
         );
         assert_eq!(failure_line("a.txt", None, "a.txtx: other"), "a.txt: a.txtx: other");
+        // See: #15
+        assert_eq!(
+            failure_line("a\nerror: b.txt", None, "a\nerror: b.txt: empty\x1b[2J"),
+            "a\\nerror: b.txt: empty\\u{1b}[2J"
+        );
     }
 
     #[test]

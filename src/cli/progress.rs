@@ -74,6 +74,7 @@ impl Progress {
 
     /// Prints a line above the bars (or plainly when they are hidden).
     pub(crate) fn println(&self, line: &str) {
+        let line = depeche::pipeline::one_line(line);
         self.multi.suspend(|| eprintln!("{line}"));
     }
 

@@ -294,6 +294,15 @@ fn report(job: &TranslateSummary) -> String {
     );
     if !summary.terms.is_empty() {
         let _ = writeln!(s, "terms      {}", terms_line(summary));
+    } else if job.glossary_concepts == 0 {
+        // Said, not left out: a run from the wrong folder must not look
+        // like a run whose articles held no terms.
+        let _ = writeln!(
+            s,
+            "terms      no glossary loaded (looked in {}); no terminology applied, \
+             point at termbases with --glossary",
+            depeche::job::searched(&job.glossary_paths)
+        );
     }
     if !summary.qa.is_empty() {
         let _ = writeln!(s, "qa         {}", qa_line(summary));

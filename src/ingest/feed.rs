@@ -162,6 +162,11 @@ struct Walk {
 }
 
 /// Walks the XML once, collecting the channel and its items.
+/// Deeper element nesting than this refuses the feed as a whole. It is
+/// above [`super::html::MAX_HTML_DEPTH`], so that XHTML content nested too
+/// deep fails its own item, not the feed; no feed comes near it.
+const MAX_DEPTH: usize = 1024;
+
 fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
     let mut reader = NsReader::from_str(text);
     // Feeds are written by hand-rolled templates: a lone `&` in a title is
@@ -191,6 +196,13 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
             }
         };
         match event {
+            Event::Start(_) if walk.stack.len() >= MAX_DEPTH => {
+                return Err(Error::Malformed {
+                    path: path.into(),
+                    line: lines.line(pos),
+                    reason: format!("elements nested over {MAX_DEPTH} deep; the feed is damaged"),
+                });
+            }
             Event::Start(e) => walk.start(&e, &prefix, false, lines.line(pos)),
             Event::Empty(e) => walk.start(&e, &prefix, true, lines.line(pos)),
             Event::End(_) => walk.end(),
@@ -433,7 +445,15 @@ fn atom_markup(e: &BytesStart<'_>) -> Option<Markup> {
 }
 
 fn has_text(field: &Field) -> bool {
-    paragraphs(field).iter().any(|p| !crate::normalize::text(p).is_empty())
+    // Too deep to read counts as text, so that `article` refuses the item
+    // by name instead of its body vanishing.
+    too_deep(field) || paragraphs(field).iter().any(|p| !crate::normalize::text(p).is_empty())
+}
+
+/// Whether the field is HTML nested past [`super::html::MAX_HTML_DEPTH`].
+fn too_deep(field: &Field) -> bool {
+    matches!(field.markup, Markup::Html | Markup::Xhtml)
+        && super::html::nested_over(&field.text, super::html::MAX_HTML_DEPTH).is_some()
 }
 
 /// The conventional prefix of a namespace, so that `<dc:creator>` is found
@@ -510,6 +530,17 @@ fn article(
         }
     }
     let body = item.content.as_ref().or(item.description.as_ref());
+    let max = super::html::MAX_HTML_DEPTH;
+    if body.into_iter().chain(item.title.as_ref()).chain(&item.captions).any(too_deep) {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line,
+            reason: format!(
+                "item {number}: its HTML is nested over {max} deep, more than any browser \
+                 shows; the feed is damaged or hostile"
+            ),
+        });
+    }
     let mut paragraphs: Vec<(Role, String)> =
         body.map(paragraphs).unwrap_or_default().into_iter().map(|p| (Role::Body, p)).collect();
     for caption in &item.captions {
@@ -529,17 +560,13 @@ fn article(
         paragraphs,
         meta,
     };
-    draft.finish(path).map_err(|e| match e {
+    // An item with a title and no description is a headline, and a
+    // headline is text to translate.
+    draft.finish_headline(path).map_err(|e| match e {
         Error::NoBody { .. } => Error::Malformed {
             path: path.into(),
             line,
-            reason: match title {
-                Some(t) => format!(
-                    "item {number} (\"{}\") has no text, only a title; nothing to translate",
-                    shorten(&t)
-                ),
-                None => format!("item {number} has no text; nothing to translate"),
-            },
+            reason: format!("item {number} has no text; nothing to translate"),
         },
         other => other,
     })
@@ -559,15 +586,6 @@ fn byline(creators: &[String]) -> String {
         })
         .collect();
     names.join(", ")
-}
-
-fn shorten(title: &str) -> String {
-    if title.chars().count() <= 60 {
-        return title.to_owned();
-    }
-    let mut out: String = title.chars().take(59).collect();
-    out.push('…');
-    out
 }
 
 /// An RFC 822, ISO 8601 or French date.
@@ -676,6 +694,11 @@ const BLOCKS: &[&str] = &[
 /// (`dom_query`, see `html.rs`), so a feed's HTML reads as a browser
 /// reads it.
 fn html_blocks(html: &str) -> Vec<String> {
+    // The walk below recurses: nesting past the bound gives no text here,
+    // and `article` refuses such an item by name.
+    if super::html::nested_over(html, super::html::MAX_HTML_DEPTH).is_some() {
+        return Vec::new();
+    }
     let doc = Document::fragment(html);
     let mut out = Vec::new();
     let mut current = String::new();
@@ -957,6 +980,23 @@ mod tests {
             err.to_string(),
             "f.xml:1: the rss feed has no <item> or <entry>; nothing to translate"
         );
+    }
+
+    // See: #15
+    #[test]
+    fn nesting_past_the_bound_refuses_the_feed_or_the_item() {
+        let deep = |n: usize| format!("{}{}", "<x>".repeat(n), "</x>".repeat(n));
+        let feed = |inner: &str| {
+            format!(
+                "<rss version=\"2.0\"><channel><title>F</title>{inner}<item><title>T</title>\
+                 <description>Texte.</description></item></channel></rss>"
+            )
+        };
+        assert_eq!(read_bytes(feed(&deep(MAX_DEPTH - 10)).as_bytes()).len(), 1);
+        let err = read(Path::new("f.xml"), feed(&deep(30_000)).as_bytes(), &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("f.xml:1: elements nested over 1024 deep; the feed is damaged"));
     }
 
     #[test]

@@ -48,6 +48,16 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
     if text.trim().is_empty() {
         return Err(Error::Empty { path: path.into() });
     }
+    if let Some(line) = nested_over(&text, MAX_HTML_DEPTH) {
+        return Err(Error::Malformed {
+            path: path.into(),
+            line,
+            reason: format!(
+                "elements nested over {MAX_HTML_DEPTH} deep, more than any browser shows; \
+                 the page is damaged or hostile, save it again from the site"
+            ),
+        });
+    }
     let not_an_article = |detail: &str| Error::Unsupported {
         path: path.into(),
         reason: format!(
@@ -460,6 +470,104 @@ fn is_json(text: &str) -> bool {
     (t.starts_with('{') || t.starts_with('[')) && t.contains("\":")
 }
 
+/// Deeper element nesting than this is refused before the page is parsed.
+/// Browsers cap the tree at the same depth (Chromium's HTML parser stops
+/// nesting at 512); real article pages stay under 100. Past it, the parser
+/// slows quadratically (every tag searches the stack of open elements) and
+/// the readability pass, which recurses, overflows its thread's stack.
+pub(crate) const MAX_HTML_DEPTH: usize = 512;
+
+/// Elements that never hold others, or that the parser closes by itself when
+/// the next one opens (`<p>`, `<li>`, `<a>`…): they add no nesting.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+    "tbody", "tfoot", "rt", "rp", "colgroup", "caption", "html", "head", "body", "a", "button",
+];
+
+/// Elements whose content is raw text, never tags.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed"];
+
+/// The 1-based line of the first tag nested over `limit` deep, by a count
+/// of open and end tags that reads the text once, without building a tree.
+/// It errs on the side of counting: stray end tags are forgiven, unclosed
+/// elements count as open, as the parser nests them.
+pub(crate) fn nested_over(html: &str, limit: usize) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(offset) = bytes.get(at..).and_then(|b| b.iter().position(|&c| c == b'<')) {
+        at += offset;
+        let rest = bytes.get(at..).unwrap_or_default();
+        let skip_to = |end: &[u8]| {
+            rest.windows(end.len())
+                .position(|w| w == end)
+                .map_or(bytes.len(), |i| at + i + end.len())
+        };
+        if rest.starts_with(b"<!--") {
+            at = skip_to(b"-->");
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            at = skip_to(b">");
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = if closing { 2 } else { 1 };
+        let name: Vec<u8> = rest
+            .get(name_start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_'))
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        if name.is_empty() || !name.first().is_some_and(u8::is_ascii_alphabetic) {
+            at += 1;
+            continue;
+        }
+        let name = std::str::from_utf8(&name).unwrap_or_default();
+        let end = tag_end(rest).map_or(bytes.len(), |i| at + i + 1);
+        let self_closing = bytes.get(..end).is_some_and(|b| b.ends_with(b"/>"));
+        at = end;
+        if FLAT.contains(&name) || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if RAW_TEXT.contains(&name) {
+            let close = format!("</{name}");
+            let tail = bytes.get(at..).unwrap_or_default();
+            at = tail
+                .windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
+                .map_or(bytes.len(), |i| at + i);
+            continue;
+        }
+        depth += 1;
+        if depth > limit {
+            return Some(crate::lines::line_of(bytes, at));
+        }
+    }
+    None
+}
+
+/// The offset of the `>` that ends the tag `rest` starts with, past quoted
+/// attribute values.
+fn tag_end(rest: &[u8]) -> Option<usize> {
+    let mut quote = None;
+    for (i, &c) in rest.iter().enumerate() {
+        match (quote, c) {
+            (None, b'"' | b'\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +589,28 @@ mod tests {
 
     fn read_str(html: &str) -> Result<Article, Error> {
         read(Path::new("a.html"), html.as_bytes(), &ReadOptions::default())
+    }
+
+    // See: #15
+    #[test]
+    fn nesting_is_counted_as_the_parser_nests() {
+        let divs = |n: usize| format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+        assert_eq!(nested_over(&divs(512), 512), None);
+        assert_eq!(nested_over(&format!("\n{}", divs(513)), 512), Some(2));
+        // Elements the parser closes by itself, void ones, self-closed ones,
+        // comments and script text add nothing.
+        let flat = format!(
+            "<ul>{}</ul>{}{}<!-- {} --><script>{}</script><svg>{}</svg>",
+            "<li>a".repeat(2_000),
+            "<p>b".repeat(2_000),
+            "<br><img src=\"a>b\">".repeat(2_000),
+            "<div>".repeat(2_000),
+            "<div>".repeat(2_000),
+            "<path/>".repeat(2_000),
+        );
+        assert_eq!(nested_over(&flat, 512), None);
+        // Unclosed elements stay open, as in the tree.
+        assert!(nested_over(&"<span>".repeat(600), 512).is_some());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! paragraphs (role + normalised text), no segments yet, and a stable id.
 //! Guarantees: bytes are decoded (UTF-8 with or without BOM, UTF-16 with a
 //! BOM, Windows-1252, ISO-8859-1) and the encoding used is recorded in
-//! `meta["encoding"]`; a file larger than [`ReadOptions::max_bytes`] is
+//! `meta["encoding"]`; UTF-32 is refused by name rather than misread as
+//! UTF-16; an XML file is known by its root element however long the
+//! comments and doctype before it; a file larger than [`ReadOptions::max_bytes`] is
 //! refused before it is read; a file that cannot be read gives an [`Error`]
 //! naming the file and what to do, never a panic.
 
@@ -188,6 +190,15 @@ pub fn read_path_with(path: &Path, options: &ReadOptions) -> Result<Vec<Article>
 /// format depeche reads).
 pub fn read_items(path: &Path, options: &ReadOptions) -> Result<Items, Error> {
     let bytes = read_limited(path, options.max_bytes)?;
+    if let Some(name) = utf32(&bytes) {
+        return Err(Error::NotText {
+            path: path.into(),
+            reason: format!(
+                "the file is {name}, which depeche does not read; re-save it as UTF-8 \
+                 (or UTF-16 with a byte-order mark)"
+            ),
+        });
+    }
     match Format::detect(path, &bytes) {
         Format::Text => txt::read(path, &bytes, options).map(|a| vec![Ok(a)]),
         Format::Html => html::read(path, &bytes, options).map(|a| vec![Ok(a)]),
@@ -236,23 +247,50 @@ impl Format {
 }
 
 /// The format named by the first element of an XML or HTML document.
+///
+/// The prolog (declaration, comments, doctype) can be of any length: the
+/// head is decoded 4 KiB first, then sixteen times more each time the
+/// prolog runs past its end, so the work stays linear in the file size.
 fn sniff(bytes: &[u8]) -> Option<Format> {
-    // Decoded as the XML readers will decode it, so that a UTF-16 wire is
-    // recognised too.
-    let head = crate::xml::decode_head(bytes, 4096).to_ascii_lowercase();
-    let mut rest = head.as_str();
+    let mut max = SNIFF_HEAD;
+    loop {
+        // Decoded as the XML readers will decode it, so that a UTF-16 wire
+        // is recognised too.
+        let head = crate::xml::decode_head(bytes, max).to_ascii_lowercase();
+        let complete = max >= bytes.len();
+        match sniff_head(&head) {
+            Sniffed::Format(format) => return format,
+            Sniffed::CutShort if !complete => max = max.saturating_mul(16),
+            Sniffed::CutShort => return None,
+        }
+    }
+}
+
+/// How much of a file [`sniff`] decodes first.
+const SNIFF_HEAD: usize = 4096;
+
+/// What the head of a document tells.
+enum Sniffed {
+    /// The format (or `None`: not a document depeche recognises by content).
+    Format(Option<Format>),
+    /// The prolog or the root element's name runs past the end of the head.
+    CutShort,
+}
+
+fn sniff_head(head: &str) -> Sniffed {
+    let mut rest = head;
     // Skip the declaration, comments, processing instructions and doctypes
     // other than HTML's.
     loop {
         rest = rest.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
         if rest.starts_with("<!doctype html") {
-            return Some(Format::Html);
+            return Sniffed::Format(Some(Format::Html));
         }
         let skip = ["<?", "<!--", "<!"].iter().find(|p| rest.starts_with(**p));
         let Some(prefix) = skip else { break };
         // A doctype's internal subset (`[<!ENTITY ...> ]`) holds `>` of its own.
         let subset = *prefix == "<!"
-            && rest.find('[').is_some_and(|open| rest.find('>').is_some_and(|gt| open < gt));
+            && rest.find('[').is_some_and(|open| rest.find('>').is_none_or(|gt| open < gt));
         let end = match *prefix {
             "<!--" => "-->",
             _ if subset => "]>",
@@ -260,21 +298,36 @@ fn sniff(bytes: &[u8]) -> Option<Format> {
         };
         match rest.find(end) {
             Some(i) => rest = rest.get(i + end.len()..).unwrap_or(""),
-            None => return None,
+            None => return Sniffed::CutShort,
         }
     }
-    let name: String = rest
-        .strip_prefix('<')?
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-        .collect();
+    if rest.is_empty() || (rest.starts_with('<') && !rest.contains(['>', '/', ' ', '\n'])) {
+        return Sniffed::CutShort;
+    }
+    let Some(tag) = rest.strip_prefix('<') else { return Sniffed::Format(None) };
+    let name: String =
+        tag.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
     let local = name.rsplit(':').next().unwrap_or(&name);
-    Some(match local {
-        "rss" | "feed" | "rdf" => Format::Feed,
-        "newsml" | "newsitem" | "newsmessage" | "nitf" => Format::NewsMl,
-        "html" | "head" | "body" => Format::Html,
-        _ => return None,
+    Sniffed::Format(match local {
+        "rss" | "feed" | "rdf" => Some(Format::Feed),
+        "newsml" | "newsitem" | "newsmessage" | "nitf" => Some(Format::NewsMl),
+        "html" | "head" | "body" => Some(Format::Html),
+        _ => None,
     })
+}
+
+/// The name of the UTF-32 encoding the bytes are in, by their byte-order
+/// mark or the pattern of a `<` in four-byte units. `encoding_rs` (and the
+/// WHATWG standard it follows) has no UTF-32, and would read the mark
+/// `FF FE 00 00` as UTF-16LE and the text as garbage.
+fn utf32(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xff\xfe\0\0") || bytes.starts_with(b"<\0\0\0") {
+        Some("UTF-32LE")
+    } else if bytes.starts_with(b"\0\0\xfe\xff") || bytes.starts_with(b"\0\0\0<") {
+        Some("UTF-32BE")
+    } else {
+        None
+    }
 }
 
 /// An XML document's text (NewsML, NITF, feeds): what a byte-order mark or
@@ -365,6 +418,17 @@ impl Draft {
     /// The article: text normalised, empty paragraphs dropped, the title as
     /// paragraph `p1`, ids given. Fails when no body text is left.
     pub(crate) fn finish(self, path: &Path) -> Result<Article, Error> {
+        self.finish_with(path, false)
+    }
+
+    /// [`Draft::finish`], but a headline alone makes an article: a feed
+    /// item with a title and no description is still a headline to
+    /// translate.
+    pub(crate) fn finish_headline(self, path: &Path) -> Result<Article, Error> {
+        self.finish_with(path, true)
+    }
+
+    fn finish_with(self, path: &Path, headline_alone: bool) -> Result<Article, Error> {
         let title = self.title.map(|t| normalize::text(&t)).filter(|t| !t.is_empty());
         let mut paragraphs = Vec::with_capacity(self.paragraphs.len() + 1);
         if let Some(t) = &title {
@@ -377,7 +441,7 @@ impl Draft {
                 paragraphs.push((role, text));
             }
         }
-        if paragraphs.len() == before {
+        if paragraphs.len() == before && !(headline_alone && before > 0) {
             return Err(Error::NoBody { path: path.into() });
         }
         let paragraphs: Vec<Paragraph> = paragraphs
@@ -435,38 +499,19 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Lists the article files under `inputs` (files as given, folders walked
-/// recursively in name order, hidden files skipped).
+/// recursively in name order, hidden files skipped, each folder entered
+/// once however many links lead to it).
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)?;
+            crate::walk::files(input, &is_article_file, &mut out)
+                .map_err(|(path, source)| Error::Io { path, source })?;
         } else {
             out.push(input.clone());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let io = |source| Error::Io { path: dir.into(), source };
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        entries.push(entry.map_err(io)?.path());
-    }
-    entries.sort();
-    for path in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_article_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// File extensions read as articles when walking a folder.

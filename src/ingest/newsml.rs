@@ -556,6 +556,13 @@ fn content_item(item: &Element, role: Option<&str>, story: &mut Story) {
         found.subtitle.into_iter().map(|s| (Role::Heading, s)).chain(found.paragraphs).collect()
     } else if let Some(doc) = data.child("html") {
         xhtml(doc)
+    } else if data.elements().any(is_block) {
+        // AFP's NewsML 1.2 variant: Format `bcNITF2.5`, and DataContent
+        // holds the NITF body's `<p>` elements bare, with no nitf or body
+        // wrapper around them.
+        let mut out = Vec::new();
+        blocks(data, Role::Body, &mut out);
+        out
     } else if data.has_element_children() {
         // Some other XML vocabulary: nothing depeche knows how to read.
         return;

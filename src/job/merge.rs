@@ -275,16 +275,14 @@ async fn store(memory: &dyn MemoryStore, m: &Merged, file: &Path) -> Result<usiz
 }
 
 /// The XLIFF files named, and those found under named folders (recursively,
-/// in name order, hidden entries skipped).
+/// in name order, hidden entries skipped, each folder entered once).
 pub(super) fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let before = files.len();
-            walk(input, &mut files).map_err(|source| Error::Io {
-                path: input.clone(),
-                what: "cannot list the folder",
-                source,
+            crate::walk::files(input, &is_xliff, &mut files).map_err(|(path, source)| {
+                Error::Io { path, what: "cannot list the folder", source }
             })?;
             if files.len() == before {
                 return Err(Error::NothingToRead {
@@ -303,22 +301,9 @@ pub(super) fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| {
-            let e = e.to_string_lossy().to_ascii_lowercase();
-            e == "xlf" || e == "xliff"
-        }) {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn is_xliff(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        e == "xlf" || e == "xliff"
+    })
 }

@@ -41,7 +41,7 @@ use std::sync::Arc;
 pub use check::{CheckProvider, CheckSettings, CheckSummary, check, check_with};
 pub use kit::{KitSettings, KitSummary, kit};
 pub use merge::{FileError, MergeSettings, MergeSummary, MergedFile, merge};
-pub use translate::{TranslateSettings, TranslateSummary, translate};
+pub use translate::{TranslateSettings, TranslateSummary, searched, translate};
 
 use crate::glossary::{self, Glossary};
 use crate::locale::{self, Locale};

@@ -200,6 +200,8 @@ pub struct TranslateSummary {
     pub glossary_concepts: usize,
     /// The share of the batch this run took, if sharded.
     pub shard: Option<Shard>,
+    /// Where termbases were looked for, to say so when none was loaded.
+    pub glossary_paths: Vec<PathBuf>,
 }
 
 impl TranslateSummary {
@@ -225,6 +227,15 @@ pub async fn translate(
     let mut translator =
         Translator::new(&settings.translate, &settings.overrides).map_err(Error::Provider)?;
     let glossary = settings.glossary.load()?;
+    // Strict terms with no terms to be strict about would pass every run:
+    // refuse before anything is read or sent.
+    if settings.strict_terms && glossary.is_empty() {
+        return Err(Error::Settings(format!(
+            "--strict-terms: no glossary loaded (looked in {}); put the termbases (.tbx, .csv) \
+             there, or point at them with --glossary FILE_OR_FOLDER",
+            searched(&settings.glossary.paths)
+        )));
+    }
     let files = discover(&settings.inputs)?;
     if !settings.dry_run {
         std::fs::create_dir_all(&settings.out_dir).map_err(|source| Error::Io {
@@ -298,6 +309,7 @@ pub async fn translate(
         strict_terms: settings.strict_terms,
         glossary_concepts: glossary.len(),
         shard: settings.shard,
+        glossary_paths: settings.glossary.paths,
     })
 }
 
@@ -319,6 +331,18 @@ fn batch_name(settings: &TranslateSettings, files: &[PathBuf], limit: usize) -> 
     h.update(limit.to_be_bytes());
     let digest: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("batch-{digest}")
+}
+
+/// `glossaries/`, `a.tbx, b/`: the places termbases were looked for.
+pub fn searched(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let name = p.display().to_string();
+            if p.extension().is_none() && !name.ends_with('/') { format!("{name}/") } else { name }
+        })
+        .collect();
+    if names.is_empty() { "nowhere".into() } else { names.join(", ") }
 }
 
 /// The article files under `inputs`, each of which must exist.

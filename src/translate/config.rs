@@ -136,17 +136,37 @@ impl<'de> Deserialize<'de> for TranslateConfig {
                     match k.as_str() {
                         "provider" => c.provider = Some(map.next_value()?),
                         "chain" => c.chain = Some(map.next_value()?),
-                        "concurrency" => c.concurrency = map.next_value()?,
-                        "requests_per_second" => c.requests_per_second = Some(map.next_value()?),
-                        "chars_per_minute" => c.chars_per_minute = Some(map.next_value()?),
-                        "timeout_ms" => c.timeout_ms = map.next_value()?,
-                        "connect_timeout_ms" => c.connect_timeout_ms = map.next_value()?,
-                        "read_timeout_ms" => c.read_timeout_ms = Some(map.next_value()?),
+                        "concurrency" => {
+                            c.concurrency = map.next_value_seed(positive("concurrency"))?
+                        }
+                        "requests_per_second" => {
+                            c.requests_per_second =
+                                Some(map.next_value_seed(Rate("requests_per_second"))?);
+                        }
+                        "chars_per_minute" => {
+                            c.chars_per_minute =
+                                Some(map.next_value_seed(positive("chars_per_minute"))?);
+                        }
+                        "timeout_ms" => {
+                            c.timeout_ms = map.next_value_seed(positive("timeout_ms"))?
+                        }
+                        "connect_timeout_ms" => {
+                            c.connect_timeout_ms =
+                                map.next_value_seed(positive("connect_timeout_ms"))?;
+                        }
+                        "read_timeout_ms" => {
+                            c.read_timeout_ms =
+                                Some(map.next_value_seed(positive("read_timeout_ms"))?);
+                        }
                         "give_up_after_secs" => c.give_up_after_secs = map.next_value()?,
                         "linger_ms" => c.linger_ms = map.next_value()?,
-                        "max_attempts" => c.max_attempts = map.next_value()?,
+                        "max_attempts" => {
+                            c.max_attempts = map.next_value_seed(positive("max_attempts"))?
+                        }
                         "backoff_initial_ms" => c.backoff_initial_ms = map.next_value()?,
-                        "backoff_max_ms" => c.backoff_max_ms = map.next_value()?,
+                        "backoff_max_ms" => {
+                            c.backoff_max_ms = map.next_value_seed(positive("backoff_max_ms"))?
+                        }
                         "terms" => c.terms = map.next_value()?,
                         "enforce_terms" => {
                             let on: bool = map.next_value()?;
@@ -274,12 +294,20 @@ impl CommonConfig {
         match key {
             "endpoint" => self.endpoint = Some(map.next_value()?),
             "api_key_env" => self.api_key_env = Some(map.next_value()?),
-            "concurrency" => self.concurrency = Some(map.next_value()?),
-            "requests_per_second" => self.requests_per_second = Some(map.next_value()?),
-            "chars_per_minute" => self.chars_per_minute = Some(map.next_value()?),
-            "max_segments" => self.max_segments = Some(map.next_value()?),
-            "max_bytes" => self.max_bytes = Some(map.next_value()?),
-            "read_timeout_ms" => self.read_timeout_ms = Some(map.next_value()?),
+            "concurrency" => self.concurrency = Some(map.next_value_seed(positive("concurrency"))?),
+            "requests_per_second" => {
+                self.requests_per_second = Some(map.next_value_seed(Rate("requests_per_second"))?);
+            }
+            "chars_per_minute" => {
+                self.chars_per_minute = Some(map.next_value_seed(positive("chars_per_minute"))?);
+            }
+            "max_segments" => {
+                self.max_segments = Some(map.next_value_seed(positive("max_segments"))?)
+            }
+            "max_bytes" => self.max_bytes = Some(map.next_value_seed(positive("max_bytes"))?),
+            "read_timeout_ms" => {
+                self.read_timeout_ms = Some(map.next_value_seed(positive("read_timeout_ms"))?);
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -327,6 +355,54 @@ pub(crate) fn deserialize_section<'de, D: Deserializer<'de>, S: Section>(
     }
 
     deserializer.deserialize_map(SectionVisitor(PhantomData))
+}
+
+/// Reads a count, size or duration that must be above zero: a concurrency,
+/// timeout or attempt count of 0 would stall or fail every request. The
+/// check runs while the value is read, so toml reports its line.
+struct Positive<T>(&'static str, PhantomData<T>);
+
+/// A [`Positive`] reader for the setting `key`.
+fn positive<T>(key: &'static str) -> Positive<T> {
+    Positive(key, PhantomData)
+}
+
+impl<'de, T> DeserializeSeed<'de> for Positive<T>
+where
+    T: Deserialize<'de> + Default + PartialOrd + fmt::Display,
+{
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let value = T::deserialize(deserializer)?;
+        if value > T::default() {
+            return Ok(value);
+        }
+        Err(de::Error::custom(format_args!(
+            "{} = {value}: must be at least 1 (leave the key out for the default)",
+            self.0
+        )))
+    }
+}
+
+/// Reads a rate (per second) that must be a finite number above zero: 0,
+/// a negative number, `nan` or `inf` would stall or unthrottle a provider.
+#[derive(Clone, Copy)]
+struct Rate(&'static str);
+
+impl<'de> DeserializeSeed<'de> for Rate {
+    type Value = f64;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<f64, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if value.is_finite() && value > 0.0 {
+            return Ok(value);
+        }
+        Err(de::Error::custom(format_args!(
+            "{} = {value}: must be a number above 0 (leave the key out for no limit)",
+            self.0
+        )))
+    }
 }
 
 /// Reads a key and rejects the ones `table` does not take.
@@ -498,6 +574,24 @@ mod tests {
         assert_eq!(cfg.provider_config("openai"), ProviderConfig::default_for("openai"));
         assert!(cfg.provider_config("none").is_none());
         assert!(cfg.provider_config("babel").is_none());
+    }
+
+    // See: #15
+    #[test]
+    fn zero_negative_and_nan_settings_name_the_key_and_the_line() {
+        for (text, says) in [
+            ("max_attempts = 0\n", "max_attempts = 0: must be at least 1"),
+            ("requests_per_second = inf\n", "requests_per_second = inf: must be a number above 0"),
+            ("[deepl]\nmax_segments = 0\n", "max_segments = 0: must be at least 1"),
+            ("[deepl]\nrequests_per_second = nan\n", "requests_per_second = NaN"),
+            ("[deepl]\nconcurrency = -3\n", "invalid value: integer `-3`"),
+        ] {
+            let err = toml::from_str::<TranslateConfig>(text).unwrap_err().to_string();
+            let line = format!("line {}", text.lines().count());
+            assert!(err.contains(says) && err.contains(&line), "{text}: {err}");
+        }
+        let ok = "linger_ms = 0\nbackoff_initial_ms = 0\nrequests_per_second = 0.5\n";
+        assert!(toml::from_str::<TranslateConfig>(ok).is_ok());
     }
 
     #[test]

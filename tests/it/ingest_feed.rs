@@ -216,7 +216,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 #[test]
-fn an_item_without_text_is_refused_alone() {
+fn an_item_with_only_a_title_gives_its_headline() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(
         dir.path(),
@@ -237,16 +237,15 @@ fn an_item_without_text_is_refused_alone() {
     let first = read[0].as_ref().unwrap();
     assert_eq!(body(first), ["Un.", "Deux."]);
     assert_eq!(first.publisher.as_deref(), Some("Défense & sécurité"));
-    let err = read[1].as_ref().unwrap_err().to_string();
-    assert!(
-        err.ends_with("bad-item.rss:4: item 2 (\"Sans texte\") has no text, only a title; nothing to translate"),
-        "{err}"
-    );
+    // A title alone is a headline to translate (see: #15).
+    let second = read[1].as_ref().unwrap();
+    assert_eq!(second.title.as_deref(), Some("Sans texte"));
+    assert_eq!(second.paragraphs.len(), 1);
+    assert_eq!(second.paragraphs[0].role, Role::Title);
     let third = read[2].as_ref().unwrap();
     assert_eq!(third.title.as_deref(), Some("Troisième"));
     assert_eq!(third.published.as_deref(), Some("2025-02-11T08:00:00+01:00"));
-    // `read_path` fails as a whole on the bad item.
-    assert!(ingest::read_path(&path).is_err());
+    assert_eq!(ingest::read_path(&path).unwrap().len(), 3);
 }
 
 #[test]

@@ -29,6 +29,7 @@ mod pg;
 mod postgres;
 mod qa_damage;
 mod qa_numbers;
+mod reliability;
 mod report;
 mod resume;
 mod segment_wmt;
