@@ -988,60 +988,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn fuzzy_candidates_come_when_nothing_matches_exactly() {
-        let (_d, tm) = memory();
-        tm.store(&[
-            mt(
-                "Le ministre des Armées a annoncé jeudi une hausse du budget.",
-                "MT jeudi.",
-                "deepl",
-            ),
-            human("Le ministre des Armées a annoncé mardi une baisse du budget.", "Human mardi."),
-            mt(
-                "Le ministre des Armées a annoncé mardi une baisse du budget.",
-                "MT mardi.",
-                "deepl",
-            ),
-            mt("Tout autre chose.", "Something else.", "deepl"),
-        ])
-        .unwrap();
-        let store: &dyn MemoryStore = &tm;
-        let fuzzy = Fuzzy::default();
-        let q = "Le ministre des Armées a annoncé lundi une hausse du budget.";
-        let exact = "Tout autre chose.";
-        let answers = store
-            .lookup(&[
-                fuzzy_lookup(q, fuzzy),
-                fuzzy_lookup(exact, fuzzy),
-                Lookup::exact(q, "fr-FR", "en-GB"),
-            ])
-            .await
-            .unwrap();
-        let kinds: Vec<Vec<(&str, MatchKind)>> = answers
-            .iter()
-            .map(|a| a.iter().map(|m| (m.entry.target.as_str(), m.kind)).collect())
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![
-                vec![
-                    ("MT jeudi.", MatchKind::Fuzzy { quality: 91 }),
-                    // One entry per stored sentence: the human one.
-                    ("Human mardi.", MatchKind::Fuzzy { quality: 83 }),
-                ],
-                vec![("Something else.", MatchKind::Exact)],
-                vec![],
-            ]
-        );
-        let strict = store.lookup(&[fuzzy_lookup(q, Fuzzy::new(0.9, 3).unwrap())]).await.unwrap();
-        assert_eq!(targets(&strict), vec![vec!["MT jeudi."]]);
-        let off = store.lookup(&[fuzzy_lookup(q, Fuzzy::off())]).await.unwrap();
-        assert_eq!(targets(&off), vec![Vec::<&str>::new()]);
-        let german = Lookup::exact(q, "fr-FR", "de-DE").with_fuzzy(fuzzy);
-        assert_eq!(targets(&store.lookup(&[german]).await.unwrap()), vec![Vec::<&str>::new()]);
-    }
-
-    #[tokio::test]
     async fn a_pair_with_no_entries_still_moves_its_mark() {
         let (_d, tm) = memory();
         tm.store(&[human("Le chef a dit non.", "No.")]).unwrap();
