@@ -18,9 +18,34 @@ pub(crate) struct Timeouts {
     pub(crate) read: Duration,
 }
 
-/// Builds the client a provider uses: keep-alive and the three timeouts.
+/// The largest answer read from a provider. The largest legitimate one
+/// (50 texts of DeepL's 128 KiB request, a model's answer) is a small part
+/// of it; past it the answer is refused, so an endless body cannot take
+/// the machine's memory.
+pub(crate) const MAX_ANSWER_BYTES: usize = 32 << 20;
+
+/// Redirects followed at most, and only on the same scheme, host and port:
+/// the article text is never posted to a host the configuration did not
+/// name.
+const MAX_REDIRECTS: usize = 5;
+
+/// Builds the client a provider uses: keep-alive, the three timeouts, and
+/// redirects kept on the configured host.
 pub(crate) fn client(t: Timeouts) -> Result<reqwest::Client, Error> {
+    let redirects = reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt.previous().first().is_some_and(|first| {
+            first.scheme() == attempt.url().scheme()
+                && first.host_str() == attempt.url().host_str()
+                && first.port_or_known_default() == attempt.url().port_or_known_default()
+        });
+        if attempt.previous().len() > MAX_REDIRECTS || !same_origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
     reqwest::Client::builder()
+        .redirect(redirects)
         .user_agent(concat!("depeche/", env!("CARGO_PKG_VERSION")))
         .timeout(t.total)
         .connect_timeout(t.connect.min(t.total))
@@ -56,11 +81,60 @@ pub(crate) async fn send(
     req: RequestBuilder,
     key: Option<&SecretString>,
 ) -> Result<Result<Reply, Failure>, ProviderError> {
-    let resp = req.send().await.map_err(|e| transport(provider, e))?;
+    send_capped(provider, req, key, MAX_ANSWER_BYTES).await
+}
+
+/// [`send`] with a cap on the answer's size.
+async fn send_capped(
+    provider: &'static str,
+    req: RequestBuilder,
+    key: Option<&SecretString>,
+    cap: usize,
+) -> Result<Result<Reply, Failure>, ProviderError> {
+    let mut resp = req.send().await.map_err(|e| transport(provider, e))?;
     let status = resp.status();
     let retry_after = retry_after(resp.headers(), SystemTime::now());
-    let body = resp.bytes().await.map_err(|e| transport(provider, e))?.to_vec();
+    if status.is_redirection() {
+        // Only the host is named: the rest of the address may carry
+        // parameters.
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| resp.url().join(l).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "an address it did not give".into());
+        return Err(ProviderError::BadRequest {
+            provider,
+            detail: format!(
+                "the endpoint redirected to {to}, which is not followed (the text would go to \
+                 another host than the one configured); set the endpoint to the new address"
+            ),
+        });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport(provider, e))? {
+        if body.len() + chunk.len() > cap {
+            return Err(ProviderError::BadRequest {
+                provider,
+                detail: format!(
+                    "the answer is larger than {} MiB and was not read to its end",
+                    cap >> 20
+                ),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
     if status.is_success() {
+        // A server that echoes the key inside its answer must not have it
+        // written into targets, the memory or the TMX.
+        if let (Some(k), Ok(text)) =
+            (key.map(ExposeSecret::expose_secret), std::str::from_utf8(&body))
+            && k.len() >= 4
+            && text.contains(k)
+        {
+            body = text.replace(k, "[redacted]").into_bytes();
+        }
         return Ok(Ok(Reply { body }));
     }
     let text = redact(&String::from_utf8_lossy(&body), key);
@@ -162,6 +236,82 @@ fn shorten(s: &str) -> String {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn test_client() -> reqwest::Client {
+        let s = Duration::from_secs(5);
+        client(Timeouts { total: s, connect: s, read: s }).unwrap()
+    }
+
+    // See: #15
+    #[tokio::test]
+    async fn redirects_stay_on_the_configured_host() {
+        let elsewhere = MockServer::start().await;
+        Mock::given(path("/v2/translate"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .expect(0)
+            .mount(&elsewhere)
+            .await;
+        let endpoint = MockServer::start().await;
+        Mock::given(path("/v2/translate"))
+            .respond_with(
+                ResponseTemplate::new(307)
+                    .insert_header("Location", format!("{}/v2/translate?k=1", elsewhere.uri())),
+            )
+            .mount(&endpoint)
+            .await;
+        Mock::given(path("/old"))
+            .respond_with(ResponseTemplate::new(308).insert_header("Location", "/new"))
+            .mount(&endpoint)
+            .await;
+        Mock::given(path("/new"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("moved"))
+            .mount(&endpoint)
+            .await;
+        let c = test_client();
+        let req = c.post(format!("{}/v2/translate", endpoint.uri())).body("Bonjour.");
+        let err = send("deepl", req, None).await.err().unwrap();
+        let text = err.to_string();
+        assert!(matches!(err, ProviderError::BadRequest { .. }), "{text}");
+        assert!(text.contains("redirected to 127.0.0.1, which is not followed"), "{text}");
+        assert!(!text.contains("k=1"), "{text}");
+        // On the same host, a moved path is followed.
+        let req = c.post(format!("{}/old", endpoint.uri())).body("Bonjour.");
+        let reply = send("deepl", req, None).await.unwrap().unwrap();
+        assert_eq!(reply.body, b"moved");
+        elsewhere.verify().await;
+    }
+
+    // See: #15
+    #[tokio::test]
+    async fn answers_are_capped_and_keys_echoed_in_them_removed() {
+        let server = MockServer::start().await;
+        Mock::given(path("/big"))
+            .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 4 << 20]))
+            .mount(&server)
+            .await;
+        Mock::given(path("/echo"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_string(r#"{"translations":[{"text":"Hello sk-SECRET-42"}]}"#),
+            )
+            .mount(&server)
+            .await;
+        let c = test_client();
+        let err = send_capped("deepl", c.get(format!("{}/big", server.uri())), None, 1 << 20)
+            .await
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+        let key = SecretString::from("sk-SECRET-42");
+        let reply = send("deepl", c.get(format!("{}/echo", server.uri())), Some(&key))
+            .await
+            .unwrap()
+            .unwrap();
+        let body = String::from_utf8(reply.body).unwrap();
+        assert_eq!(body, r#"{"translations":[{"text":"Hello [redacted]"}]}"#);
+    }
 
     #[test]
     fn retry_after_in_seconds_and_as_date() {
