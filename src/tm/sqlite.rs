@@ -856,33 +856,6 @@ mod tests {
     }
 
     #[test]
-    fn stats_count_per_pair_and_origin() {
-        let (_d, tm) = memory();
-        tm.store(&[
-            human("Un.", "One."),
-            mt("Un.", "One.", "deepl"),
-            mt("Deux.", "Two.", "deepl"),
-            NewEntry::new("Un.", "Eins.", "fr-FR", "de-DE", EntryOrigin::Human),
-        ])
-        .unwrap();
-        let rows: Vec<(String, String, String, u64)> = tm
-            .stats()
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.source_lang, r.target_lang, r.origin.as_key(), r.entries))
-            .collect();
-        let row = |s: &str, t: &str, o: &str, n| (s.to_string(), t.to_string(), o.to_string(), n);
-        assert_eq!(
-            rows,
-            vec![
-                row("fr-FR", "de-DE", "human", 1),
-                row("fr-FR", "en-GB", "human", 1),
-                row("fr-FR", "en-GB", "mt:deepl", 2)
-            ]
-        );
-    }
-
-    #[test]
     fn bad_language_tags_are_errors_on_store() {
         let (_d, tm) = memory();
         let err =
