@@ -18,7 +18,7 @@ pub(crate) struct TmArgs {
     /// Translation memory: a file, or a postgres://user@host/db URL (password from the
     /// URL, PGPASSWORD or ~/.pgpass) [default: [memory] url or path in the config,
     /// else .depeche/tm.sqlite next to the config file]
-    #[arg(long, global = true, value_name = "FILE|URL")]
+    #[arg(long, global = true, value_name = "FILE|URL", alias = "memory")]
     tm: Option<String>,
 
     #[command(subcommand)]
@@ -50,6 +50,13 @@ enum TmCommand {
     },
     /// Show how many entries the memory holds per locale pair and origin
     Stats,
+    /// Check that a memory file is sound (exit 0) or report its damage (exit 2)
+    Check {
+        /// Save every readable entry into a fresh memory put in its place,
+        /// keeping the damaged file aside as FILE.damaged-<time>
+        #[arg(long)]
+        repair: bool,
+    },
     /// Copy every entry of one memory into another: a file into a PostgreSQL
     /// database, or back (entries keep their origin, glossary version and dates)
     Copy {
@@ -100,6 +107,9 @@ async fn run_async(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let location = location(args.tm.as_deref(), config)?;
+    if let TmCommand::Check { repair } = args.command {
+        return check(&location, repair, &mut out);
+    }
     let memory = open(&location).await?;
     match args.command {
         TmCommand::Import { file } => {
@@ -137,7 +147,55 @@ async fn run_async(args: TmArgs, config: &Config) -> anyhow::Result<ExitCode> {
             }
             writeln!(out, "{:<10} {:<10} {:<20} {:>9}", "total", "", "", total)?;
         }
-        TmCommand::Copy { .. } => {}
+        TmCommand::Copy { .. } | TmCommand::Check { .. } => {}
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `depeche tm check [--repair]`: exit 0 when the memory is sound or was
+/// repaired, 2 when it is damaged.
+fn check(
+    location: &Location,
+    repair: bool,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    let Location::File(path) = location else {
+        anyhow::bail!(
+            "{location}: tm check reads a memory file; a PostgreSQL server checks its own \
+             storage (amcheck, pg_checksums)"
+        );
+    };
+    let shown = path.display();
+    let report = tm::check(path).with_context(|| format!("{shown}: cannot check the memory"))?;
+    if report.is_sound() {
+        let schema =
+            report.schema.map_or_else(|| "no schema yet".into(), |v| format!("schema {v}"));
+        writeln!(out, "{shown}: sound ({schema}, {} entries)", report.readable)?;
+        if repair {
+            writeln!(out, "nothing to repair")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{shown}: damaged")?;
+    for problem in &report.problems {
+        writeln!(out, "  {}", problem.replace('\n', "\n  "))?;
+    }
+    writeln!(out, "  {} entries readable, {} unreadable", report.readable, report.unreadable)?;
+    if !repair {
+        writeln!(
+            out,
+            "run `depeche tm check --repair --tm {shown}` to save the readable entries into a \
+             fresh memory (the damaged file is kept aside), or translate with --no-memory"
+        )?;
+        return Ok(ExitCode::from(2));
+    }
+    let done = tm::repair(path).with_context(|| format!("{shown}: cannot repair the memory"))?;
+    writeln!(
+        out,
+        "{shown}: repaired: {} entries saved, {} lost; the damaged file is kept as {}",
+        done.saved,
+        done.lost,
+        done.kept.display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -44,6 +44,7 @@ use unicode_normalization::UnicodeNormalization as _;
 
 use crate::model::{Article, MemoryMatch, Origin, Segment};
 
+pub mod check;
 mod coordinate;
 pub mod fuzzy;
 mod postgres;
@@ -51,6 +52,7 @@ mod sqlite;
 mod store;
 pub mod tmx;
 
+pub use check::{CheckReport, RepairReport, check, repair};
 pub use fuzzy::Fuzzy;
 #[cfg(test)]
 pub(crate) use postgres::entry_key;
@@ -113,6 +115,18 @@ pub enum Error {
         /// The SQLite error.
         #[source]
         source: rusqlite::Error,
+    },
+    /// The file is a translation memory whose pages are damaged: lookups
+    /// would fail or miss, and every sentence be paid for again.
+    #[error(
+        "{path}: the translation memory is damaged ({detail}); run `depeche tm check --repair \
+         --tm {path}` to save its readable entries into a fresh file, or run with --no-memory"
+    )]
+    Damaged {
+        /// The memory file.
+        path: PathBuf,
+        /// What the check found.
+        detail: String,
     },
     /// The file was written by a newer depeche.
     #[error(
@@ -244,6 +258,14 @@ pub enum Error {
 }
 
 pub use crate::xml::XmlError;
+
+impl Error {
+    /// True when the memory itself is damaged, so that going on without it
+    /// would pay again for what it holds: the run must stop instead.
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, Self::Damaged { .. } | Self::NotAMemory { .. })
+    }
+}
 
 /// Who produced a stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -531,6 +553,48 @@ pub fn canonical_lang(tag: &str) -> Option<String> {
     crate::Locale::parse(tag).ok().map(|l| l.to_string())
 }
 
+/// The locale pairs whose entries answer a lookup from `src` into `tgt`,
+/// best first: the pair itself, then entries stored under the bare
+/// language of the source, of the target, then of both (`fr-FR` → `en-GB`
+/// is also served by `fr` → `en-GB`, `fr-FR` → `en` and `fr` → `en`). TMX
+/// files from many CAT tools tag their segments `fr` and `en`; without
+/// this, such a memory would import and never serve a run (See: #15). A
+/// broader tag keeps the script (`zh-Hant-TW` → `zh-Hant`), which changes
+/// the writing, and drops only the region and variants. Tags are
+/// canonical.
+pub(crate) fn locale_pairs(src: &str, tgt: &str) -> Vec<(String, String)> {
+    let (bs, bt) = (broader(src), broader(tgt));
+    let mut pairs = vec![(src.to_owned(), tgt.to_owned())];
+    for pair in [
+        bs.clone().map(|s| (s, tgt.to_owned())),
+        bt.clone().map(|t| (src.to_owned(), t)),
+        bs.zip(bt),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    pairs
+}
+
+/// The language (and script) of a canonical tag, when the tag says more:
+/// `en-GB` → `en`, `zh-Hant-TW` → `zh-Hant`, `fr` → `None`.
+fn broader(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-');
+    let mut out = parts.next()?.to_owned();
+    if let Some(script) = parts.next()
+        && script.len() == 4
+        && script.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        out.push('-');
+        out.push_str(script);
+    }
+    (out != tag).then_some(out)
+}
+
 fn lang(tag: &str) -> Result<String, Error> {
     canonical_lang(tag).ok_or_else(|| Error::BadLanguage { tag: tag.into() })
 }
@@ -701,6 +765,22 @@ mod tests {
         assert_eq!(canonical_lang("fr--FR"), None);
         assert_eq!(canonical_lang("*all*"), None);
         assert_eq!(canonical_lang(""), None);
+    }
+
+    #[test]
+    fn bare_languages_answer_after_the_exact_pair() {
+        let pairs = |s, t| locale_pairs(s, t);
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+        };
+        assert_eq!(
+            pairs("fr-FR", "en-GB"),
+            owned(&[("fr-FR", "en-GB"), ("fr", "en-GB"), ("fr-FR", "en"), ("fr", "en")])
+        );
+        assert_eq!(pairs("fr", "en-US"), owned(&[("fr", "en-US"), ("fr", "en")]));
+        assert_eq!(pairs("fr", "de"), owned(&[("fr", "de")]));
+        assert_eq!(pairs("fr", "zh-Hant-TW"), owned(&[("fr", "zh-Hant-TW"), ("fr", "zh-Hant")]));
+        assert_eq!(pairs("fr", "es-419"), owned(&[("fr", "es-419"), ("fr", "es")]));
     }
 
     #[test]

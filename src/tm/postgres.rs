@@ -664,15 +664,29 @@ fn read_rows(rows: &[Row]) -> Result<Vec<Stored>, tokio_postgres::Error> {
 impl MemoryStore for PostgresStore {
     async fn lookup(&self, lookups: &[Lookup]) -> Result<Vec<Vec<Match>>, Error> {
         // Stored locales are canonical; what is not a tag matches nothing.
-        let keyed: Vec<Option<(String, String, Vec<u8>)>> = lookups
+        // Each lookup asks for its own pair, then for the bare languages
+        // (`fr` → `en`), whose entries answer after the pair's own (see
+        // `locale_pairs`); one key per pair.
+        type Keyed = (String, String, Vec<(String, String, Vec<u8>)>);
+        let keyed: Vec<Option<Keyed>> = lookups
             .iter()
             .map(|l| {
                 let (src, tgt) = (canonical_lang(&l.src)?, canonical_lang(&l.tgt)?);
-                let key = entry_key(&src, &tgt, &l.source_key);
-                Some((src, tgt, key))
+                let pairs = super::locale_pairs(&src, &tgt)
+                    .into_iter()
+                    .map(|(s, t)| {
+                        let key = entry_key(&s, &t, &l.source_key);
+                        (s, t, key)
+                    })
+                    .collect();
+                Some((src, tgt, pairs))
             })
             .collect();
-        let mut keys: Vec<&[u8]> = keyed.iter().flatten().map(|(_, _, k)| k.as_slice()).collect();
+        let mut keys: Vec<&[u8]> = keyed
+            .iter()
+            .flatten()
+            .flat_map(|(_, _, pairs)| pairs.iter().map(|(_, _, k)| k.as_slice()))
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         let mut out: Vec<Vec<Match>> = vec![Vec::new(); lookups.len()];
@@ -694,14 +708,15 @@ impl MemoryStore for PostgresStore {
         }
         let mut fuzzy_wanted = Vec::new();
         for (i, (l, keyed)) in lookups.iter().zip(&keyed).enumerate() {
-            let Some((src, tgt, key)) = keyed else { continue };
-            let found = by_key.get(key).map_or(&[][..], Vec::as_slice);
-            let exact: Vec<Match> = found
+            let Some((src, tgt, pairs)) = keyed else { continue };
+            let exact: Vec<Match> = pairs
                 .iter()
-                .filter(|s| {
-                    s.entry.source == l.source_key
-                        && &s.entry.source_lang == src
-                        && &s.entry.target_lang == tgt
+                .flat_map(|(ps, pt, key)| {
+                    by_key.get(key).map_or(&[][..], Vec::as_slice).iter().filter(move |s| {
+                        s.entry.source == l.source_key
+                            && &s.entry.source_lang == ps
+                            && &s.entry.target_lang == pt
+                    })
                 })
                 .take(l.limit)
                 .map(|s| Match::exact(s.entry.clone()))

@@ -29,7 +29,7 @@ const SELECT_ENTRY: &str = "SELECT source, target, source_lang, target_lang, ori
      glossary_version, created, updated, source_text FROM entries";
 
 /// [`SELECT_ENTRY`] with the row id as the tenth column.
-const SELECT_ENTRY_ID: &str = "SELECT source, target, source_lang, target_lang, origin, \
+pub(super) const SELECT_ENTRY_ID: &str = "SELECT source, target, source_lang, target_lang, origin, \
      glossary_version, created, updated, source_text, id FROM entries";
 
 /// The best entry first: human before MT, then newest.
@@ -114,6 +114,7 @@ impl SqliteStore {
             fuzzy: RwLock::default(),
         };
         inner.migrate()?;
+        inner.walk_trees()?;
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -424,6 +425,34 @@ impl Inner {
         tx.commit().map_err(|e| self.err(e))
     }
 
+    /// The check every open makes, before anything is looked up: every page
+    /// of the entries table and of its index is visited, each interior
+    /// page's cells are parsed and checked, and the two trees must count
+    /// the same entries. A damaged page there would make lookups fail or
+    /// miss, and a run then pay again for every sentence the memory holds
+    /// (See: #15). Leaf contents are checked by `depeche tm check`
+    /// ([`super::check`]), which reads everything.
+    fn walk_trees(&self) -> Result<(), Error> {
+        let conn = lock(&self.writer);
+        let count = |sql: &str| -> Result<i64, Error> {
+            conn.query_row(sql, [], |r| r.get(0)).map_err(|e| self.err(e))
+        };
+        conn.execute_batch("PRAGMA cell_size_check = ON;").map_err(|e| self.err(e))?;
+        let walked = count("SELECT count(*) FROM entries NOT INDEXED").and_then(|rows| {
+            Ok((rows, count("SELECT count(*) FROM entries INDEXED BY entries_key")?))
+        });
+        // Lookups go on without the extra checks.
+        conn.execute_batch("PRAGMA cell_size_check = OFF;").map_err(|e| self.err(e))?;
+        let (rows, keys) = walked?;
+        if rows != keys {
+            return Err(Error::Damaged {
+                path: self.path.clone(),
+                detail: format!("{rows} entries in its table but {keys} in its index"),
+            });
+        }
+        Ok(())
+    }
+
     /// Answers `lookups` in one read transaction, so the whole batch sees
     /// one state of the file.
     fn lookup(&self, lookups: &[Lookup]) -> Result<Vec<Vec<Match>>, Error> {
@@ -433,8 +462,13 @@ impl Inner {
         // Locale pairs whose fuzzy index this batch has brought up to date.
         let mut refreshed: Vec<(String, String)> = Vec::new();
         {
+            // Entries stored under the bare languages (`fr` → `en`) answer
+            // after those of the pair itself (see `locale_pairs`): ?4 and ?5
+            // are the broader tags, or the same ones again.
             let select = format!(
-                "{SELECT_ENTRY} WHERE source_lang = ?1 AND target_lang = ?2 AND source = ?3 {RANK}"
+                "{SELECT_ENTRY} WHERE source_lang IN (?1, ?4) AND target_lang IN (?2, ?5)
+                   AND source = ?3 ORDER BY target_lang <> ?2, source_lang <> ?1, {}",
+                RANK.trim_start_matches("ORDER BY ")
             );
             // A constant `LIMIT 1` lets SQLite keep only the best row while
             // sorting; a bound limit made exact lookups two to three times
@@ -442,7 +476,7 @@ impl Inner {
             let mut best =
                 tx.prepare_cached(&format!("{select} LIMIT 1")).map_err(|e| self.err(e))?;
             let mut ranked =
-                tx.prepare_cached(&format!("{select} LIMIT ?4")).map_err(|e| self.err(e))?;
+                tx.prepare_cached(&format!("{select} LIMIT ?6")).map_err(|e| self.err(e))?;
             for l in lookups {
                 // Stored locales are canonical; what is not a tag matches nothing.
                 let (Some(src), Some(tgt)) = (canonical_lang(&l.src), canonical_lang(&l.tgt))
@@ -450,10 +484,14 @@ impl Inner {
                     out.push(Vec::new());
                     continue;
                 };
+                let (bsrc, btgt) = (
+                    super::broader(&src).unwrap_or_else(|| src.clone()),
+                    super::broader(&tgt).unwrap_or_else(|| tgt.clone()),
+                );
                 let mut matches = Vec::new();
                 if l.limit <= 1 {
                     let entry = best
-                        .query_row(params![src, tgt, l.source_key], read_entry)
+                        .query_row(params![src, tgt, l.source_key, bsrc, btgt], read_entry)
                         .optional()
                         .map_err(|e| self.err(e))?
                         .flatten();
@@ -461,7 +499,7 @@ impl Inner {
                 } else {
                     let limit = i64::try_from(l.limit).unwrap_or(i64::MAX);
                     let rows = ranked
-                        .query_map(params![src, tgt, l.source_key, limit], read_entry)
+                        .query_map(params![src, tgt, l.source_key, bsrc, btgt, limit], read_entry)
                         .map_err(|e| self.err(e))?;
                     for row in rows {
                         matches.extend(row.map_err(|e| self.err(e))?.map(Match::exact));
@@ -486,8 +524,9 @@ impl Inner {
                         })
                     };
                     for (key, similarity) in found {
+                        // Fuzzy candidates come from the pair itself only.
                         let entry = best
-                            .query_row(params![pair.0, pair.1, key], read_entry)
+                            .query_row(params![pair.0, pair.1, key, pair.0, pair.1], read_entry)
                             .optional()
                             .map_err(|e| self.err(e))?
                             .flatten();
@@ -628,7 +667,7 @@ fn stored_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
 
 /// One row of [`SELECT_ENTRY`]; `None` for an origin this version does not
 /// know (written by a newer depeche), which is then ignored.
-fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
+pub(super) fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
     let origin: String = r.get(4)?;
     let Some(origin) = EntryOrigin::from_key(&origin) else { return Ok(None) };
     Ok(Some(Entry {
@@ -675,12 +714,13 @@ fn connect_reader(path: &Path) -> Result<Connection, Error> {
     Ok(conn)
 }
 
-fn classify(path: &Path, source: rusqlite::Error) -> Error {
+pub(super) fn classify(path: &Path, source: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode as C;
     let path = path.to_path_buf();
     match source.sqlite_error_code() {
         Some(C::DatabaseBusy | C::DatabaseLocked) => Error::Busy { path, source },
-        Some(C::NotADatabase | C::DatabaseCorrupt) => Error::NotAMemory { path, source },
+        Some(C::NotADatabase) => Error::NotAMemory { path, source },
+        Some(C::DatabaseCorrupt) => Error::Damaged { path, detail: source.to_string() },
         _ => Error::Sqlite { path, source },
     }
 }

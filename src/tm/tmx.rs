@@ -291,6 +291,24 @@ impl Parser<'_> {
         }
     }
 
+    /// Refuses a character XML 1.0 forbids (NUL and most other control
+    /// characters, U+FFFE, U+FFFF) in `raw`, read at byte `pos`: such a
+    /// file is not XML, whatever its tool wrote, and the character would
+    /// end up in every XLIFF and TMX made from the memory (See: #15).
+    fn xml_chars(&self, raw: &str, pos: usize) -> Result<(), Error> {
+        let Some((at, c)) = raw.char_indices().find(|&(_, c)| !xml::xml_char(c)) else {
+            return Ok(());
+        };
+        Err(self.fail(
+            pos.saturating_add(at),
+            format!(
+                "character U+{:04X} is not allowed in XML 1.0 (remove it from the file; \
+                 nothing was imported)",
+                u32::from(c)
+            ),
+        ))
+    }
+
     fn attr(&self, el: &BytesStart<'_>, name: &str, pos: usize) -> Result<Option<String>, Error> {
         let found = el
             .try_get_attribute(name)
@@ -491,6 +509,7 @@ impl Parser<'_> {
                     }
                 }
                 Event::Text(t) => {
+                    self.xml_chars(&t, pos)?;
                     if let Some(buf) = text.as_mut().filter(|_| code_depth == 0) {
                         buf.push_str(&t.xml10_content());
                     } else if stack.is_empty() && !t.trim().is_empty() {
@@ -500,6 +519,8 @@ impl Parser<'_> {
                     }
                 }
                 Event::CData(c) => {
+                    // After `<![CDATA[`.
+                    self.xml_chars(&c, pos + 9)?;
                     if let Some(buf) = text.as_mut().filter(|_| code_depth == 0) {
                         buf.push_str(&c);
                     }
@@ -517,6 +538,7 @@ impl Parser<'_> {
                             ),
                         ));
                     };
+                    self.xml_chars(&resolved, pos)?;
                     if let Some(buf) = text.as_mut().filter(|_| code_depth == 0) {
                         buf.push_str(&resolved);
                     }
@@ -724,6 +746,35 @@ mod tests {
             "memory.tmx:6: undefined entity &nbsp; (TMX allows only the five XML entities)"
         );
         assert_eq!(err(""), "memory.tmx:1: no <tmx> element (not a TMX file)");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_refused_with_their_line() {
+        // See: #15
+        assert_eq!(
+            err(&doc("<tu>\n<tuv xml:lang=\"fr-FR\"><seg>Un\n deux\u{0}</seg></tuv></tu>")),
+            "memory.tmx:7: character U+0000 is not allowed in XML 1.0 (remove it from the \
+             file; nothing was imported)"
+        );
+        assert!(
+            err(&doc("<tu><tuv xml:lang=\"fr-FR\"><seg>a &#xFFFE;</seg></tuv></tu>"))
+                .starts_with("memory.tmx:5: character U+FFFE is not allowed")
+        );
+        assert!(
+            err(&doc("<tu><tuv xml:lang=\"fr-FR\"><seg><![CDATA[\u{1}]]></seg></tuv></tu>"))
+                .starts_with("memory.tmx:5: character U+0001 is not allowed")
+        );
+        assert!(
+            err(&doc("<tu><prop type=\"x\">\u{FFFF}</prop></tu>"))
+                .starts_with("memory.tmx:5: character U+FFFF is not allowed")
+        );
+        // Tabs, line ends and every other character pass.
+        assert!(
+            parse_str(&doc(
+                "<tu><tuv xml:lang=\"fr-FR\"><seg>a\tb\r\n\u{FFFD}\u{10000}</seg></tuv></tu>"
+            ))
+            .is_ok()
+        );
     }
 
     #[test]
