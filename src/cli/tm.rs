@@ -180,7 +180,11 @@ fn check(
     for problem in &report.problems {
         writeln!(out, "  {}", problem.replace('\n', "\n  "))?;
     }
-    writeln!(out, "  {} entries readable, {} unreadable", report.readable, report.unreadable)?;
+    writeln!(
+        out,
+        "  {} entries readable, {} unreadable; {} can be saved",
+        report.readable, report.unreadable, report.recoverable
+    )?;
     if !repair {
         writeln!(
             out,

@@ -12,6 +12,7 @@
 //! what the damaged file held (it is renamed, not deleted), and puts the
 //! fresh file in place only once every readable entry is in it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, params};
@@ -38,6 +39,9 @@ pub struct CheckReport {
     /// Stored rows that could not be read (damaged pages, bad text, an
     /// unknown origin or locale).
     pub unreadable: u64,
+    /// Entries [`repair`] would save: those read, and those still whole on
+    /// the leaf pages under a damaged page.
+    pub recoverable: u64,
 }
 
 impl CheckReport {
@@ -89,11 +93,17 @@ pub fn check(path: &Path) -> Result<CheckReport, Error> {
         Ok(v) => report.schema = v,
         Err(e) => problem(&mut report, format!("schema version: {e}")),
     }
-    let (readable, unreadable) = salvage(&conn, |_| {});
+    let mut lost_ids = Vec::new();
+    let (readable, unreadable) = salvage(&conn, |_, _| {}, &mut lost_ids);
     (report.readable, report.unreadable) = (readable, unreadable);
     if unreadable > 0 {
-        problem(&mut report, format!("{unreadable} entries cannot be read"));
+        problem(&mut report, format!("{unreadable} entries cannot be read through the tables"));
     }
+    report.recoverable = if report.problems.is_empty() {
+        readable
+    } else {
+        u64::try_from(gather(path, &conn).0.len()).unwrap_or(u64::MAX)
+    };
     Ok(report)
 }
 
@@ -106,17 +116,16 @@ pub fn repair(path: &Path) -> Result<RepairReport, Error> {
     let fresh_path = with_suffix(path, ".repairing");
     remove_with_logs(&fresh_path);
     let fresh = SqliteStore::open(&fresh_path)?;
-    let mut batch: Vec<NewEntry> = Vec::with_capacity(usize::try_from(CHUNK).unwrap_or(1000));
-    let mut failed: Option<Error> = None;
-    let mut flush = |batch: &mut Vec<NewEntry>| {
-        if failed.is_none()
-            && let Err(e) = fresh.store(batch)
-        {
-            failed = Some(e);
-        }
-        batch.clear();
-    };
-    let (saved, lost) = salvage(&conn, |entry| {
+    // The write-ahead log into the file, so that the leaf pages read
+    // below are the latest; a log that cannot be applied is still read
+    // through SQLite.
+    if let Ok(writer) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        let _ = writer.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    let (found, lost) = gather(path, &conn);
+    let saved = u64::try_from(found.len()).unwrap_or(u64::MAX);
+    let mut batch: Vec<NewEntry> = Vec::with_capacity(1000);
+    for entry in found.into_values() {
         batch.push(NewEntry {
             source: entry.source_text,
             target: entry.target,
@@ -128,13 +137,11 @@ pub fn repair(path: &Path) -> Result<RepairReport, Error> {
             updated: Some(entry.updated),
         });
         if batch.len() >= 1000 {
-            flush(&mut batch);
+            fresh.store(&batch)?;
+            batch.clear();
         }
-    });
-    flush(&mut batch);
-    if let Some(e) = failed {
-        return Err(e);
     }
+    fresh.store(&batch)?;
     drop((fresh, conn));
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -171,6 +178,21 @@ fn connect(path: &Path) -> Result<Connection, Error> {
     Ok(conn)
 }
 
+/// Every entry that can be read, by row id: through SQLite first, then
+/// from the leaf pages for the rows SQLite cannot reach (a damaged root
+/// hides them all); and how many rows neither way could read.
+fn gather(path: &Path, conn: &Connection) -> (BTreeMap<i64, Entry>, u64) {
+    let mut found = BTreeMap::new();
+    let mut lost_ids = Vec::new();
+    salvage(conn, |id, e| drop(found.insert(id, e)), &mut lost_ids);
+    let (leaves, bad) = scan_leaves(path);
+    for (id, entry) in leaves {
+        found.entry(id).or_insert(entry);
+    }
+    let unread = lost_ids.iter().filter(|id| !found.contains_key(id)).count();
+    (found, u64::try_from(unread).unwrap_or(u64::MAX).max(bad))
+}
+
 /// SQLite's findings, `ok` left out.
 fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!("PRAGMA integrity_check({MAX_PROBLEMS})"))?;
@@ -193,7 +215,11 @@ fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// so it reaches every row whose own pages are sound), up to the highest
 /// row id the table or its index still shows. Row ids are dense: entries
 /// are never deleted, and an update keeps its row.
-fn salvage(conn: &Connection, mut keep: impl FnMut(Entry)) -> (u64, u64) {
+fn salvage(
+    conn: &Connection,
+    mut keep: impl FnMut(i64, Entry),
+    lost_ids: &mut Vec<i64>,
+) -> (u64, u64) {
     let highest =
         |sql: &str| conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0)).ok().flatten();
     let mut last = [
@@ -205,12 +231,12 @@ fn salvage(conn: &Connection, mut keep: impl FnMut(Entry)) -> (u64, u64) {
     .max()
     .unwrap_or(0);
     let (mut kept, mut lost) = (0u64, 0u64);
-    let mut usable = |entry: Option<Entry>, kept: &mut u64, lost: &mut u64| match entry {
+    let mut usable = |id: i64, entry: Option<Entry>, kept: &mut u64, lost: &mut u64| match entry {
         Some(e)
             if canonical_lang(&e.source_lang).is_some()
                 && canonical_lang(&e.target_lang).is_some() =>
         {
-            keep(e);
+            keep(id, e);
             *kept += 1;
         }
         _ => *lost += 1,
@@ -231,7 +257,7 @@ fn salvage(conn: &Connection, mut keep: impl FnMut(Entry)) -> (u64, u64) {
         });
         let got = rows.len();
         for (id, entry) in rows {
-            usable(entry, &mut kept, &mut lost);
+            usable(id, entry, &mut kept, &mut lost);
             after = id;
         }
         last = last.max(after);
@@ -248,9 +274,12 @@ fn salvage(conn: &Connection, mut keep: impl FnMut(Entry)) -> (u64, u64) {
             .prepare_cached(&one_sql)
             .and_then(|mut stmt| stmt.query_row(params![after], read_entry).optional());
         match one {
-            Ok(Some(entry)) => usable(entry, &mut kept, &mut lost),
+            Ok(Some(entry)) => usable(after, entry, &mut kept, &mut lost),
             Ok(None) => {}
-            Err(_) => lost += 1,
+            Err(_) => {
+                lost += 1;
+                lost_ids.push(after);
+            }
         }
     }
     (kept, lost)
@@ -269,4 +298,190 @@ fn remove_with_logs(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(with_suffix(path, suffix));
     }
+}
+
+/// Reads the entries straight from the leaf pages of the file, without
+/// going through its b-trees: what [`salvage`] cannot reach when an
+/// interior page (a table's root, say) is damaged is still on its leaves.
+/// Returns the entries found, by row id, and how many entry-shaped cells
+/// could not be read. Every byte is bounds-checked: a damaged page gives
+/// nothing, never a panic.
+///
+/// The layout is SQLite's documented file format
+/// (<https://www.sqlite.org/fileformat2.html>): a leaf page of a table
+/// b-tree starts with 0x0D, then its cells (payload size, row id, record),
+/// a long record continuing on a chain of overflow pages.
+fn scan_leaves(path: &Path) -> (Vec<(i64, Entry)>, u64) {
+    let Ok(file) = std::fs::File::open(path) else { return (Vec::new(), 0) };
+    let pages = Pages::new(file);
+    let Some(pages) = pages else { return (Vec::new(), 0) };
+    let mut found = Vec::new();
+    let mut bad = 0u64;
+    for number in 1..=pages.count {
+        let Some(page) = pages.read(number) else { continue };
+        let head = if number == 1 { 100 } else { 0 };
+        if page.get(head) != Some(&0x0D) {
+            continue;
+        }
+        let cells = be16(&page, head + 3).unwrap_or(0);
+        for i in 0..cells {
+            let Some(at) = be16(&page, head + 8 + 2 * i) else { break };
+            match pages.cell(&page, at).map(|(rowid, record)| (rowid, entry_of(&record))) {
+                Some((rowid, Some(entry))) => found.push((rowid, entry)),
+                Some((_, None)) => {}
+                None => bad += 1,
+            }
+        }
+    }
+    (found, bad)
+}
+
+/// A database file read a page at a time.
+struct Pages {
+    file: std::cell::RefCell<std::fs::File>,
+    size: usize,
+    usable: usize,
+    count: u64,
+}
+
+impl Pages {
+    fn new(mut file: std::fs::File) -> Option<Self> {
+        use std::io::Read as _;
+        let mut head = [0u8; 100];
+        file.read_exact(&mut head).ok()?;
+        if head.get(..16)? != b"SQLite format 3\0" {
+            return None;
+        }
+        let size = match be16(&head, 16)? {
+            1 => 65536,
+            n if n.is_power_of_two() && (512..=32768).contains(&n) => n,
+            _ => return None,
+        };
+        let usable = size.checked_sub(usize::from(*head.get(20)?))?;
+        let len = file.metadata().ok()?.len();
+        let count = len / u64::try_from(size).ok()?;
+        Some(Self { file: std::cell::RefCell::new(file), size, usable, count })
+    }
+
+    fn read(&self, number: u64) -> Option<Vec<u8>> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        if number == 0 || number > self.count {
+            return None;
+        }
+        let mut page = vec![0u8; self.size];
+        let mut file = self.file.try_borrow_mut().ok()?;
+        file.seek(SeekFrom::Start((number - 1).checked_mul(u64::try_from(self.size).ok()?)?))
+            .ok()?;
+        file.read_exact(&mut page).ok()?;
+        Some(page)
+    }
+
+    /// The row id and record of the table leaf cell at `at` in `page`,
+    /// with its overflow pages followed; `None` when it does not add up.
+    fn cell(&self, page: &[u8], at: usize) -> Option<(i64, Vec<u8>)> {
+        let (payload, n) = varint(page.get(at..)?)?;
+        let (rowid, m) = varint(page.get(at + n..)?)?;
+        let start = at + n + m;
+        let payload = usize::try_from(payload).ok()?;
+        let u = self.usable;
+        let max_local = u.checked_sub(35)?;
+        let local = if payload <= max_local {
+            payload
+        } else {
+            let min_local = (u.checked_sub(12)? * 32 / 255).checked_sub(23)?;
+            let k = min_local + (payload - min_local) % u.checked_sub(4)?;
+            if k <= max_local { k } else { min_local }
+        };
+        let mut record = page.get(start..start.checked_add(local)?)?.to_vec();
+        if local < payload {
+            let mut next = u64::from(be32(page, start + local)?);
+            // A chain never has more pages than the file.
+            let mut hops = 0u64;
+            while record.len() < payload {
+                hops += 1;
+                if next == 0 || hops > self.count {
+                    return None;
+                }
+                let over = self.read(next)?;
+                let take = (payload - record.len()).min(u - 4);
+                record.extend_from_slice(over.get(4..4 + take)?);
+                next = u64::from(be32(&over, 0)?);
+            }
+        }
+        Some((i64::try_from(rowid).ok()?, record))
+    }
+}
+
+/// One SQLite record as an entry of the memory's table (schema 2, or
+/// schema 1 whose rows lack the written source); `None` for any other
+/// record (another table's, or a damaged one).
+fn entry_of(record: &[u8]) -> Option<Entry> {
+    let (header_len, mut at) = varint(record)?;
+    let header_len = usize::try_from(header_len).ok()?;
+    let mut types = Vec::new();
+    while at < header_len {
+        let (t, n) = varint(record.get(at..header_len)?)?;
+        types.push(t);
+        at += n;
+    }
+    let mut body = header_len;
+    let mut values: Vec<Option<String>> = Vec::with_capacity(types.len());
+    for t in &types {
+        let (len, text) = match *t {
+            0 => (0, false),
+            t if t >= 13 && t % 2 == 1 => (usize::try_from((t - 13) / 2).ok()?, true),
+            _ => return None,
+        };
+        let bytes = record.get(body..body.checked_add(len)?)?;
+        body += len;
+        values.push(if text { Some(String::from_utf8(bytes.to_vec()).ok()?) } else { None });
+    }
+    let text = |i: usize| values.get(i).cloned().flatten();
+    if !matches!(values.len(), 9 | 10) || values.first()?.is_some() {
+        return None;
+    }
+    let origin = super::EntryOrigin::from_key(&text(4)?)?;
+    let (source_lang, target_lang) = (text(1)?, text(2)?);
+    if canonical_lang(&source_lang).as_ref() != Some(&source_lang)
+        || canonical_lang(&target_lang).as_ref() != Some(&target_lang)
+    {
+        return None;
+    }
+    let source = text(3)?;
+    Some(Entry {
+        source_text: text(9).filter(|t| !t.is_empty()).unwrap_or_else(|| source.clone()),
+        source,
+        target: text(5)?,
+        source_lang,
+        target_lang,
+        origin,
+        glossary_version: text(6),
+        created: text(7)?,
+        updated: text(8)?,
+    })
+}
+
+/// SQLite's variable-length integer: its value and length in bytes.
+fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().take(9).enumerate() {
+        if i == 8 {
+            return Some(((value << 8) | u64::from(b), 9));
+        }
+        value = (value << 7) | u64::from(b & 0x7F);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+fn be16(bytes: &[u8], at: usize) -> Option<usize> {
+    let b = bytes.get(at..at + 2)?;
+    Some(usize::from(u16::from_be_bytes([*b.first()?, *b.get(1)?])))
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+    Some(u32::from_be_bytes(b))
 }
