@@ -40,5 +40,6 @@ mod store_suite;
 mod support;
 mod term_gold;
 mod tm;
+mod tm_damage;
 mod translate;
 mod xliff;
