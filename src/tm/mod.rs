@@ -384,6 +384,28 @@ impl NewEntry {
     }
 }
 
+impl NewEntry {
+    /// The entry without the characters XML 1.0 forbids (NUL and most
+    /// other control characters, U+FFFE, U+FFFF), which no TMX or XLIFF
+    /// can carry and PostgreSQL's text cannot hold (NUL): every store drops
+    /// them on the way in, whatever put them there (a provider's answer,
+    /// the library), so that both stores keep the same text (See: #15).
+    pub(crate) fn xml_safe(&self) -> std::borrow::Cow<'_, Self> {
+        use crate::xml::xml_chars;
+        let clean = |t: &str| matches!(xml_chars(t), std::borrow::Cow::Borrowed(_));
+        let version_clean = self.glossary_version.as_deref().is_none_or(clean);
+        if clean(&self.source) && clean(&self.target) && version_clean {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        std::borrow::Cow::Owned(Self {
+            source: xml_chars(&self.source).into_owned(),
+            target: xml_chars(&self.target).into_owned(),
+            glossary_version: self.glossary_version.as_deref().map(|v| xml_chars(v).into_owned()),
+            ..self.clone()
+        })
+    }
+}
+
 /// Entries for one locale pair and origin, as `depeche tm stats` shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatRow {

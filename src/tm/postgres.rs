@@ -754,6 +754,7 @@ impl MemoryStore for PostgresStore {
     async fn store(&self, entries: &[NewEntry]) -> Result<usize, Error> {
         let mut rows = Vec::with_capacity(entries.len());
         for e in entries {
+            let e = e.xml_safe();
             let source = normalize(&e.source);
             if source.is_empty() || e.target.trim().is_empty() {
                 continue;

@@ -390,6 +390,70 @@ async fn repeats_in_one_batch_are_stored_in_order(p: Place) {
     assert_eq!(best(store.as_ref(), "Un.").await.unwrap().target, "Uno.");
 }
 
+/// Entries stored under bare languages (a CAT tool's `fr` → `en`) answer
+/// regional lookups, after the entries of the exact pair. See: #15
+async fn bare_language_entries_serve_regional_lookups_after_exact_ones(p: Place) {
+    let store = p.open().await;
+    let bare = |source: &str, target: &str, src: &str, tgt: &str| {
+        NewEntry::new(source, target, src, tgt, EntryOrigin::Human)
+    };
+    store
+        .store(&[
+            bare("Oui.", "Yes.", "fr", "en"),
+            bare("Non.", "No.", "fr", "en"),
+            bare("Non.", "No (UK).", "fr", "en-GB"),
+            bare("Peut-être.", "Maybe.", "fr-FR", "en"),
+            bare("Jamais.", "Nie.", "fr", "de"),
+        ])
+        .await
+        .unwrap();
+    store.store(&[mt("Oui.", "Yes (MT).", "deepl")]).await.unwrap();
+    let ask = |s: &str, src: &str, tgt: &str| Lookup::exact(s, src, tgt).with_limit(5);
+    let answers = store
+        .lookup(&[
+            ask("Oui.", "fr-FR", "en-GB"),
+            ask("Oui.", "fr-FR", "en-US"),
+            ask("Non.", "fr-FR", "en-GB"),
+            ask("Non.", "fr-CA", "en-US"),
+            ask("Peut-être.", "fr-FR", "en-GB"),
+            ask("Peut-être.", "fr-BE", "en-GB"),
+            ask("Jamais.", "fr-FR", "en-GB"),
+            ask("Oui.", "fr-FR", "es-ES"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        targets(&answers),
+        vec![
+            vec!["Yes (MT).", "Yes."],
+            vec!["Yes."],
+            vec!["No (UK).", "No."],
+            vec!["No."],
+            vec!["Maybe."],
+            vec![],
+            vec![],
+            vec![],
+        ]
+    );
+    assert!(answers.iter().flatten().all(|m| m.kind == MatchKind::Exact));
+}
+
+/// Characters XML 1.0 forbids are dropped on the way in, by both stores
+/// alike (PostgreSQL's text cannot even hold NUL). See: #15
+async fn characters_xml_forbids_are_dropped_on_store(p: Place) {
+    let store = p.open().await;
+    let dirty = NewEntry {
+        glossary_version: Some("g\u{1}1".into()),
+        ..human("Un\u{0} deux\u{FFFE}.", "One\u{0} two\u{FFFF}\u{1B}.")
+    };
+    assert_eq!(store.store(&[dirty]).await.unwrap(), 1);
+    let e = best(store.as_ref(), "Un deux.").await.unwrap();
+    assert_eq!((e.source_text.as_str(), e.target.as_str()), ("Un deux.", "One two."));
+    assert_eq!(e.glossary_version.as_deref(), Some("g1"));
+    let all = store.entries(&Filter::default()).await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
 /// Each behaviour as a test on each store.
 macro_rules! on_both_stores {
     ($($name:ident),* $(,)?) => {
@@ -428,4 +492,6 @@ on_both_stores!(
     fuzzy_lookups_see_entries_stored_later_by_any_handle,
     two_handles_write_and_read_at_once,
     repeats_in_one_batch_are_stored_in_order,
+    bare_language_entries_serve_regional_lookups_after_exact_ones,
+    characters_xml_forbids_are_dropped_on_store,
 );
