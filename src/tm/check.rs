@@ -485,3 +485,50 @@ fn be32(bytes: &[u8], at: usize) -> Option<u32> {
     let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
     Some(u32::from_be_bytes(b))
 }
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests damage their own files")]
+mod tests {
+    use super::*;
+    use crate::tm::tests::{human, mt};
+
+    #[test]
+    fn varints_read_as_sqlite_writes_them() {
+        assert_eq!(varint(&[0x05]), Some((5, 1)));
+        assert_eq!(varint(&[0x81, 0x00]), Some((128, 2)));
+        assert_eq!(varint(&[0xFF; 9]), Some((u64::MAX, 9)));
+        assert_eq!(varint(&[0x81]), None, "cut short");
+        assert_eq!(varint(&[]), None);
+    }
+
+    #[test]
+    fn a_sound_memory_checks_clean_and_its_leaves_give_every_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        let tm = SqliteStore::open(&path).unwrap();
+        // Long targets spill onto overflow pages.
+        let long = "x".repeat(9000);
+        tm.store(&[human("Un.", "One."), mt("Deux.", &long, "deepl")]).unwrap();
+        drop(tm);
+        let report = check(&path).unwrap();
+        assert!(report.is_sound(), "{report:?}");
+        assert_eq!((report.schema, report.readable, report.recoverable), (Some(2), 2, 2));
+        let (found, bad) = scan_leaves(&path);
+        assert_eq!(bad, 0);
+        let targets: Vec<&str> = found.iter().map(|(_, e)| e.target.as_str()).collect();
+        assert_eq!(targets, vec!["One.", long.as_str()]);
+    }
+
+    #[test]
+    fn garbage_is_no_memory_and_never_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.sqlite");
+        let mut bytes = b"SQLite format 3\0".to_vec();
+        bytes.extend([0x10, 0x00, 1, 1, 0, 64, 32, 32]);
+        bytes.resize(4096 * 3, 0x0D);
+        std::fs::write(&path, &bytes).unwrap();
+        let (found, _) = scan_leaves(&path);
+        assert!(found.is_empty());
+        assert!(!check(&path).unwrap().is_sound());
+    }
+}
