@@ -431,7 +431,7 @@ impl Inner {
     /// the same entries. A damaged page there would make lookups fail or
     /// miss, and a run then pay again for every sentence the memory holds
     /// (See: #15). Leaf contents are checked by `depeche tm check`
-    /// ([`super::check`]), which reads everything.
+    /// (`tm::check`), which reads everything.
     fn walk_trees(&self) -> Result<(), Error> {
         let conn = lock(&self.writer);
         let count = |sql: &str| -> Result<i64, Error> {
