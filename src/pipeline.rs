@@ -556,12 +556,29 @@ pub(crate) async fn run(
                     Step::Found(n) => Event::Found(n),
                     Step::OtherShards(n) => Event::OtherShards(n),
                     Step::Done(outcome) => Event::Outcome(outcome),
-                    Step::Translate(article, i) => match pipeline.targets.get(i) {
-                        Some(target) => {
-                            Event::Outcome(translate_one(*article, target, &pipeline).await)
+                    Step::Translate(article, i) => {
+                        // Each step is a task of its own, so terms, checks
+                        // and XLIFF writing of the articles in flight run
+                        // on every worker thread, not on the thread that
+                        // drives the stream.
+                        let origin = article.origin.clone();
+                        let locale = pipeline.targets.get(i).map(|t| t.locale.clone());
+                        let task = tokio::spawn(async move {
+                            match pipeline.targets.get(i) {
+                                Some(target) => {
+                                    Some(translate_one(*article, target, &pipeline).await)
+                                }
+                                None => None,
+                            }
+                        });
+                        match task.await {
+                            Ok(Some(outcome)) => Event::Outcome(outcome),
+                            Ok(None) => Event::Found(0),
+                            Err(join) => {
+                                Event::Outcome(failed(origin, locale.as_ref(), Error::Task(join)))
+                            }
                         }
-                        None => Event::Found(0),
-                    },
+                    }
                 }
             }
         })

@@ -729,11 +729,12 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
 
 /// Sends each of `items` in a request of its own, a few at a time.
 async fn one_by_one(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
-    let each: Vec<Outcome> = futures::stream::iter(items.chunks(1))
-        .map(|one| Box::pin(send(lane, source, target, one)))
-        .buffered(lane.concurrency.max(1))
-        .collect()
-        .await;
+    // The futures are made before the stream, so no closure over borrowed
+    // items is held across an await (the step stays a `Send` task).
+    let requests: Vec<_> =
+        items.chunks(1).map(|one| Box::pin(send(lane, source, target, one))).collect();
+    let each: Vec<Outcome> =
+        futures::stream::iter(requests).buffered(lane.concurrency.max(1)).collect().await;
     let mut out = Outcome::default();
     for o in each {
         out.targets.extend(o.targets);
