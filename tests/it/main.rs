@@ -8,6 +8,7 @@
 // through `output::write_atomic`.
 #![allow(clippy::disallowed_methods)]
 
+mod bounds;
 mod check;
 mod cli;
 mod cli_flags;
