@@ -200,7 +200,9 @@ impl Translator {
     /// endpoint, so workers configured alike share it.
     pub fn share_traffic(&mut self, coordinator: &Arc<dyn crate::coordination::Coordinator>) {
         for lane in &mut self.lanes {
-            let name = format!("{}@{}", lane.provider.name(), lane.endpoint);
+            // Stored in the shared database: never with the URL's password.
+            let endpoint = crate::redact::redact(&lane.endpoint);
+            let name = format!("{}@{endpoint}", lane.provider.name());
             lane.limiter.share(Arc::clone(coordinator), name);
         }
     }
