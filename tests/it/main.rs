@@ -33,6 +33,7 @@ mod qa_numbers;
 mod reliability;
 mod report;
 mod resume;
+mod security;
 mod segment_wmt;
 mod shard;
 mod shared_batch;
