@@ -141,23 +141,36 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> R
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
     let mut builder = tempfile::Builder::new();
-    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
-    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    builder.prefix(temp_prefix()).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         // Given to open(2), which applies the umask.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    // The folder is made only when it is missing: a batch writes thousands
+    // of files into one folder, and asking for it each time costs two
+    // system calls per file.
+    let mut tmp = match builder.tempfile_in(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io)?;
+            builder.tempfile_in(dir).map_err(io)?
+        }
+        other => other.map_err(io)?,
+    };
     tmp.write_all(bytes).map_err(io)?;
     if durability == Durability::EachFile {
         tmp.as_file().sync_all().map_err(io)?;
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(true)
+}
+
+/// `.depeche-<pid>-`, worked out once per process.
+fn temp_prefix() -> &'static str {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()))
 }
 
 /// Makes every file written into `dir` with [`Durability::AtEnd`], and
