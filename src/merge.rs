@@ -499,8 +499,14 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
+/// The longest slug kept whole: with `.<locale>.<ext>` after it, a file
+/// name stays well under the 255 bytes file systems take.
+const MAX_SLUG_BYTES: usize = 120;
+
 /// A plain file-name slug: ASCII letters, digits, `-`, `_` and inner dots;
-/// anything else becomes `-`.
+/// anything else becomes `-`. A longer one is cut to [`MAX_SLUG_BYTES`]
+/// and ends with a hash of the whole text, so two long ids stay apart.
+/// See: #15
 fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -514,7 +520,13 @@ fn slug(text: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_matches(['-', '.']).to_string()
+    let out = out.trim_matches(['-', '.']);
+    if out.len() <= MAX_SLUG_BYTES {
+        return out.to_string();
+    }
+    // ASCII only, so any byte is a character boundary.
+    let head = out.get(..MAX_SLUG_BYTES - 9).unwrap_or_default().trim_end_matches(['-', '.']);
+    format!("{head}-{}", crate::model::short_hash(text))
 }
 
 /// The file name without `.xlf`/`.xliff` and a trailing locale
@@ -703,6 +715,10 @@ mod tests {
         assert_eq!(file_stem_slug(Path::new("dir/a b.en-GB.xlf")), "a-b");
         assert_eq!(file_stem_slug(Path::new("x.XLIFF")), "x");
         assert_eq!(file_stem_slug(Path::new("v1.2.xlf")), "v1.2");
+        // See: #15
+        let (a, b) = (slug(&"a".repeat(300)), slug(&format!("{}b", "a".repeat(299))));
+        assert_eq!(a.len(), MAX_SLUG_BYTES);
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -34,6 +34,17 @@ pub enum Error {
         /// The rejected name.
         name: String,
     },
+    /// A folder depeche makes inside its output is a symbolic link (or not
+    /// a folder): writing into it could write anywhere.
+    #[error(
+        "{}: a symbolic link (or a file) where depeche writes a folder of its own; \
+         remove it (depeche does not write through links in its output)",
+        path.display()
+    )]
+    NotAFolder {
+        /// The link.
+        path: PathBuf,
+    },
 }
 
 /// Temporary files are named `.depeche-<pid>-XXXXXX.tmp` in the destination
@@ -58,6 +69,40 @@ pub fn safe_path(dir: &Path, name: &str) -> Result<PathBuf, Error> {
         return Err(Error::UnsafeName { name: name.into() });
     }
     Ok(dir.join(name))
+}
+
+/// Makes the folder `rel` inside `base` (each of its components in turn)
+/// and returns its path. `base` is the folder the user named and is taken
+/// as it is; below it, a component that is a symbolic link is refused
+/// ([`Error::NotAFolder`]) rather than followed, so a link planted in an
+/// output folder cannot send a kit or a report anywhere else. See: #15
+pub fn subfolder(base: &Path, rel: &Path) -> Result<PathBuf, Error> {
+    let mut path = base.to_path_buf();
+    std::fs::create_dir_all(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    for part in rel.components() {
+        let std::path::Component::Normal(part) = part else {
+            return Err(Error::UnsafeName { name: rel.display().to_string() });
+        };
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(Error::NotAFolder { path }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::create_dir(&path) {
+                    Ok(()) => {}
+                    // Made by another run meanwhile: checked again below.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                            return Err(Error::NotAFolder { path });
+                        }
+                    }
+                    Err(source) => return Err(Error::Io { path, source }),
+                }
+            }
+            Err(source) => return Err(Error::Io { path, source }),
+        }
+    }
+    Ok(path)
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
@@ -86,30 +131,46 @@ pub enum Durability {
 /// a temporary, so a web server can read a published report.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<bool, Error> {
     let io = |source| Error::Io { path: path.into(), source };
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    // A link in place of the file is replaced, never written through nor
+    // taken for the file: only a regular file can already hold the bytes.
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+    if regular && std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
     let mut builder = tempfile::Builder::new();
-    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
-    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    builder.prefix(temp_prefix()).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         // Given to open(2), which applies the umask.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    // The folder is made only when it is missing: a batch writes thousands
+    // of files into one folder, and asking for it each time costs two
+    // system calls per file.
+    let mut tmp = match builder.tempfile_in(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io)?;
+            builder.tempfile_in(dir).map_err(io)?
+        }
+        other => other.map_err(io)?,
+    };
     tmp.write_all(bytes).map_err(io)?;
     if durability == Durability::EachFile {
         tmp.as_file().sync_all().map_err(io)?;
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(true)
+}
+
+/// `.depeche-<pid>-`, worked out once per process.
+fn temp_prefix() -> &'static str {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()))
 }
 
 /// Makes every file written into `dir` with [`Durability::AtEnd`], and
@@ -237,6 +298,33 @@ mod tests {
             safe_path(dir, "2025-10-31-a-1.en-GB.xlf").unwrap(),
             dir.join("2025-10-31-a-1.en-GB.xlf")
         );
+    }
+
+    // See: #15
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_output_are_replaced_or_refused_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("victim"), b"x").unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        // A file link: replaced by the file, even when the bytes are equal.
+        std::os::unix::fs::symlink(outside.join("victim"), out.join("a.xlf")).unwrap();
+        assert!(write_atomic(&out.join("a.xlf"), b"x").unwrap());
+        assert!(std::fs::symlink_metadata(out.join("a.xlf")).unwrap().is_file());
+        std::os::unix::fs::symlink(outside.join("victim"), out.join("b.xlf")).unwrap();
+        assert!(write_atomic(&out.join("b.xlf"), b"new").unwrap());
+        assert_eq!(std::fs::read(outside.join("victim")).unwrap(), b"x");
+        // A folder link: refused.
+        std::os::unix::fs::symlink(&outside, out.join("articles")).unwrap();
+        let err = subfolder(&out, Path::new("articles")).unwrap_err();
+        assert!(err.to_string().contains("articles: a symbolic link"), "{err}");
+        assert!(subfolder(&out, Path::new("tm/auto/../x")).is_err());
+        assert_eq!(subfolder(&out, Path::new("tm/auto")).unwrap(), out.join("tm/auto"));
+        assert!(out.join("tm/auto").is_dir());
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
     }
 
     #[test]

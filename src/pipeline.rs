@@ -1,15 +1,16 @@
 //! The pipeline: the one place that knows the order of the stages.
 //!
 //! ```text
-//! files ─map(prepare: read → normalise → segment)  ─buffered(2)   (blocking pool)
-//!       ─flat_map(one step per article and target)
+//! files ─map(read item by item → normalise → segment) (blocking pool, 2 articles ahead)
+//!       ─flatten ─flat_map(one step per article and target; duplicates set aside)
 //!       ─map(terms → memory → translate → qa → write)              (async, provider-bound)
 //!       ─buffer_unordered(max_articles_in_flight)
 //!       ─for_each(observer + summary)
 //! ```
 //!
 //! A stream pulls, so `buffer_unordered(n)` caps memory at `n` articles in
-//! flight (plus the two files read ahead) whatever the size of the batch. Cross-article API limits belong to
+//! flight (plus two articles read ahead) whatever the size of the batch or
+//! of a file: feeds, NewsML and JSON Lines are read one item at a time. Cross-article API limits belong to
 //! the translate stage, not to this bound. One bad file becomes an
 //! [`Outcome::Failed`] and the rest of the batch goes on.
 
@@ -319,6 +320,18 @@ pub enum Outcome {
     },
     /// The input could not be turned into XLIFF; nothing was written for it.
     Failed(Failure),
+    /// The same article (same id: same title, date and text) as one read
+    /// earlier in the run under another name: not translated or written
+    /// again, so that its XLIFF names one origin whatever the timing.
+    Duplicate {
+        /// Article id, shared with the first.
+        id: String,
+        /// This input.
+        origin: String,
+        /// The input read first, in the order files are given and walked,
+        /// which the XLIFF file names.
+        first: String,
+    },
 }
 
 /// A QA finding with the unit it concerns.
@@ -416,6 +429,9 @@ pub struct Summary {
     pub qa: BTreeMap<CheckId, QaCounts>,
     /// Articles read but left to the other shards of a sharded run.
     pub other_shards: usize,
+    /// Articles read a second time under another name (see
+    /// [`Outcome::Duplicate`]), counted once in the figures above.
+    pub duplicates: usize,
 }
 
 /// QA findings of one check, by severity.
@@ -477,14 +493,20 @@ impl Summary {
                 self.failed += 1;
                 self.failures.push(failure.clone());
             }
+            Outcome::Duplicate { .. } => self.duplicates += 1,
         }
     }
 }
 
-/// How many files are read and segmented ahead of translation. Reading is
-/// blocking work on its own pool; two files ahead keep the translators fed
-/// without holding more than two parsed files besides the articles in flight.
+/// How many files are read at once: the next file's reader starts while
+/// the articles of the current one go to translation.
 const PREPARE_AHEAD: usize = 2;
+
+/// How many articles of one file are read and segmented ahead of
+/// translation. A file is read item by item (see [`ingest::read_each`]), so
+/// a feed of any size holds at most this many parsed articles besides the
+/// ones in flight.
+const ITEMS_AHEAD: usize = 2;
 
 /// What the stream between reading and translating carries.
 enum Step {
@@ -505,11 +527,22 @@ enum Event {
     Outcome(Outcome),
 }
 
+/// One article of a file, as the reading stage hands it on.
+enum Prepared {
+    /// Read and segmented, with its segment count.
+    Article(Box<Article>, usize),
+    /// Left to another shard.
+    OtherShard,
+    /// The item, or the file, could not be read.
+    Failed(Failure),
+}
+
 /// Runs the whole pipeline over `files`, reporting to `observer`.
 ///
-/// A file's articles (a feed's items) are flattened into the stream one by
-/// one, each paired with each target, so `max_articles_in_flight` bounds
-/// the articles being translated whatever the files hold.
+/// A file's articles (a feed's items) are read and flattened into the
+/// stream one by one, each paired with each target, so
+/// `max_articles_in_flight` bounds the articles being translated, and
+/// [`ITEMS_AHEAD`] the articles read ahead, whatever the files hold.
 pub(crate) async fn run(
     files: Vec<PathBuf>,
     pipeline: Arc<Pipeline>,
@@ -524,6 +557,7 @@ pub(crate) async fn run(
     let counter = Arc::clone(&started_files);
     let cancel = Arc::clone(&pipeline.cancel);
     let targets = pipeline.targets.len();
+    let reader = Arc::clone(&pipeline);
     let prepared = futures::stream::iter(files)
         // Checked when the next file is pulled, so an interrupted run stops
         // starting files while the articles in flight finish and are written.
@@ -531,21 +565,36 @@ pub(crate) async fn run(
         .inspect(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         })
-        .map(|path| prepare_file(path, Arc::clone(&pipeline)))
-        .buffered(PREPARE_AHEAD);
-    let steps = prepared.flat_map(move |(found, others, items)| {
-        let mut steps = vec![Step::Found(found), Step::OtherShards(others)];
-        for item in items {
-            match item {
-                Ok(article) if targets > 0 => {
-                    let article = Box::new(article);
-                    steps.extend((1..targets).map(|i| Step::Translate(article.clone(), i)));
-                    steps.push(Step::Translate(article, 0));
+        .map(move |path| std::future::ready(read_file(path, Arc::clone(&reader))))
+        .buffered(PREPARE_AHEAD)
+        .flatten();
+    // The first name an article was read under, by id: files come in the
+    // order given and walked (sorted), so the same article under two names
+    // always goes out under the first, and the second is a duplicate.
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let steps = prepared.flat_map(move |prepared| {
+        let steps = match prepared {
+            Prepared::Article(article, found) => match seen.entry(article.id.clone()) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    vec![Step::Done(Outcome::Duplicate {
+                        id: article.id.clone(),
+                        origin: article.origin.clone(),
+                        first: first.get().clone(),
+                    })]
                 }
-                Ok(_) => {}
-                Err(failure) => steps.push(Step::Done(Outcome::Failed(failure))),
-            }
-        }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(article.origin.clone());
+                    let mut steps = vec![Step::Found(found)];
+                    if targets > 0 {
+                        steps.extend((1..targets).map(|i| Step::Translate(article.clone(), i)));
+                        steps.push(Step::Translate(article, 0));
+                    }
+                    steps
+                }
+            },
+            Prepared::OtherShard => vec![Step::OtherShards(1)],
+            Prepared::Failed(failure) => vec![Step::Done(Outcome::Failed(failure))],
+        };
         futures::stream::iter(steps)
     });
     let mut events = steps
@@ -556,12 +605,29 @@ pub(crate) async fn run(
                     Step::Found(n) => Event::Found(n),
                     Step::OtherShards(n) => Event::OtherShards(n),
                     Step::Done(outcome) => Event::Outcome(outcome),
-                    Step::Translate(article, i) => match pipeline.targets.get(i) {
-                        Some(target) => {
-                            Event::Outcome(translate_one(*article, target, &pipeline).await)
+                    Step::Translate(article, i) => {
+                        // Each step is a task of its own, so terms, checks
+                        // and XLIFF writing of the articles in flight run
+                        // on every worker thread, not on the thread that
+                        // drives the stream.
+                        let origin = article.origin.clone();
+                        let locale = pipeline.targets.get(i).map(|t| t.locale.clone());
+                        let task = tokio::spawn(async move {
+                            match pipeline.targets.get(i) {
+                                Some(target) => {
+                                    Some(translate_one(*article, target, &pipeline).await)
+                                }
+                                None => None,
+                            }
+                        });
+                        match task.await {
+                            Ok(Some(outcome)) => Event::Outcome(outcome),
+                            Ok(None) => Event::Found(0),
+                            Err(join) => {
+                                Event::Outcome(failed(origin, locale.as_ref(), Error::Task(join)))
+                            }
                         }
-                        None => Event::Found(0),
-                    },
+                    }
                 }
             }
         })
@@ -589,54 +655,67 @@ pub(crate) async fn run(
     summary
 }
 
-/// Reads, normalises and segments one file on the blocking pool. Returns
-/// the segments found, the articles left to other shards, and one item per
-/// article of this shard (or one failure).
-async fn prepare_file(
+/// Reads, normalises and segments one file on the blocking pool, article
+/// by article, as a stream of at most [`ITEMS_AHEAD`] articles ahead; a
+/// failure of the file as a whole comes last.
+fn read_file(
     path: PathBuf,
     pipeline: Arc<Pipeline>,
-) -> (usize, usize, Vec<Result<Article, Failure>>) {
+) -> futures::stream::BoxStream<'static, Prepared> {
     let origin = path.display().to_string();
-    let prepared = {
+    let (tx, rx) = tokio::sync::mpsc::channel(ITEMS_AHEAD);
+    let task = {
         let pipeline = Arc::clone(&pipeline);
-        tokio::task::spawn_blocking(move || prepare(&path, &pipeline)).await
+        tokio::task::spawn_blocking(move || prepare(&path, &pipeline, &tx))
     };
+    let items = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|prepared| (prepared, rx))
+    });
     // A file that cannot be read has no article id: the shard its path
     // falls in reports it.
-    let mine = |key: &str| pipeline.shard.is_none_or(|s| s.owns(key));
-    let items = match prepared {
-        Ok(Ok(items)) => items,
-        Ok(Err(_)) | Err(_) if !mine(&origin) => return (0, 0, Vec::new()),
-        Ok(Err(error)) => return (0, 0, vec![Err(failure(origin, None, error.into()))]),
-        Err(join) => return (0, 0, vec![Err(failure(origin, None, Error::Task(join)))]),
-    };
-    let before = items.len();
-    let items: Vec<_> = items
-        .into_iter()
-        .filter(|item| match item {
-            Ok(article) => mine(&article.id),
-            Err(_) => mine(&origin),
-        })
-        .collect();
-    let others = before - items.len();
-    // One bad item of a feed is reported on its own; the others go on.
-    let items: Vec<Result<Article, Failure>> = items
-        .into_iter()
-        .map(|item| item.map_err(|error| failure(origin.clone(), None, error.into())))
-        .collect();
-    let segments: usize = items.iter().flatten().map(count_segments).sum();
-    pipeline.counters.segments_found.fetch_add(segments, Ordering::Relaxed);
-    (segments, others, items)
+    let end = futures::stream::once(async move {
+        let mine = pipeline.shard.is_none_or(|s| s.owns(&origin));
+        match task.await {
+            Ok(Ok(())) => None,
+            Ok(Err(_)) | Err(_) if !mine => None,
+            Ok(Err(error)) => Some(Prepared::Failed(failure(origin, None, error.into()))),
+            Err(join) => Some(Prepared::Failed(failure(origin, None, Error::Task(join)))),
+        }
+    })
+    .filter_map(std::future::ready);
+    items.chain(end).boxed()
 }
 
-/// Read, normalise and segment one file (blocking work).
-fn prepare(path: &Path, pipeline: &Pipeline) -> Result<ingest::Items, ingest::Error> {
+/// Read, normalise and segment one file (blocking work), sending each
+/// article on as soon as it is ready; stops early when the run no longer
+/// listens.
+fn prepare(
+    path: &Path,
+    pipeline: &Pipeline,
+    tx: &tokio::sync::mpsc::Sender<Prepared>,
+) -> Result<(), ingest::Error> {
     let opts = ingest::ReadOptions::default().with_max_bytes(pipeline.max_article_bytes);
-    let mut items = ingest::read_items(path, &opts)?;
-    for article in items.iter_mut().flatten() {
-        segment::segment_article(&pipeline.segmenter, article);
-    }
-    Ok(items)
+    let origin = path.display().to_string();
+    let mine = |key: &str| pipeline.shard.is_none_or(|s| s.owns(key));
+    ingest::read_each(path, &opts, &mut |item| {
+        let prepared = match item {
+            Ok(mut article) if mine(&article.id) => {
+                segment::segment_article(&pipeline.segmenter, &mut article);
+                let found = count_segments(&article);
+                pipeline.counters.segments_found.fetch_add(found, Ordering::Relaxed);
+                Prepared::Article(Box::new(article), found)
+            }
+            Ok(_) => Prepared::OtherShard,
+            // One bad item of a feed is reported on its own, by the shard
+            // its file falls in; the others go on.
+            Err(_) if !mine(&origin) => return std::ops::ControlFlow::Continue(()),
+            Err(error) => Prepared::Failed(failure(origin.clone(), None, error.into())),
+        };
+        match tx.blocking_send(prepared) {
+            Ok(()) => std::ops::ControlFlow::Continue(()),
+            Err(_) => std::ops::ControlFlow::Break(()),
+        }
+    })
 }
 
 /// Terms, translation, QA and the XLIFF file for one article and target.

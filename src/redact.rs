@@ -83,6 +83,30 @@ fn redact_url(url: &str) -> String {
     out
 }
 
+/// Decodes standard base64 (as in an HTTP `Authorization: Basic` header)
+/// into text; `None` when it is not base64 of UTF-8 text.
+pub(crate) fn decode_base64(encoded: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(encoded.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in encoded.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push(u8::try_from((acc >> bits) & 0xff).ok()?);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +127,12 @@ mod tests {
             "a https://x/?token=*** b https://y/?sig=***"
         );
         assert_eq!(redact("http://127.0.0.1:5000"), "http://127.0.0.1:5000");
+    }
+
+    #[test]
+    fn basic_authentication_is_decoded() {
+        assert_eq!(decode_base64("bmV3c3Jvb206aHVudGVyMg==").as_deref(), Some("newsroom:hunter2"));
+        assert_eq!(decode_base64("YQ").as_deref(), Some("a"));
+        assert_eq!(decode_base64("not base64!"), None);
     }
 }

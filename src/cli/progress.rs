@@ -132,6 +132,9 @@ impl Observer for Progress {
                 self.articles.set_message(name.unwrap_or_default());
             }
             Outcome::Failed(failure) => self.println(&format!("error: {failure}")),
+            Outcome::Duplicate { origin, first, .. } if !self.quiet => {
+                self.println(&format!("note: {origin}: the same article as {first}, written once"));
+            }
             _ => {}
         }
     }

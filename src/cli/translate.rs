@@ -280,6 +280,14 @@ fn report(job: &TranslateSummary) -> String {
         if targets.len() == 1 { "" } else { "s" },
         targets.join(", ")
     );
+    if summary.duplicates > 0 {
+        // See: #15
+        let _ = writeln!(
+            s,
+            "duplicates {} (the same article as one read before under another name; written once)",
+            summary.duplicates
+        );
+    }
     let _ = writeln!(
         s,
         "text       {} paragraphs, {} segments, {} characters",

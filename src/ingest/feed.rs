@@ -21,6 +21,8 @@
 //! other items are still read.
 
 use std::borrow::Cow;
+use std::io::BufRead;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -30,16 +32,74 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 use regex::{Captures, Regex};
 
-use super::{Draft, Error, Items, ReadOptions, rfc822};
+use super::{Draft, Each, Error, ReadOptions, rfc822};
 use crate::model::{Article, Role};
 use crate::normalize::date;
 use crate::xml;
 
-/// Reads the items of a feed.
-pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
+/// Reads the items of a feed held in memory, handing each to `each`.
+pub(crate) fn read(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
     let decoded = super::decode_xml(path, bytes, options, true)?;
-    let parsed = parse(path, &decoded.text)?;
-    if parsed.items.is_empty() {
+    let enc = Enc { name: decoded.encoding.clone(), note: decoded.note.clone() };
+    read_from(path, decoded.text.as_bytes(), &enc, options, each)
+}
+
+/// Reads the items of a feed larger than one article as the bytes come:
+/// the encoding is the byte-order mark's or the declaration's (UTF-8 when
+/// neither says, or names one depeche does not know).
+pub(crate) fn read_stream<R: BufRead>(
+    path: &Path,
+    mut input: R,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let head = input.fill_buf().map_err(|source| Error::Io { path: path.into(), source })?;
+    let (encoding, bom) = xml::stream_encoding(head).unwrap_or((encoding_rs::UTF_8, 0));
+    input.consume(bom);
+    let mut name = encoding.name().to_ascii_lowercase();
+    if bom > 0 {
+        name.push_str(" (bom)");
+    }
+    let enc = Enc { name, note: None };
+    let decoded = xml::Decoding::new(input, encoding, options.lossy);
+    read_from(path, std::io::BufReader::new(decoded), &enc, options, each)
+}
+
+/// How the feed was decoded, for each article's metadata.
+struct Enc {
+    name: String,
+    note: Option<String>,
+}
+
+/// The feed's items, each handed to `each` as soon as its end tag is read.
+fn read_from<R: BufRead>(
+    path: &Path,
+    input: R,
+    enc: &Enc,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let mut handed = 0;
+    let parsed = parse(path, input, options.max_bytes, &mut |kind, channel, number, item| {
+        handed += 1;
+        let article = match item.over {
+            Some(size) => Err(Error::ItemTooLarge {
+                path: path.into(),
+                line: item.line,
+                item: number,
+                size,
+                limit: options.max_bytes,
+            }),
+            None => article(path, number, item, channel, kind, enc, options),
+        };
+        each(article)
+    })?;
+    if handed == 0 {
         return Err(Error::Malformed {
             path: path.into(),
             line: parsed.root_line,
@@ -49,14 +109,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<I
             ),
         });
     }
-    let channel = &parsed.channel;
-    let items = parsed
-        .items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| article(path, i + 1, item, channel, parsed.kind, &decoded, options))
-        .collect();
-    Ok(items)
+    Ok(())
 }
 
 /// Which kind of feed.
@@ -104,6 +157,11 @@ struct Channel {
 #[derive(Debug, Default)]
 struct Item {
     line: usize,
+    /// Offset of the start tag in the decoded text.
+    start: u64,
+    /// Its size once it passed the per-article limit: its text is no
+    /// longer kept, and the item fails alone.
+    over: Option<u64>,
     title: Option<Field>,
     link: Option<String>,
     guid: Option<String>,
@@ -144,9 +202,11 @@ struct Capture {
 struct Parsed {
     kind: Kind,
     root_line: usize,
-    channel: Channel,
-    items: Vec<Item>,
 }
+
+/// What [`parse`] hands each finished item to, with the feed's kind, the
+/// channel as read so far and the item's number.
+type OnItem<'a> = &'a mut dyn FnMut(Kind, &Channel, usize, Item) -> ControlFlow<()>;
 
 /// The state of one walk over the XML.
 struct Walk {
@@ -155,7 +215,10 @@ struct Walk {
     kind: Option<Kind>,
     root_line: usize,
     channel: Channel,
-    items: Vec<Item>,
+    /// Items closed by the last event, not yet handed over.
+    done: Vec<Item>,
+    /// Offset of the event being read.
+    pos: u64,
     /// The open item and the depth of its element.
     item: Option<(Item, usize)>,
     capture: Option<Capture>,
@@ -167,44 +230,56 @@ struct Walk {
 /// deep fails its own item, not the feed; no feed comes near it.
 const MAX_DEPTH: usize = 1024;
 
-fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
-    let mut reader = NsReader::from_str(text);
+fn parse<R: BufRead>(
+    path: &Path,
+    input: R,
+    limit: u64,
+    on_item: OnItem<'_>,
+) -> Result<Parsed, Error> {
+    let mut reader = NsReader::from_reader(xml::Lines::new(input));
     // Feeds are written by hand-rolled templates: a lone `&` in a title is
     // common and costs nothing to read as itself.
     reader.config_mut().allow_dangling_amp = true;
-    let mut lines = crate::lines::LineCounter::new(text);
     let mut walk = Walk {
         stack: Vec::new(),
         kind: None,
         root_line: 1,
         channel: Channel::default(),
-        items: Vec::new(),
+        done: Vec::new(),
+        pos: 0,
         item: None,
         capture: None,
     };
+    let mut buf = Vec::new();
+    let mut number = 0;
     loop {
-        let pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
-        let (prefix, event) = match reader.read_resolved_event() {
+        let pos = reader.buffer_position();
+        let line = reader.get_mut().line(pos);
+        walk.pos = pos;
+        walk.bound(limit);
+        buf.clear();
+        let (prefix, event) = match reader.read_resolved_event_into(&mut buf) {
             Ok((ns, event)) => (key_prefix(&ns), event),
             Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
-                return Err(Error::Malformed {
-                    path: path.into(),
-                    line: lines.line(at),
-                    reason: format!("the feed is not well-formed XML: {e}; re-fetch or fix it"),
-                });
+                let at = reader.error_position();
+                let line = reader.get_mut().line(at).max(line);
+                let reason = match &e {
+                    quick_xml::Error::Io(io) => format!("{io}"),
+                    _ => format!("the feed is not well-formed XML: {e}; re-fetch or fix it"),
+                };
+                return Err(Error::Malformed { path: path.into(), line, reason });
             }
         };
         match event {
             Event::Start(_) if walk.stack.len() >= MAX_DEPTH => {
                 return Err(Error::Malformed {
                     path: path.into(),
-                    line: lines.line(pos),
+                    line,
                     reason: format!("elements nested over {MAX_DEPTH} deep; the feed is damaged"),
                 });
             }
-            Event::Start(e) => walk.start(&e, &prefix, false, lines.line(pos)),
-            Event::Empty(e) => walk.start(&e, &prefix, true, lines.line(pos)),
+            Event::Start(e) => walk.start(&e, &prefix, false, line),
+            Event::Empty(e) => walk.start(&e, &prefix, true, line),
             Event::End(_) => walk.end(),
             Event::Text(t) => walk.push_text(&t.xml10_content()),
             Event::CData(t) => walk.push_text(&t.xml10_content()),
@@ -220,11 +295,19 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
             Event::Eof => break,
             _ => {}
         }
+        let kind = walk.kind.unwrap_or(Kind::Rss);
+        for item in std::mem::take(&mut walk.done) {
+            number += 1;
+            if on_item(kind, &walk.channel, number, item).is_break() {
+                return Ok(Parsed { kind, root_line: walk.root_line });
+            }
+        }
     }
     if let Some(open) = walk.stack.last() {
+        let end = reader.buffer_position();
         return Err(Error::Malformed {
             path: path.into(),
-            line: lines.line(text.len()),
+            line: reader.get_mut().line(end.saturating_add(1)),
             reason: format!("the feed ends inside <{open}> (is the file truncated?); re-fetch it"),
         });
     }
@@ -235,10 +318,26 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Error> {
             reason: "no XML element found; this is not an RSS or Atom feed".into(),
         });
     };
-    Ok(Parsed { kind, root_line: walk.root_line, channel: walk.channel, items: walk.items })
+    Ok(Parsed { kind, root_line: walk.root_line })
 }
 
 impl Walk {
+    /// Past `limit` bytes, the open item keeps none of its text: it will
+    /// fail alone, and a hostile item cannot take the memory.
+    fn bound(&mut self, limit: u64) {
+        let Some((item, _)) = self.item.as_mut() else { return };
+        let size = self.pos.saturating_sub(item.start);
+        if size <= limit {
+            return;
+        }
+        if item.over.is_none() {
+            let line = item.line;
+            *item = Item { line, start: item.start, ..Item::default() };
+            self.capture = None;
+        }
+        item.over = Some(size);
+    }
+
     fn start(&mut self, e: &BytesStart<'_>, prefix: &str, is_empty: bool, line: usize) {
         let local = e.local_name().into_inner().to_owned();
         if let Some(c) = self.capture.as_mut() {
@@ -268,6 +367,10 @@ impl Walk {
         let mut target = None;
         if let Some((item, item_depth)) = self.item.as_mut() {
             let direct = depth == *item_depth + 1;
+            if item.over.is_some() {
+                self.stack.extend((!is_empty).then_some(name));
+                return;
+            }
             if name == "atom:link" && direct {
                 let rel = attr(e, "rel");
                 if rel.as_deref().is_none_or(|r| r == "alternate") && item.link.is_none() {
@@ -277,9 +380,9 @@ impl Walk {
                 target = item_target(&name, e, direct, parent);
             }
         } else if name == "item" || name == "atom:entry" {
-            let item = Item { line, lang: attr(e, "xml:lang"), ..Item::default() };
+            let item = Item { line, start: self.pos, lang: attr(e, "xml:lang"), ..Item::default() };
             if is_empty {
-                self.items.push(item);
+                self.done.push(item);
             } else {
                 self.item = Some((item, depth));
             }
@@ -323,7 +426,7 @@ impl Walk {
         if self.item.as_ref().is_some_and(|(_, d)| *d == depth)
             && let Some((item, _)) = self.item.take()
         {
-            self.items.push(item);
+            self.done.push(item);
         }
     }
 
@@ -493,7 +596,7 @@ fn article(
     item: Item,
     channel: &Channel,
     kind: Kind,
-    decoded: &xml::Decoded,
+    enc: &Enc,
     options: &ReadOptions,
 ) -> Result<Article, Error> {
     let line = item.line;
@@ -501,8 +604,8 @@ fn article(
     let mut meta = std::collections::BTreeMap::new();
     meta.insert("format".to_owned(), "feed".to_owned());
     meta.insert("feed_format".to_owned(), kind.name().to_owned());
-    meta.insert("encoding".to_owned(), decoded.encoding.clone());
-    if let Some(note) = &decoded.note {
+    meta.insert("encoding".to_owned(), enc.name.clone());
+    if let Some(note) = &enc.note {
         meta.insert("encoding_note".to_owned(), note.clone());
     }
     meta.insert("item".to_owned(), number.to_string());
@@ -850,8 +953,21 @@ fn html_entity(name: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    fn read_all(
+        path: &Path,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<super::super::Items, Error> {
+        let mut items = Vec::new();
+        read(path, bytes, options, &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        })?;
+        Ok(items)
+    }
+
     fn read_bytes(bytes: &[u8]) -> Vec<Article> {
-        read(Path::new("f.xml"), bytes, &ReadOptions::default())
+        read_all(Path::new("f.xml"), bytes, &ReadOptions::default())
             .unwrap()
             .into_iter()
             .map(Result::unwrap)
@@ -949,7 +1065,7 @@ mod tests {
         assert_eq!(a.byline.as_deref(), Some("Marie Curie"));
         assert_eq!(a.published.as_deref(), Some("2025-02-04"));
         assert_eq!(a.meta.get("published_local_time").map(String::as_str), Some("10:32"));
-        let with_offset = read(
+        let with_offset = read_all(
             Path::new("f.xml"),
             &feed,
             &ReadOptions::default().with_utc_offset_minutes(Some(60)),
@@ -970,7 +1086,7 @@ mod tests {
 
     #[test]
     fn a_feed_without_items_is_refused() {
-        let err = read(
+        let err = read_all(
             Path::new("f.xml"),
             b"<rss>\n<channel><title>T</title></channel></rss>",
             &ReadOptions::default(),
@@ -993,9 +1109,10 @@ mod tests {
             )
         };
         assert_eq!(read_bytes(feed(&deep(MAX_DEPTH - 10)).as_bytes()).len(), 1);
-        let err = read(Path::new("f.xml"), feed(&deep(30_000)).as_bytes(), &ReadOptions::default())
-            .unwrap_err()
-            .to_string();
+        let err =
+            read_all(Path::new("f.xml"), feed(&deep(30_000)).as_bytes(), &ReadOptions::default())
+                .unwrap_err()
+                .to_string();
         assert!(err.ends_with("f.xml:1: elements nested over 1024 deep; the feed is damaged"));
     }
 

@@ -12,12 +12,13 @@
 //! ISO dates. A line that is not a JSON object, or has no text, is refused
 //! with its line number; the other lines are still read.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Draft, Error, Items, ReadOptions};
+use super::{Draft, Each, Error, ReadOptions};
 use crate::model::Role;
 use crate::normalize::encoding;
 
@@ -42,25 +43,149 @@ struct Line {
     id: Option<Value>,
 }
 
-/// Reads the articles of a JSON Lines file.
-pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
-    let decoded = encoding::decode(bytes, options.lossy).map_err(|e| match e {
-        encoding::DecodeError::Binary(reason) => Error::NotText { path: path.into(), reason },
-        encoding::DecodeError::Invalid { offset, byte, line } => {
-            Error::InvalidBytes { path: path.into(), line, offset, byte }
-        }
-    })?;
-    let mut items = Vec::new();
+/// Reads the articles of a JSON Lines file held in memory.
+pub(crate) fn read(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let decoded = encoding::decode(bytes, options.lossy).map_err(|e| decode_error(path, e))?;
+    let mut any = false;
     for (i, line) in decoded.text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        items.push(article(path, i + 1, line, decoded.encoding));
+        any = true;
+        if each(article(path, i + 1, line, decoded.encoding)).is_break() {
+            return Ok(());
+        }
     }
-    if items.is_empty() {
+    if !any {
         return Err(Error::Empty { path: path.into() });
     }
-    Ok(items)
+    Ok(())
+}
+
+/// Reads the articles of a JSON Lines file larger than one article, line
+/// by line: each line is decoded on its own (UTF-8, else Windows-1252 as
+/// for a text file; UTF-16 with a byte-order mark as a whole), and a line
+/// longer than [`ReadOptions::max_bytes`] fails alone, its text not kept.
+pub(crate) fn read_stream<R: BufRead>(
+    path: &Path,
+    mut input: R,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.into(), source };
+    let head = input.fill_buf().map_err(io)?;
+    match crate::xml::bom(head) {
+        Some((bom, len)) if bom == encoding_rs::UTF_8 => input.consume(len),
+        Some((bom, len)) => {
+            input.consume(len);
+            let decoded = crate::xml::Decoding::new(input, bom, options.lossy);
+            return read_lines(path, std::io::BufReader::new(decoded), options, each);
+        }
+        None => {}
+    }
+    read_lines(path, input, options, each)
+}
+
+fn read_lines<R: BufRead>(
+    path: &Path,
+    mut input: R,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let mut line = Vec::new();
+    let mut number = 0;
+    let mut any = false;
+    while let Some(size) = next_line(&mut input, &mut line, options.max_bytes)
+        .map_err(|source| Error::Io { path: path.into(), source })?
+    {
+        number += 1;
+        if line.iter().all(u8::is_ascii_whitespace) && size <= options.max_bytes {
+            continue;
+        }
+        any = true;
+        let item = if size > options.max_bytes {
+            Err(Error::ItemTooLarge {
+                path: path.into(),
+                line: number,
+                item: number,
+                size,
+                limit: options.max_bytes,
+            })
+        } else {
+            match encoding::decode(&line, options.lossy) {
+                Ok(decoded) => article(path, number, &decoded.text, decoded.encoding),
+                Err(e) => Err(line_error(path, number, e)),
+            }
+        };
+        if each(item).is_break() {
+            return Ok(());
+        }
+    }
+    if !any {
+        return Err(Error::Empty { path: path.into() });
+    }
+    Ok(())
+}
+
+/// Reads one line, its end (`\n`, `\r\n`) left out, into `line`, keeping
+/// at most `limit` bytes of it; returns its whole length, or `None` at the
+/// end of the input.
+fn next_line<R: BufRead>(
+    input: &mut R,
+    line: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<Option<u64>> {
+    line.clear();
+    let mut size = 0u64;
+    let mut any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let end = buf.iter().position(|b| *b == b'\n');
+        let chunk = buf.get(..end.unwrap_or(buf.len())).unwrap_or_default();
+        let room = usize::try_from(limit.saturating_sub(line.len() as u64)).unwrap_or(usize::MAX);
+        line.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or_default());
+        size += chunk.len() as u64;
+        let used = chunk.len() + usize::from(end.is_some());
+        input.consume(used);
+        if end.is_some() {
+            break;
+        }
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+        size = size.saturating_sub(1);
+    }
+    Ok(any.then_some(size))
+}
+
+fn decode_error(path: &Path, e: encoding::DecodeError) -> Error {
+    match e {
+        encoding::DecodeError::Binary(reason) => Error::NotText { path: path.into(), reason },
+        encoding::DecodeError::Invalid { offset, byte, line } => {
+            Error::InvalidBytes { path: path.into(), line, offset, byte }
+        }
+    }
+}
+
+/// A line that does not decode: that line fails, with its number.
+fn line_error(path: &Path, number: usize, e: encoding::DecodeError) -> Error {
+    let reason = match e {
+        encoding::DecodeError::Binary(reason) => reason,
+        encoding::DecodeError::Invalid { byte, .. } => format!(
+            "byte 0x{byte:02x} is not valid utf-8, and the line does not read as \
+             windows-1252 either; re-save the file as utf-8"
+        ),
+    };
+    Error::Malformed { path: path.into(), line: number, reason }
 }
 
 /// One line into one article.
@@ -140,10 +265,22 @@ fn looks_like_iso_date(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::ControlFlow;
+
     use super::*;
+    use crate::ingest::Items;
+
+    fn read_all(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
+        let mut items = Vec::new();
+        read(path, bytes, options, &mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        })?;
+        Ok(items)
+    }
 
     fn read_str(text: &str) -> Items {
-        read(Path::new("feed.jsonl"), text.as_bytes(), &ReadOptions::default()).unwrap()
+        read_all(Path::new("feed.jsonl"), text.as_bytes(), &ReadOptions::default()).unwrap()
     }
 
     #[test]
@@ -175,7 +312,7 @@ mod tests {
 
     #[test]
     fn an_empty_file_is_an_error() {
-        let err = read(Path::new("e.jsonl"), b"\n\n", &ReadOptions::default()).unwrap_err();
+        let err = read_all(Path::new("e.jsonl"), b"\n\n", &ReadOptions::default()).unwrap_err();
         assert!(matches!(err, Error::Empty { .. }));
     }
 }

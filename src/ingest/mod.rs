@@ -6,12 +6,15 @@
 //! BOM, Windows-1252, ISO-8859-1) and the encoding used is recorded in
 //! `meta["encoding"]`; UTF-32 is refused by name rather than misread as
 //! UTF-16; an XML file is known by its root element however long the
-//! comments and doctype before it; a file larger than [`ReadOptions::max_bytes`] is
-//! refused before it is read; a file that cannot be read gives an [`Error`]
+//! comments and doctype before it; a text or HTML file larger than
+//! [`ReadOptions::max_bytes`] is refused before it is read, while feeds,
+//! NewsML and JSON Lines are read item by item ([`read_each`]) with that
+//! limit on each item, so memory stays flat in the file size; a file that cannot be read gives an [`Error`]
 //! naming the file and what to do, never a panic.
 
 use std::fs::File;
-use std::io::Read as _;
+use std::io::{BufRead as _, Read as _};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
@@ -55,6 +58,27 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// Its size in bytes (at least `limit + 1` when it could not be known in advance).
+        size: u64,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
+    /// One item of a feed, NewsML or JSON Lines file is larger than the
+    /// article size limit; the other items are read.
+    #[error(
+        "{path}:{line}: item {item} is {}, over the {} limit for one article; \
+         if it really is one article, raise the limit (--max-article-bytes, or \
+         max_article_bytes in depeche.toml)",
+        human_size(*.size),
+        human_size(*.limit)
+    )]
+    ItemTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the item starts.
+        line: usize,
+        /// 1-based number of the item in the file.
+        item: usize,
+        /// Its size in bytes, as far as it was read.
         size: u64,
         /// The limit in force, in bytes.
         limit: u64,
@@ -189,22 +213,83 @@ pub fn read_path_with(path: &Path, options: &ReadOptions) -> Result<Vec<Article>
 /// outer error is for the file as a whole (unreadable, too large, not a
 /// format depeche reads).
 pub fn read_items(path: &Path, options: &ReadOptions) -> Result<Items, Error> {
-    let bytes = read_limited(path, options.max_bytes)?;
-    if let Some(name) = utf32(&bytes) {
-        return Err(Error::NotText {
-            path: path.into(),
-            reason: format!(
-                "the file is {name}, which depeche does not read; re-save it as UTF-8 \
-                 (or UTF-16 with a byte-order mark)"
-            ),
-        });
+    let mut items = Vec::new();
+    read_each(path, options, &mut |item| {
+        items.push(item);
+        ControlFlow::Continue(())
+    })?;
+    Ok(items)
+}
+
+/// What [`read_each`] hands each article to; `Break` stops the reading.
+pub type Each<'a> = &'a mut dyn FnMut(Result<Article, Error>) -> ControlFlow<()>;
+
+/// Reads one file and hands each article to `each` as soon as it is read,
+/// so that a feed, NewsML or JSON Lines file of any size is never held
+/// whole: memory stays at one item (and a read buffer) at a time.
+///
+/// [`ReadOptions::max_bytes`] is the limit of one article: a text or HTML
+/// file past it is refused whole, without being read; a feed, NewsML or
+/// JSON Lines file can be larger, and each item past it fails alone
+/// ([`Error::ItemTooLarge`], with its line) while the others are read.
+/// The error returned is for the file as a whole; it can come after some
+/// items were handed over (a feed cut short after its first items).
+pub fn read_each(path: &Path, options: &ReadOptions, each: Each<'_>) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.into(), source };
+    let file = File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > options.max_bytes {
+        return read_streamed(path, file, size, options, each);
     }
+    let bytes = read_limited(path, file, size, options.max_bytes)?;
+    if let Some(name) = utf32(&bytes) {
+        return Err(utf32_error(path, name));
+    }
+    // A page is one article: whether the callee asks for more or not,
+    // the file is read.
     match Format::detect(path, &bytes) {
-        Format::Text => txt::read(path, &bytes, options).map(|a| vec![Ok(a)]),
-        Format::Html => html::read(path, &bytes, options).map(|a| vec![Ok(a)]),
-        Format::Feed => feed::read(path, &bytes, options),
-        Format::NewsMl => newsml::read(path, &bytes, options),
-        Format::JsonLines => jsonl::read(path, &bytes, options),
+        Format::Text => each(txt::read(path, &bytes, options)).continue_value().map_or(Ok(()), Ok),
+        Format::Html => each(html::read(path, &bytes, options)).continue_value().map_or(Ok(()), Ok),
+        Format::Feed => feed::read(path, &bytes, options, each),
+        Format::NewsMl => newsml::read(path, &bytes, options, each),
+        Format::JsonLines => jsonl::read(path, &bytes, options, each),
+    }
+}
+
+/// How much of a file larger than one article is read to tell its format.
+const STREAM_HEAD: usize = 1024 * 1024;
+
+/// A file larger than one article: read item by item when its format has
+/// items, else refused unread.
+fn read_streamed(
+    path: &Path,
+    file: File,
+    size: u64,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.into(), source };
+    let mut reader = std::io::BufReader::with_capacity(STREAM_HEAD, file);
+    let head = reader.fill_buf().map_err(io)?;
+    if let Some(name) = utf32(head) {
+        return Err(utf32_error(path, name));
+    }
+    let too_large = || Error::TooLarge { path: path.into(), size, limit: options.max_bytes };
+    match Format::detect(path, head) {
+        Format::Feed => feed::read_stream(path, reader, options, each),
+        Format::NewsMl => newsml::read_stream(path, reader, options, each),
+        Format::JsonLines => jsonl::read_stream(path, reader, options, each),
+        Format::Text | Format::Html => Err(too_large()),
+    }
+}
+
+fn utf32_error(path: &Path, name: &str) -> Error {
+    Error::NotText {
+        path: path.into(),
+        reason: format!(
+            "the file is {name}, which depeche does not read; re-save it as UTF-8 \
+             (or UTF-16 with a byte-order mark)"
+        ),
     }
 }
 
@@ -468,13 +553,8 @@ impl Draft {
 /// Reads at most `limit` bytes; the size check comes first so that a huge
 /// file is refused without being loaded, and the bounded read still holds
 /// for files whose size is unknown in advance (pipes, `/dev/zero`).
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+fn read_limited(path: &Path, file: File, size: u64, limit: u64) -> Result<Vec<u8>, Error> {
     let io = |source| Error::Io { path: path.into(), source };
-    let file = File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > limit {
-        return Err(Error::TooLarge { path: path.into(), size, limit });
-    }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);

@@ -32,7 +32,7 @@
 
 use std::path::Path;
 
-use super::{Draft, Error, Items, ReadOptions};
+use super::{Draft, Each, Error, ReadOptions};
 use crate::model::Role;
 use crate::normalize::{self, boilerplate, date};
 use crate::xml::{self, Element, Node};
@@ -42,7 +42,12 @@ use crate::xml::{self, Element, Node};
 const MAX_DEPTH: usize = 256;
 
 /// Reads the news items of a NewsML or NITF document.
-pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
+pub(crate) fn read(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
     let xml::Decoded { text, encoding, note, .. } = super::decode_xml(path, bytes, options, false)?;
     if text.trim().is_empty() {
         return Err(Error::Empty { path: path.into() });
@@ -71,26 +76,122 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<I
         return Err(Error::NoBody { path: path.into() });
     }
     let several = stories.len() > 1;
-    let items = stories
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut draft)| {
-            draft.origin = if several {
-                let label = draft.meta.get("source_id").cloned().unwrap_or((i + 1).to_string());
-                format!("{}#{label}", path.display())
-            } else {
-                path.display().to_string()
-            };
-            draft.meta.insert("format".into(), format.into());
-            draft.meta.insert("encoding".into(), encoding.clone());
-            if let Some(note) = &note {
-                draft.meta.insert("encoding_note".into(), note.clone());
+    let items = stories.into_iter().enumerate().map(|(i, mut draft)| {
+        draft.origin = if several {
+            let label = draft.meta.get("source_id").cloned().unwrap_or((i + 1).to_string());
+            format!("{}#{label}", path.display())
+        } else {
+            path.display().to_string()
+        };
+        draft.meta.insert("format".into(), format.into());
+        draft.meta.insert("encoding".into(), encoding.clone());
+        if let Some(note) = &note {
+            draft.meta.insert("encoding_note".into(), note.clone());
+        }
+        tidy(&mut draft);
+        draft.finish(path)
+    });
+    for item in items {
+        if each(item).is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Reads a NewsML or NITF file larger than one article item by item: each
+/// `NewsItem` of a NewsML 1.2 document, each `newsItem` of a NewsML-G2
+/// message, is parsed and handed over on its own, so memory holds one item
+/// at a time; an item over [`ReadOptions::max_bytes`] fails alone. A file
+/// that is one item (a lone `NewsItem`, `newsItem` or `nitf`) is that item,
+/// and fails whole past the limit. See: #15
+pub(crate) fn read_stream<R: std::io::BufRead>(
+    path: &Path,
+    mut input: R,
+    options: &ReadOptions,
+    each: Each<'_>,
+) -> Result<(), Error> {
+    let head = input.fill_buf().map_err(|source| Error::Io { path: path.into(), source })?;
+    let (encoding, bom) = xml::stream_encoding(head).map_err(|label| Error::Unsupported {
+        path: path.into(),
+        reason: format!(
+            "the XML declaration names the encoding {label:?}, which depeche does not \
+             know; re-save the file as UTF-8"
+        ),
+    })?;
+    input.consume(bom);
+    let mut name = encoding.name().to_ascii_lowercase();
+    if bom > 0 {
+        name.push_str(" (bom)");
+    }
+    let decoded = std::io::BufReader::new(xml::Decoding::new(input, encoding, options.lossy));
+    let xml_options =
+        xml::Options { max_depth: MAX_DEPTH, ..xml::Options::default() }.with_extra(xml::nbsp);
+    let split = |open: &[Element], el: &Element| match open.first().map(|r| r.name.as_str()) {
+        None => matches!(el.name.as_str(), "NewsItem" | "newsItem" | "nitf"),
+        Some("NewsML") => open.len() == 1 && el.name == "NewsItem",
+        Some("newsMessage") => el.name == "newsItem",
+        Some(_) => false,
+    };
+    let mut number = 0;
+    let mut any = false;
+    let mut on_part = |root: &Element, part: xml::Part| {
+        number += 1;
+        let item = match part {
+            xml::Part::Element(item) => item,
+            xml::Part::TooLarge { line, size } => {
+                any = true;
+                return each(Err(Error::ItemTooLarge {
+                    path: path.into(),
+                    line,
+                    item: number,
+                    size,
+                    limit: options.max_bytes,
+                }));
             }
+        };
+        let (format, drafts) = match (root.name.as_str(), item.name.as_str()) {
+            ("NewsML", _) => {
+                let mut shell = root.clone();
+                shell.children.push(Node::Element(item));
+                ("newsml-1.2", newsml12(&shell, options))
+            }
+            (_, "NewsItem") => ("newsml-1.2", newsml12(&item, options)),
+            (_, "nitf") => ("nitf", vec![nitf_document(&item, options)]),
+            _ => ("newsml-g2", vec![g2_item(&item, options)]),
+        };
+        for mut draft in drafts {
+            any = true;
+            let label = draft.meta.get("source_id").cloned().unwrap_or(number.to_string());
+            draft.origin = format!("{}#{label}", path.display());
+            draft.meta.insert("format".into(), format.into());
+            draft.meta.insert("encoding".into(), name.clone());
             tidy(&mut draft);
-            draft.finish(path)
-        })
-        .collect();
-    Ok(items)
+            if each(draft.finish(path)).is_break() {
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    };
+    let root = xml::parse_split(decoded, &xml_options, options.max_bytes, &split, &mut on_part)
+        .map_err(|e| xml_error(path, e))?;
+    if !any {
+        if !matches!(
+            root.name.as_str(),
+            "NewsML" | "newsMessage" | "NewsItem" | "newsItem" | "nitf"
+        ) {
+            return Err(Error::Unsupported {
+                path: path.into(),
+                reason: format!(
+                    "the root element <{}> is not NewsML 1.2, NewsML-G2 or NITF; \
+                     depeche reads <NewsML>, <newsItem>, <newsMessage> and <nitf>",
+                    root.name
+                ),
+            });
+        }
+        return Err(Error::NoBody { path: path.into() });
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -134,27 +235,30 @@ impl Body for Element {
 fn parse(path: &Path, text: &str) -> Result<Element, Error> {
     let options =
         xml::Options { max_depth: MAX_DEPTH, ..xml::Options::default() }.with_extra(xml::nbsp);
-    xml::parse(text, &options).map_err(|e| {
-        let line = e.line();
-        let reason = match e {
-            xml::Error::Syntax { source, .. } => {
-                format!("not well-formed XML: {source}; fix the file or get a new copy")
-            }
-            xml::Error::UndefinedEntity { name, .. } => format!(
-                "undefined entity &{name}; (entities from a DTD are not read); \
-                 write the character itself"
-            ),
-            xml::Error::TooDeep { limit, .. } => format!("elements nested over {limit} deep"),
-            xml::Error::SecondRoot { .. } => "a second root element; one document per file".into(),
-            xml::Error::TextOutsideRoot { .. } => "text outside the root element".into(),
-            xml::Error::Unclosed { name, .. } => {
-                format!("<{name}> is never closed (the file is cut short?)")
-            }
-            xml::Error::NoRoot => "no root element (not an XML document)".into(),
-            other => other.to_string(),
-        };
-        Error::Malformed { path: path.into(), line, reason }
-    })
+    xml::parse(text, &options).map_err(|e| xml_error(path, e))
+}
+
+/// An XML fault as an ingest error, with its line and what to do.
+fn xml_error(path: &Path, e: xml::Error) -> Error {
+    let line = e.line();
+    let reason = match e {
+        xml::Error::Syntax { source, .. } => {
+            format!("not well-formed XML: {source}; fix the file or get a new copy")
+        }
+        xml::Error::UndefinedEntity { name, .. } => format!(
+            "undefined entity &{name}; (entities from a DTD are not read); \
+             write the character itself"
+        ),
+        xml::Error::TooDeep { limit, .. } => format!("elements nested over {limit} deep"),
+        xml::Error::SecondRoot { .. } => "a second root element; one document per file".into(),
+        xml::Error::TextOutsideRoot { .. } => "text outside the root element".into(),
+        xml::Error::Unclosed { name, .. } => {
+            format!("<{name}> is never closed (the file is cut short?)")
+        }
+        xml::Error::NoRoot => "no root element (not an XML document)".into(),
+        other => other.to_string(),
+    };
+    Error::Malformed { path: path.into(), line, reason }
 }
 
 // ---------------------------------------------------------------------------
@@ -793,8 +897,21 @@ mod tests {
     use super::*;
     use crate::model::Article;
 
-    fn read_str(xml: &str) -> Items {
-        read(Path::new("wire.xml"), xml.as_bytes(), &ReadOptions::default()).unwrap()
+    fn read_all(
+        path: &Path,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<crate::ingest::Items, Error> {
+        let mut items = Vec::new();
+        read(path, bytes, options, &mut |item| {
+            items.push(item);
+            std::ops::ControlFlow::Continue(())
+        })?;
+        Ok(items)
+    }
+
+    fn read_str(xml: &str) -> crate::ingest::Items {
+        read_all(Path::new("wire.xml"), xml.as_bytes(), &ReadOptions::default()).unwrap()
     }
 
     fn one(xml: &str) -> Article {
@@ -899,7 +1016,7 @@ mod tests {
 
     #[test]
     fn undefined_entities_and_bad_nesting_give_a_line() {
-        let err = read(
+        let err = read_all(
             Path::new("w.xml"),
             b"<nitf>\n<body>&eacute;</body></nitf>",
             &ReadOptions::default(),
@@ -907,13 +1024,14 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, Error::Malformed { line: 2, .. }), "{err}");
         assert!(err.to_string().contains("undefined entity &eacute;"), "{err}");
-        let err = read(Path::new("w.xml"), b"<nitf>\n<body>\n</nitf>", &ReadOptions::default())
+        let err = read_all(Path::new("w.xml"), b"<nitf>\n<body>\n</nitf>", &ReadOptions::default())
             .unwrap_err();
         assert!(matches!(err, Error::Malformed { line: 3, .. }), "{err}");
         let deep = format!("<nitf>{}", "<div>".repeat(MAX_DEPTH + 1));
-        let err = read(Path::new("w.xml"), deep.as_bytes(), &ReadOptions::default()).unwrap_err();
+        let err =
+            read_all(Path::new("w.xml"), deep.as_bytes(), &ReadOptions::default()).unwrap_err();
         assert!(err.to_string().contains("nested over"), "{err}");
-        let err = read(Path::new("w.xml"), b"<rss/>", &ReadOptions::default()).unwrap_err();
+        let err = read_all(Path::new("w.xml"), b"<rss/>", &ReadOptions::default()).unwrap_err();
         assert!(matches!(err, Error::Unsupported { .. }), "{err}");
     }
 
@@ -926,12 +1044,12 @@ mod tests {
             b"\xc9t\xe9 \xa4</hl1></hedline></body.head><body.content><p>\xbd \xe0 \xbc</p>",
         );
         bytes.extend_from_slice(b"</body.content></body></nitf>");
-        let items = read(Path::new("w.xml"), &bytes, &ReadOptions::default()).unwrap();
+        let items = read_all(Path::new("w.xml"), &bytes, &ReadOptions::default()).unwrap();
         let a = items[0].as_ref().unwrap();
         assert_eq!(a.title.as_deref(), Some("Été €"));
         assert_eq!(a.paragraphs[1].text, "œ à Œ");
         assert_eq!(a.meta["encoding"], "iso-8859-15");
-        let err = read(
+        let err = read_all(
             Path::new("w.xml"),
             b"<?xml version='1.0' encoding='klingon'?><nitf/>",
             &ReadOptions::default(),

@@ -549,12 +549,10 @@ fn check_free(dir: &Path) -> Result<(), Error> {
 /// Writes `bytes` to `dir/rel` atomically and records `rel`.
 fn put(dir: &Path, rel: &str, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<(), Error> {
     let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-            path: parent.into(),
-            what: "cannot create the kit folder",
-            source,
-        })?;
+    // The kit's own folders are made without following a link planted in
+    // an earlier kit. See: #15
+    if let Some(sub) = Path::new(rel).parent() {
+        output::subfolder(dir, sub)?;
     }
     output::write_atomic(&path, bytes)?;
     written.push(PathBuf::from(rel));

@@ -27,6 +27,7 @@ use super::{
 };
 use crate::glossary::Glossary;
 use crate::glossary::export::{self, ExportFormat};
+use crate::output;
 use crate::xliff;
 
 /// OmegaT's project memory, relative to the kit.
@@ -40,12 +41,7 @@ pub(super) fn write(
 ) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::new();
     for sub in ["source", "target", "tm/auto", "glossary", "omegat", "dictionary"] {
-        let path = dir.join(sub);
-        std::fs::create_dir_all(&path).map_err(|source| Error::Io {
-            path,
-            what: "cannot create the kit folder",
-            source,
-        })?;
+        output::subfolder(dir, Path::new(sub))?;
     }
     put(dir, "omegat.project", project(manifest).as_bytes(), &mut written)?;
     for file in &manifest.files {

@@ -69,9 +69,8 @@ impl HtmlReport {
     /// shared stylesheet and script.
     pub fn create(dir: impl Into<PathBuf>) -> Result<Self, Error> {
         let dir = dir.into();
-        let articles = dir.join("articles");
-        std::fs::create_dir_all(&articles)
-            .map_err(|source| Error::Folder { path: articles.clone(), source })?;
+        // Not through a link planted in an earlier report. See: #15
+        output::subfolder(&dir, Path::new("articles"))?;
         output::write_atomic(&dir.join("report.css"), CSS.as_bytes())?;
         output::write_atomic(&dir.join("report.js"), JS.as_bytes())?;
         Ok(Self { dir, error: None, pages: 0 })

@@ -623,7 +623,7 @@ fn lang(tag: &str) -> Result<String, Error> {
 
 /// Fills, from the memory, every segment of `article` that has no target
 /// yet, and returns how many were filled. The open segments go to `store`
-/// in one batch.
+/// a few thousand at a time.
 ///
 /// A filled segment gets [`Origin::Tm`] (`exact` for an exact match) with
 /// `source` `human` or the provider name. A machine translation stored
@@ -644,58 +644,89 @@ pub async fn apply(
 ) -> Result<usize, Error> {
     let src = canonical_lang(&article.lang).unwrap_or_else(|| article.lang.clone());
     let tgt = canonical_lang(target_lang).unwrap_or_else(|| target_lang.to_owned());
-    let lookups: Vec<Lookup> = article
+    // Asked in slices of LOOKUP_CHUNK sentences, so that what a lookup
+    // holds (keys, copies for the store, answers) stays small beside the
+    // article however many sentences it has. See: #15
+    let open: Vec<(usize, usize)> = article
         .paragraphs
         .iter()
-        .flat_map(|p| &p.segments)
-        .filter(|s| needs_target(s))
-        .map(|s| Lookup::exact(s.source.as_str(), &src, &tgt).with_fuzzy(fuzzy))
+        .enumerate()
+        .flat_map(|(pi, p)| {
+            p.segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| needs_target(s))
+                .map(move |(si, _)| (pi, si))
+        })
         .collect();
-    if lookups.is_empty() {
-        return Ok(0);
-    }
-    let mut answers = store.lookup(&lookups).await?.into_iter();
     let mut hits = 0;
-    for seg in article.paragraphs.iter_mut().flat_map(|p| p.segments.iter_mut()) {
-        if !needs_target(seg) {
-            continue;
-        }
-        let answer = answers.next().unwrap_or_default();
-        if answer.iter().any(|m| matches!(m.kind, MatchKind::Fuzzy { .. })) {
-            seg.matches = answer
-                .into_iter()
-                .filter_map(|Match { entry, kind }| match kind {
-                    MatchKind::Fuzzy { quality } => Some(MemoryMatch {
-                        producer: entry.origin.producer(),
-                        source: entry.source_text,
-                        target: entry.target,
-                        quality,
-                    }),
-                    MatchKind::Exact => None,
-                })
-                .collect();
-            continue;
-        }
-        let Some(Match { entry, kind }) = answer.into_iter().next() else { continue };
-        let current = entry.origin == EntryOrigin::Human
-            || entry.glossary_version.as_deref() == Some(glossary_version);
-        let candidate = Segment {
-            target: Some(entry.target),
-            origin: Origin::Tm {
-                exact: matches!(kind, MatchKind::Exact),
-                source: entry.origin.producer(),
-            },
-            ..seg.clone()
-        };
-        if current || verify(&candidate) {
-            *seg = candidate;
-            hits += 1;
+    for chunk in open.chunks(LOOKUP_CHUNK) {
+        let lookups: Vec<Lookup> = chunk
+            .iter()
+            .filter_map(|&(pi, si)| article.paragraphs.get(pi)?.segments.get(si))
+            .map(|s| Lookup::exact(s.source.as_str(), &src, &tgt).with_fuzzy(fuzzy))
+            .collect();
+        let answers = store.lookup(&lookups).await?;
+        drop(lookups);
+        for (&(pi, si), answer) in chunk.iter().zip(answers) {
+            let Some(seg) = article.paragraphs.get_mut(pi).and_then(|p| p.segments.get_mut(si))
+            else {
+                continue;
+            };
+            if fill(seg, answer, glossary_version, verify) {
+                hits += 1;
+            }
         }
     }
     Ok(hits)
 }
 
-/// Stores the translations of `article` worth keeping, in one batch: every
+/// Sentences looked up in the memory at once by [`apply`].
+const LOOKUP_CHUNK: usize = 4096;
+
+/// Fills one segment from its answer: fuzzy candidates beside it, or the
+/// exact match as its target when it is current or passes `verify`. True
+/// when the segment got a target.
+fn fill(
+    seg: &mut Segment,
+    answer: Vec<Match>,
+    glossary_version: &str,
+    verify: &(dyn Fn(&Segment) -> bool + Sync),
+) -> bool {
+    if answer.iter().any(|m| matches!(m.kind, MatchKind::Fuzzy { .. })) {
+        seg.matches = answer
+            .into_iter()
+            .filter_map(|Match { entry, kind }| match kind {
+                MatchKind::Fuzzy { quality } => Some(MemoryMatch {
+                    producer: entry.origin.producer(),
+                    source: entry.source_text,
+                    target: entry.target,
+                    quality,
+                }),
+                MatchKind::Exact => None,
+            })
+            .collect();
+        return false;
+    }
+    let Some(Match { entry, kind }) = answer.into_iter().next() else { return false };
+    let current = entry.origin == EntryOrigin::Human
+        || entry.glossary_version.as_deref() == Some(glossary_version);
+    let candidate = Segment {
+        target: Some(entry.target),
+        origin: Origin::Tm {
+            exact: matches!(kind, MatchKind::Exact),
+            source: entry.origin.producer(),
+        },
+        ..seg.clone()
+    };
+    if current || verify(&candidate) {
+        *seg = candidate;
+        return true;
+    }
+    false
+}
+
+/// Stores the translations of `article` worth keeping, a few thousand at a time: every
 /// segment with a non-empty target whose origin is [`Origin::Mt`] (or
 /// [`Origin::Human`], a reviewed segment), with `glossary_version`. Returns
 /// how many entries were added or changed.
@@ -705,27 +736,28 @@ pub async fn record(
     target_lang: &str,
     glossary_version: &str,
 ) -> Result<usize, Error> {
-    let entries: Vec<NewEntry> = article
-        .paragraphs
-        .iter()
-        .flat_map(|p| &p.segments)
-        .filter_map(|seg| {
-            let origin = match &seg.origin {
-                Origin::Mt { provider } => EntryOrigin::Mt { provider: provider.clone() },
-                Origin::Human => EntryOrigin::Human,
-                Origin::None | Origin::Tm { .. } => return None,
-            };
-            let target = seg.target.as_deref().filter(|t| !t.trim().is_empty())?;
-            Some(NewEntry {
-                glossary_version: Some(glossary_version.into()),
-                ..NewEntry::new(&seg.source, target, &article.lang, target_lang, origin)
-            })
+    let mut entries = article.paragraphs.iter().flat_map(|p| &p.segments).filter_map(|seg| {
+        let origin = match &seg.origin {
+            Origin::Mt { provider } => EntryOrigin::Mt { provider: provider.clone() },
+            Origin::Human => EntryOrigin::Human,
+            Origin::None | Origin::Tm { .. } => return None,
+        };
+        let target = seg.target.as_deref().filter(|t| !t.trim().is_empty())?;
+        Some(NewEntry {
+            glossary_version: Some(glossary_version.into()),
+            ..NewEntry::new(&seg.source, target, &article.lang, target_lang, origin)
         })
-        .collect();
-    if entries.is_empty() {
-        return Ok(0);
+    });
+    // Stored in slices, as `apply` looks up, so that a long article's
+    // entries are never all copied at once.
+    let mut stored = 0;
+    loop {
+        let chunk: Vec<NewEntry> = entries.by_ref().take(LOOKUP_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(stored);
+        }
+        stored += store.store(&chunk).await?;
     }
-    store.store(&entries).await
 }
 
 fn needs_target(seg: &Segment) -> bool {

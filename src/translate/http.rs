@@ -91,7 +91,10 @@ async fn send_capped(
     key: Option<&SecretString>,
     cap: usize,
 ) -> Result<Result<Reply, Failure>, ProviderError> {
-    let mut resp = req.send().await.map_err(|e| transport(provider, e))?;
+    let (client, request) = req.build_split();
+    let request = request.map_err(|e| transport(provider, e))?;
+    let secrets = Secrets::of(&request, key);
+    let mut resp = client.execute(request).await.map_err(|e| transport(provider, e))?;
     let status = resp.status();
     let retry_after = retry_after(resp.headers(), SystemTime::now());
     if status.is_redirection() {
@@ -126,18 +129,16 @@ async fn send_capped(
         body.extend_from_slice(&chunk);
     }
     if status.is_success() {
-        // A server that echoes the key inside its answer must not have it
-        // written into targets, the memory or the TMX.
-        if let (Some(k), Ok(text)) =
-            (key.map(ExposeSecret::expose_secret), std::str::from_utf8(&body))
-            && k.len() >= 4
-            && text.contains(k)
+        // A server that echoes the key or the endpoint's password inside its
+        // answer must not have it written into targets, the memory or the TMX.
+        if let Ok(text) = std::str::from_utf8(&body)
+            && secrets.found_in(text)
         {
-            body = text.replace(k, "[redacted]").into_bytes();
+            body = secrets.remove(text).into_bytes();
         }
         return Ok(Ok(Reply { body }));
     }
-    let text = redact(&String::from_utf8_lossy(&body), key);
+    let text = secrets.remove(&String::from_utf8_lossy(&body));
     Ok(Err(Failure { status, retry_after, message: message_of(&text), body: text }))
 }
 
@@ -184,12 +185,48 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Removes the key from text that came back from a server, in case the
-/// server echoes request headers into its error pages.
-pub(crate) fn redact(text: &str, key: Option<&SecretString>) -> String {
-    match key.map(|k| k.expose_secret()).filter(|k| k.len() >= 4) {
-        Some(k) => text.replace(k, "[redacted]"),
-        None => text.to_string(),
+/// What a server must not be able to make depeche repeat: the key, and
+/// the credentials of an endpoint URL (`https://user:pass@host`), which
+/// the client sends as basic authentication, both the password and the
+/// encoded header value. See: #15
+struct Secrets(Vec<String>);
+
+impl Secrets {
+    /// The secrets `request` carries, with `key`. Values under 4 bytes are
+    /// not secrets worth cutting out of every text (and would damage it).
+    fn of(request: &reqwest::Request, key: Option<&SecretString>) -> Self {
+        let mut all: Vec<String> = key.map(|k| k.expose_secret().to_string()).into_iter().collect();
+        for value in request.headers().get_all(reqwest::header::AUTHORIZATION) {
+            let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Basic ")) else {
+                continue;
+            };
+            all.push(token.trim().to_string());
+            if let Some((_, password)) = crate::redact::decode_base64(token.trim())
+                .as_deref()
+                .and_then(|c| c.split_once(':'))
+            {
+                all.push(password.to_string());
+            }
+        }
+        all.retain(|s| s.len() >= 4);
+        // The longest first, so that a secret holding another goes whole.
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Self(all)
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        self.0.iter().any(|s| text.contains(s.as_str()))
+    }
+
+    /// `text` with every secret replaced by `[redacted]`.
+    fn remove(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.0 {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "[redacted]");
+            }
+        }
+        out
     }
 }
 
@@ -350,6 +387,14 @@ mod tests {
     #[test]
     fn redaction() {
         let key = SecretString::from("SECRET-123");
-        assert_eq!(redact("bad key SECRET-123!", Some(&key)), "bad key [redacted]!");
+        let request = test_client().get("http://newsroom:hunter2@127.0.0.1:9/x").build().unwrap();
+        let secrets = Secrets::of(&request, Some(&key));
+        assert_eq!(secrets.remove("bad key SECRET-123!"), "bad key [redacted]!");
+        // The endpoint's password, and the header that carries it.
+        assert_eq!(
+            secrets.remove("hunter2, Basic bmV3c3Jvb206aHVudGVyMg=="),
+            "[redacted], Basic [redacted]"
+        );
+        assert!(!secrets.found_in("newsroom"));
     }
 }

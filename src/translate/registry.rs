@@ -137,7 +137,7 @@ pub(crate) trait Spec {
 pub struct ProviderInfo {
     /// Provider name.
     pub name: String,
-    /// Base URL that would be used.
+    /// Base URL that would be used, its credentials masked.
     pub endpoint: String,
     /// Environment variable the key is read from, if the provider takes one.
     pub key_env: Option<String>,
@@ -317,7 +317,8 @@ pub fn provider_list(config: &TranslateConfig, overrides: &Overrides) -> Vec<Pro
                 key_env.as_deref().and_then(env).is_some_and(|v| !v.trim().is_empty());
             ProviderInfo {
                 name: (*name).to_string(),
-                endpoint,
+                // Shown to people: without the URL's credentials. See: #15
+                endpoint: crate::redact::redact(&endpoint),
                 key_env,
                 key_present,
                 key_required,

@@ -42,7 +42,6 @@ pub struct Translator {
 }
 
 /// One provider with its shared traffic controls.
-#[derive(Debug)]
 pub(crate) struct Lane {
     pub(crate) provider: Arc<dyn Provider>,
     pub(crate) endpoint: String,
@@ -64,6 +63,25 @@ pub(crate) struct Lane {
     pub(crate) linger: Duration,
     /// Requests shared by every article in flight.
     coalescer: Coalescer,
+}
+
+impl std::fmt::Debug for Lane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The endpoint, and the provider's own copy of it, may carry
+        // credentials (`https://user:pass@host`), and a panic or a log line
+        // prints what Debug gives. See: #15
+        let provider = crate::redact::redact(&format!("{:?}", self.provider));
+        f.debug_struct("Lane")
+            .field("provider", &format_args!("{provider}"))
+            .field("endpoint", &crate::redact::redact(&self.endpoint))
+            .field("limits", &self.limits)
+            .field("limiter", &self.limiter)
+            .field("retry", &self.retry)
+            .field("concurrency", &self.concurrency)
+            .field("circuit", &self.circuit)
+            .field("linger", &self.linger)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Lane {
@@ -200,7 +218,9 @@ impl Translator {
     /// endpoint, so workers configured alike share it.
     pub fn share_traffic(&mut self, coordinator: &Arc<dyn crate::coordination::Coordinator>) {
         for lane in &mut self.lanes {
-            let name = format!("{}@{}", lane.provider.name(), lane.endpoint);
+            // Stored in the shared database: never with the URL's password.
+            let endpoint = crate::redact::redact(&lane.endpoint);
+            let name = format!("{}@{endpoint}", lane.provider.name());
             lane.limiter.share(Arc::clone(coordinator), name);
         }
     }
@@ -729,11 +749,12 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
 
 /// Sends each of `items` in a request of its own, a few at a time.
 async fn one_by_one(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
-    let each: Vec<Outcome> = futures::stream::iter(items.chunks(1))
-        .map(|one| Box::pin(send(lane, source, target, one)))
-        .buffered(lane.concurrency.max(1))
-        .collect()
-        .await;
+    // The futures are made before the stream, so no closure over borrowed
+    // items is held across an await (the step stays a `Send` task).
+    let requests: Vec<_> =
+        items.chunks(1).map(|one| Box::pin(send(lane, source, target, one))).collect();
+    let each: Vec<Outcome> =
+        futures::stream::iter(requests).buffered(lane.concurrency.max(1)).collect().await;
     let mut out = Outcome::default();
     for o in each {
         out.targets.extend(o.targets);

@@ -157,3 +157,9 @@ pub(crate) fn decode_head(bytes: &[u8], max: usize) -> String {
     // `decode` strips a mark of the encoding's own.
     encoding.decode(head).0.into_owned()
 }
+
+/// The `encoding` label of the declaration at the start of `bytes`, for
+/// the readers that stream (see `super::stream`).
+pub(super) fn label(bytes: &[u8]) -> Option<String> {
+    declared_label(bytes)
+}

@@ -33,6 +33,7 @@
 
 mod encoding;
 mod escape;
+mod stream;
 mod tree;
 
 use std::fmt;
@@ -43,6 +44,7 @@ pub(crate) use encoding::{Decoded, bom, decode, decode_declared, decode_head};
 pub(crate) use escape::{
     escape_attr, escape_markup, escape_text, unescape_markup, xml_char, xml_chars,
 };
+pub(crate) use stream::{Decoding, Lines, Part, parse_split, stream_encoding};
 pub(crate) use tree::{Element, Namespace, Node, Options, parse};
 
 /// What the XML parser found wrong.

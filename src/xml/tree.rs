@@ -128,7 +128,7 @@ impl Element {
         self.elements().next().is_some()
     }
 
-    fn push_text(&mut self, text: &str) {
+    pub(super) fn push_text(&mut self, text: &str) {
         if let Some(Node::Text(last)) = self.children.last_mut() {
             last.push_str(text);
         } else {
@@ -219,7 +219,7 @@ pub(crate) fn parse(text: &str, options: &Options) -> Result<Element, Error> {
     root.ok_or(Error::NoRoot)
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, done: Element) {
+pub(super) fn attach(stack: &mut [Element], root: &mut Option<Element>, done: Element) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(Node::Element(done)),
         None => *root = Some(done),
@@ -228,7 +228,7 @@ fn attach(stack: &mut [Element], root: &mut Option<Element>, done: Element) {
 
 /// The namespace of a resolved name; URIs are shared, since a document
 /// uses few.
-fn namespace(ns: &ResolveResult<'_>, uris: &mut Vec<Arc<str>>) -> Namespace {
+pub(super) fn namespace(ns: &ResolveResult<'_>, uris: &mut Vec<Arc<str>>) -> Namespace {
     match ns {
         ResolveResult::Unbound => Namespace::None,
         ResolveResult::Unknown(prefix) => Namespace::Undeclared(prefix.clone()),
@@ -244,7 +244,7 @@ fn namespace(ns: &ResolveResult<'_>, uris: &mut Vec<Arc<str>>) -> Namespace {
     }
 }
 
-fn element(
+pub(super) fn element(
     el: &BytesStart<'_>,
     ns: Namespace,
     line: usize,

@@ -8,6 +8,7 @@
 // through `output::write_atomic`.
 #![allow(clippy::disallowed_methods)]
 
+mod bounds;
 mod check;
 mod cli;
 mod cli_flags;
@@ -32,6 +33,7 @@ mod qa_numbers;
 mod reliability;
 mod report;
 mod resume;
+mod security;
 mod segment_wmt;
 mod shard;
 mod shared_batch;

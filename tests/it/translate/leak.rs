@@ -6,6 +6,9 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::support::{FAKE_KEY, article, config, translator};
 
+/// The password of the endpoint URL.
+const PASSWORD: &str = "PASSWORD-DO-NOT-LEAK-456";
+
 /// Answers `status` with the request's headers and body echoed in the body.
 async fn echoing(status: u16) -> MockServer {
     let s = MockServer::start().await;
@@ -21,7 +24,7 @@ async fn echoing(status: u16) -> MockServer {
                 r.url,
                 headers.join(" | ").replace('"', "'"),
                 String::from_utf8_lossy(&r.body).replace('"', "'"),
-                headers.join(" | ").replace('"', "'"),
+                headers.join(" | ").replace('"', "'") + " " + PASSWORD,
             );
             ResponseTemplate::new(status).set_body_raw(echo, "application/json")
         })
@@ -44,7 +47,9 @@ async fn no_provider_shows_the_key_anywhere() {
         for status in [400, 401, 429, 500] {
             let s = echoing(status).await;
             let cfg = config(&format!("max_attempts = 2\ngive_up_after_secs = 1\n{extra}"));
-            let t = translator(&cfg, provider, &s.uri(), &[(var, FAKE_KEY)]);
+            // Credentials in the endpoint, as a proxy may need. See: #15
+            let endpoint = s.uri().replacen("http://", &format!("http://newsroom:{PASSWORD}@"), 1);
+            let t = translator(&cfg, provider, &endpoint, &[(var, FAKE_KEY)]);
             let mut a = article(&[&["Bonjour."]]);
             let result = t.translate_article(&mut a, "en-GB").await;
             let checks = t.check().await;
@@ -75,8 +80,13 @@ async fn no_provider_shows_the_key_anywhere() {
                     outputs.push(e.to_string());
                 }
             }
+            // What a panic or a log line could print is in `outputs` too.
             for out in &outputs {
                 assert!(!out.contains(FAKE_KEY), "{provider} HTTP {status} leaked the key: {out}");
+                assert!(
+                    !out.contains(PASSWORD),
+                    "{provider} HTTP {status} leaked the password: {out}"
+                );
             }
             assert!(
                 outputs.iter().any(|o| o.contains(provider)),
