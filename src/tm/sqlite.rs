@@ -425,6 +425,25 @@ impl Inner {
         tx.commit().map_err(|e| self.err(e))
     }
 
+    /// A row whose text is not UTF-8 (a damaged leaf page, which no cheap
+    /// check finds) is a miss for its own sentence, not a failed batch:
+    /// the other sentences of the article are still served, and the next
+    /// translation of that one overwrites the damaged row. Other errors
+    /// stay errors.
+    fn readable<T>(&self, row: rusqlite::Result<Option<T>>) -> Result<Option<T>, Error> {
+        use rusqlite::Error as E;
+        match row {
+            Err(E::FromSqlConversionFailure(..) | E::Utf8Error(..) | E::InvalidColumnType(..)) => {
+                tracing::warn!(
+                    path = %self.path.display(),
+                    "a translation memory entry cannot be read; run `depeche tm check`"
+                );
+                Ok(None)
+            }
+            other => other.map_err(|e| self.err(e)),
+        }
+    }
+
     /// The check every open makes, before anything is looked up: every page
     /// of the entries table and of its index is visited, each interior
     /// page's cells are parsed and checked, and the two trees must count
@@ -492,17 +511,15 @@ impl Inner {
                 if l.limit <= 1 {
                     let entry = best
                         .query_row(params![src, tgt, l.source_key, bsrc, btgt], read_entry)
-                        .optional()
-                        .map_err(|e| self.err(e))?
-                        .flatten();
-                    matches.extend(entry.map(Match::exact));
+                        .optional();
+                    matches.extend(self.readable(entry)?.flatten().map(Match::exact));
                 } else {
                     let limit = i64::try_from(l.limit).unwrap_or(i64::MAX);
                     let rows = ranked
                         .query_map(params![src, tgt, l.source_key, bsrc, btgt, limit], read_entry)
                         .map_err(|e| self.err(e))?;
                     for row in rows {
-                        matches.extend(row.map_err(|e| self.err(e))?.map(Match::exact));
+                        matches.extend(self.readable(row.map(Some))?.flatten().map(Match::exact));
                     }
                 }
                 if matches.is_empty()
@@ -527,9 +544,8 @@ impl Inner {
                         // Fuzzy candidates come from the pair itself only.
                         let entry = best
                             .query_row(params![pair.0, pair.1, key, pair.0, pair.1], read_entry)
-                            .optional()
-                            .map_err(|e| self.err(e))?
-                            .flatten();
+                            .optional();
+                        let entry = self.readable(entry)?.flatten();
                         let quality = fuzzy::percent(similarity);
                         matches.extend(entry.map(|e| Match::fuzzy(e, quality)));
                     }
@@ -1033,6 +1049,24 @@ mod tests {
         let mut got = targets(&found).remove(0);
         got.sort_unstable();
         assert_eq!(got, vec!["Conf.", "Tue."]);
+    }
+
+    #[test]
+    fn an_unreadable_row_is_a_miss_for_its_own_sentence_only() {
+        // See: #15
+        let (dir, tm) = memory();
+        tm.store(&[human("Un.", "One."), human("Deux.", "Two.")]).unwrap();
+        lock(&tm.inner.writer)
+            .execute("UPDATE entries SET target = CAST(x'ff41' AS TEXT) WHERE source = 'Deux.'", [])
+            .unwrap();
+        let found = tm.lookup_many(&["Un.", "Deux."], "fr-FR", "en-GB").unwrap();
+        assert_eq!(found[0].as_ref().map(|e| e.target.as_str()), Some("One."));
+        assert!(found[1].is_none());
+        // A new translation of the sentence replaces the damaged row.
+        tm.store(&[human("Deux.", "Two!")]).unwrap();
+        assert_eq!(tm.lookup("Deux.", "fr-FR", "en-GB").unwrap().unwrap().target, "Two!");
+        drop(tm);
+        assert!(crate::tm::check(&dir.path().join("sub/tm.sqlite")).unwrap().is_sound());
     }
 
     #[test]
