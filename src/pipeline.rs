@@ -270,7 +270,24 @@ pub enum Error {
     /// A worker task died (a bug: please report it).
     #[error("internal error in a worker task")]
     Task(#[source] tokio::task::JoinError),
+    /// The article has more sentences than one article may have
+    /// ([`MAX_ARTICLE_SEGMENTS`]).
+    #[error(
+        "the article has over {limit} sentences, more than any news article \
+         (split it into several files)"
+    )]
+    TooManySegments {
+        /// The bound.
+        limit: usize,
+    },
 }
+
+/// Most sentences one article may have (its paragraphs are bounded by
+/// [`ingest::MAX_PARAGRAPHS`] as it is read). Each one costs a few hundred
+/// bytes of bookkeeping however short it is; a long news article has a few
+/// hundred sentences. Over the bound the article fails alone, before it is
+/// translated.
+pub const MAX_ARTICLE_SEGMENTS: usize = 200_000;
 
 /// One input (or one article and target) that gave no XLIFF file.
 #[derive(Debug, Clone)]
@@ -702,8 +719,13 @@ fn prepare(
             Ok(mut article) if mine(&article.id) => {
                 segment::segment_article(&pipeline.segmenter, &mut article);
                 let found = count_segments(&article);
-                pipeline.counters.segments_found.fetch_add(found, Ordering::Relaxed);
-                Prepared::Article(Box::new(article), found)
+                if found > MAX_ARTICLE_SEGMENTS {
+                    let error = Error::TooManySegments { limit: MAX_ARTICLE_SEGMENTS };
+                    Prepared::Failed(failure(article.origin, None, error))
+                } else {
+                    pipeline.counters.segments_found.fetch_add(found, Ordering::Relaxed);
+                    Prepared::Article(Box::new(article), found)
+                }
             }
             Ok(_) => Prepared::OtherShard,
             // One bad item of a feed is reported on its own, by the shard

@@ -33,6 +33,13 @@ pub(crate) mod txt;
 /// article (the longest long-reads are a few hundred KB of text).
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Most paragraphs one article may have. Each costs a few hundred bytes of
+/// bookkeeping however short it is, so a file of millions of one-word lines
+/// would take a hundred times its size in memory; a long news article has a
+/// few hundred paragraphs. Over the bound the article fails alone, as soon
+/// as its lines are counted.
+pub const MAX_PARAGRAPHS: usize = 200_000;
+
 /// Why a file could not be ingested.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -125,6 +132,18 @@ pub enum Error {
     NoBody {
         /// The file.
         path: PathBuf,
+    },
+    /// The article has more paragraphs than any news article
+    /// ([`MAX_PARAGRAPHS`]).
+    #[error(
+        "{path}: the article has over {limit} paragraphs, more than any news article \
+         (split it into several files)"
+    )]
+    TooManyParagraphs {
+        /// The file.
+        path: PathBuf,
+        /// The bound.
+        limit: usize,
     },
     /// The file is not text in any supported encoding.
     #[error("{path}: {reason}")]
@@ -528,6 +547,9 @@ impl Draft {
         }
         if paragraphs.len() == before && !(headline_alone && before > 0) {
             return Err(Error::NoBody { path: path.into() });
+        }
+        if paragraphs.len() > MAX_PARAGRAPHS {
+            return Err(Error::TooManyParagraphs { path: path.into(), limit: MAX_PARAGRAPHS });
         }
         let paragraphs: Vec<Paragraph> = paragraphs
             .into_iter()

@@ -68,8 +68,14 @@ pub(crate) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<A
         decoded.text
     };
     let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
-    if lines.iter().all(|l| is_blank(l)) {
+    let filled = lines.iter().filter(|l| !is_blank(l)).count();
+    if filled == 0 {
         return Err(Error::Empty { path: path.into() });
+    }
+    // Every paragraph has at least one line: counted before any paragraph
+    // is built, a file of millions of short lines fails in little memory.
+    if filled > super::MAX_PARAGRAPHS {
+        return Err(Error::TooManyParagraphs { path: path.into(), limit: super::MAX_PARAGRAPHS });
     }
     let stripped = boilerplate::strip(&lines);
     if stripped.lines.iter().all(|l| is_blank(l)) {

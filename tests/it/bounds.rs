@@ -161,3 +161,28 @@ fn the_same_article_under_two_names_is_written_once_under_the_first() {
         assert!(summary.contains("xliff      1 files"), "{summary}");
     }
 }
+
+#[test]
+fn an_article_of_more_paragraphs_than_any_news_article_fails_alone() {
+    // 1.6 MB of one-word lines: each would cost a few hundred bytes of
+    // bookkeeping, so the article fails before it is segmented.
+    let dir = tempfile::tempdir().unwrap();
+    let limit = depeche::ingest::MAX_PARAGRAPHS;
+    let lines = "Oui.\n\n".repeat(limit + 1);
+    let many = dir.path().join("many.txt");
+    std::fs::write(&many, format!("Titre\n\n{lines}")).unwrap();
+    let fine = dir.path().join("fine.txt");
+    std::fs::write(&fine, format!("Titre\n\n{}", text("f", 3))).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = depeche()
+        .args(["translate", "--no-progress", "--provider", "none", "--no-memory", "--out"])
+        .arg(out.path())
+        .args([&many, &fine])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("many.txt: the article has over {limit} paragraphs")), "{err}");
+    assert_eq!(written(out.path()).len(), 1, "{err}");
+    assert!(!err.contains("fine.txt"), "{err}");
+}
