@@ -379,8 +379,9 @@ impl ProviderError {
             ),
             ProviderError::NotResent { .. } => Some(
                 "texts are sent again for at most half the characters and half the requests \
-                 the run first sent, so a faulty server cannot multiply the bill; run again to \
-                 translate these segments, finished ones are kept",
+                 the run first sent (at least 1,000 characters and 4 requests), so a faulty \
+                 server cannot multiply the bill; run again to translate these segments, \
+                 finished ones are kept",
             ),
             _ => None,
         }

@@ -12,9 +12,10 @@
 //! So a lane counts what it sends for the first time, and everything sent
 //! again is paid from an allowance that grows with it: at most half as many
 //! characters again as were first sent ([`CHARS_AGAIN`]) and half as many
-//! requests again ([`REQUESTS_AGAIN`]). Whatever the server does, a run
-//! bills at most 1.5 times its text in at most 1.5 times its first
-//! requests. What the allowance cannot pay for fails, named in the failure
+//! requests again ([`REQUESTS_AGAIN`]), or a small floor for small runs
+//! ([`FLOOR_REQUESTS`], [`FLOOR_CHARS`]) when that is more. Whatever the
+//! server does, a run bills at most 1.5 times its text in at most 1.5
+//! times its first requests (past the floor). What the allowance cannot pay for fails, named in the failure
 //! report with the reason, and a later run (with the memory) sends only
 //! that. Refusals as "too many requests" are never refused by it (they
 //! bill nothing and are waited out, issue #13), but they use it up.
@@ -23,6 +24,14 @@ use std::sync::{Mutex, PoisonError};
 
 /// Characters sent again, at most, per character first sent.
 pub(crate) const CHARS_AGAIN: f64 = 0.5;
+
+/// What a run may send again whatever it first sent: enough for a run of
+/// one request to retry a failure or split a bad batch of three down to
+/// single texts, a small part of any run that bills more than a few
+/// thousand characters (past them, the shares above are the bound).
+pub(crate) const FLOOR_REQUESTS: usize = 4;
+/// See [`FLOOR_REQUESTS`].
+pub(crate) const FLOOR_CHARS: usize = 1_000;
 
 /// Requests sent again, at most, per request first sent. Half, not one:
 /// requests first sent are themselves above the ideal when the articles'
@@ -61,9 +70,12 @@ impl Allowance {
     /// false, taking nothing, when that would pass it.
     pub(crate) fn take(&self, requests: usize, chars: usize) -> bool {
         let mut c = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        let requests_ok =
-            (c.again_requests + requests) as f64 <= c.first_requests as f64 * REQUESTS_AGAIN;
-        let chars_ok = (c.again_chars + chars) as f64 <= c.first_chars as f64 * CHARS_AGAIN;
+        let allowed =
+            |first: usize, share: f64, floor: usize| (first as f64 * share).max(floor as f64);
+        let requests_ok = (c.again_requests + requests) as f64
+            <= allowed(c.first_requests, REQUESTS_AGAIN, FLOOR_REQUESTS);
+        let chars_ok =
+            (c.again_chars + chars) as f64 <= allowed(c.first_chars, CHARS_AGAIN, FLOOR_CHARS);
         if requests_ok && chars_ok {
             c.again_requests += requests;
             c.again_chars += chars;
@@ -92,23 +104,29 @@ mod tests {
     #[test]
     fn resends_are_paid_from_what_was_first_sent() {
         let a = Allowance::default();
-        // Nothing first sent: nothing may go again.
+        // A small run: the floor.
+        a.first(10);
+        assert!(a.take(3, 900));
+        assert!(a.take(1, 100));
         assert!(!a.take(1, 0));
-        a.first(1_000);
-        a.first(0);
-        assert!(a.take(1, 500));
-        // No character is left.
         assert!(!a.take(0, 1));
-        a.first(100);
-        a.first(0);
-        assert!(!a.take(2, 0));
-        assert!(a.take(1, 50));
+        // A large run: the shares.
+        let a = Allowance::default();
+        for _ in 0..20 {
+            a.first(1_000);
+        }
+        assert!(a.take(9, 9_000));
+        assert!(a.take(1, 1_000));
         assert!(!a.take(1, 0));
-        // Rate limits are counted, never refused.
+        assert!(!a.take(0, 1));
+        // Rate limits are counted, never refused, and use the allowance up.
+        let a = Allowance::default();
+        a.first(10);
         a.charge(3);
-        let c = a.counts();
-        assert_eq!((c.again_requests, c.again_chars), (5, 550));
-        assert_eq!((c.first_requests, c.first_chars), (4, 1_100));
+        assert!(a.take(1, 0));
         assert!(!a.take(1, 0));
+        let c = a.counts();
+        assert_eq!((c.again_requests, c.again_chars), (4, 0));
+        assert_eq!((c.first_requests, c.first_chars), (1, 10));
     }
 }

@@ -744,6 +744,10 @@ enum Due {
     /// Texts sent again, from the run's allowance: a request, and their
     /// characters when `billed` (an answer for them was accepted before).
     Again { billed: bool },
+    /// Half of a batch refused as too large: counted in the allowance but
+    /// never refused, as rate limits are. Such a refusal bills nothing, and
+    /// halving finds the size the server takes in log2(n) steps.
+    Smaller,
 }
 
 /// Sends each of `items` in a request of its own, a few at a time, each
@@ -828,6 +832,10 @@ async fn attempt(
     // What the next request costs the allowance, and why it goes.
     let mut pay: Option<(bool, String)> = match due {
         Due::Paid => None,
+        Due::Smaller => {
+            lane.resend.charge(1);
+            None
+        }
         Due::Again { billed } => Some((billed, reason.unwrap_or("failed").to_string())),
     };
     loop {
@@ -964,7 +972,10 @@ async fn attempt(
             // allowance pays for the halves.
             let mid = items.len() / 2;
             let (a, b) = items.split_at(mid);
-            let due = Due::Again { billed };
+            let due = match err {
+                ProviderError::TooLarge { .. } if !billed => Due::Smaller,
+                _ => Due::Again { billed },
+            };
             let (ra, rb) = futures::join!(
                 Box::pin(attempt(lane, source, target, a, due, Some(&what))),
                 Box::pin(attempt(lane, source, target, b, due, Some(&what)))

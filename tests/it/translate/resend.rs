@@ -93,10 +93,15 @@ fn each_target_in_its_unit(out: &Path) -> (usize, usize) {
 async fn a_server_answering_wrong_costs_at_most_half_the_text_again() {
     let work = tempfile::tempdir().unwrap();
     let files = articles(work.path(), 7);
+    // Requests of ten texts, so that the run makes a dozen.
+    let settings = work.path().join("depeche.toml");
+    std::fs::write(&settings, "[translate.deepl]\nmax_segments = 10\n").unwrap();
+    let settings = settings.to_str().unwrap();
+    let args = ["--terms", "off", "--config", settings];
     // The ideal: what the same run costs against a well-behaved server.
     let (server, bill) = deepl(Fault::None).await;
     let out = work.path().join("ideal");
-    let (code, stderr, _) = run(&server.uri(), &files, &out, &["--terms", "off"]);
+    let (code, stderr, _) = run(&server.uri(), &files, &out, &args);
     assert_eq!(code, 0, "{stderr}");
     let (ideal, text) = {
         let b = bill.lock().unwrap();
@@ -106,7 +111,7 @@ async fn a_server_answering_wrong_costs_at_most_half_the_text_again() {
     for fault in [Fault::WrongCount, Fault::DamagedTags, Fault::Reversed] {
         let (server, bill) = deepl(fault).await;
         let out = work.path().join(format!("{fault:?}"));
-        let (code, stderr, took) = run(&server.uri(), &files, &out, &["--terms", "off"]);
+        let (code, stderr, took) = run(&server.uri(), &files, &out, &args);
         let b = bill.lock().unwrap();
         let (translated, units) = each_target_in_its_unit(&out);
         eprintln!(
