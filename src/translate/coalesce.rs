@@ -20,8 +20,8 @@ use super::translator::{Lane, Outcome, send};
 use super::{BatchItem, ProviderFailure, ProviderUsage};
 use crate::model::TermHit;
 
-/// Answers kept for the rest of the run, at most; past it the oldest half
-/// is forgotten, so memory stays bounded on endless runs.
+/// Answers (and failures) kept for the rest of the run, at most; past it
+/// half is forgotten, so memory stays bounded on endless runs.
 const REMEMBERED: usize = 200_000;
 
 /// What a sentence handed to [`Coalescer::translate`] received.
@@ -73,6 +73,10 @@ struct State {
     waiting: HashMap<Arc<Key>, Vec<oneshot::Sender<Answer>>>,
     /// Answers given this run.
     answered: HashMap<Arc<Key>, String>,
+    /// Sentences that failed this run, with the reason: asked again by
+    /// another article, they fail the same way instead of being sent, and
+    /// billed, a second time as new text (see `resend.rs`).
+    failed: HashMap<Arc<Key>, Option<ProviderFailure>>,
     /// Sentences answered from `answered` or by joining a request already
     /// queued or in flight.
     reused: usize,
@@ -131,6 +135,10 @@ impl Coalescer {
                     let done = done.clone();
                     receivers.push(Pending::Ready(Answer::Target(done)));
                     out.reused += 1;
+                    continue;
+                }
+                if let Some(reason) = st.failed.get(&key) {
+                    receivers.push(Pending::Ready(Answer::Failed(reason.clone())));
                     continue;
                 }
                 let (tx, rx) = oneshot::channel();
@@ -222,7 +230,13 @@ impl Coalescer {
                     st.answered.insert(q.key.clone(), t.clone());
                     Answer::Target(t)
                 }
-                None => Answer::Failed(error.clone()),
+                None => {
+                    if st.failed.len() >= REMEMBERED {
+                        forget_half(&mut st.failed);
+                    }
+                    st.failed.insert(q.key.clone(), error.clone());
+                    Answer::Failed(error.clone())
+                }
             };
             for tx in st.waiting.remove(&q.key).unwrap_or_default() {
                 let _ = tx.send(answer.clone());
@@ -319,7 +333,7 @@ fn batch_ids(request: &[Queued]) -> Vec<String> {
         .collect()
 }
 
-fn forget_half(answered: &mut HashMap<Arc<Key>, String>) {
+fn forget_half<V>(answered: &mut HashMap<Arc<Key>, V>) {
     let mut n = 0;
     answered.retain(|_, _| {
         n += 1;

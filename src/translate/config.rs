@@ -36,8 +36,12 @@ pub struct TranslateConfig {
     pub requests_per_second: Option<f64>,
     /// Default character budget per provider (characters per minute); none = unlimited.
     pub chars_per_minute: Option<u64>,
-    /// Whole-request timeout, in milliseconds.
-    pub timeout_ms: u64,
+    /// Whole-request deadline, in milliseconds, from connecting to the last
+    /// byte of the answer, so that a server trickling its answer is cut;
+    /// none = the read timeout, what a healthy server needs for a full
+    /// request with a margin (10 s for most providers, 60 s for
+    /// OpenAI-compatible models).
+    pub timeout_ms: Option<u64>,
     /// Time allowed to open a connection, in milliseconds.
     pub connect_timeout_ms: u64,
     /// Longest silence while waiting for an answer, in milliseconds; none =
@@ -73,7 +77,7 @@ impl Default for TranslateConfig {
             concurrency: 4,
             requests_per_second: None,
             chars_per_minute: None,
-            timeout_ms: 30_000,
+            timeout_ms: None,
             connect_timeout_ms: 5_000,
             read_timeout_ms: None,
             give_up_after_secs: 600,
@@ -148,7 +152,7 @@ impl<'de> Deserialize<'de> for TranslateConfig {
                                 Some(map.next_value_seed(positive("chars_per_minute"))?);
                         }
                         "timeout_ms" => {
-                            c.timeout_ms = map.next_value_seed(positive("timeout_ms"))?
+                            c.timeout_ms = Some(map.next_value_seed(positive("timeout_ms"))?)
                         }
                         "connect_timeout_ms" => {
                             c.connect_timeout_ms =
@@ -562,7 +566,7 @@ mod tests {
             panic!("no apertium section")
         };
         assert_eq!(apertium.pair.as_deref(), Some("fra|cat|eng"));
-        assert_eq!(cfg.timeout_ms, 30_000);
+        assert_eq!(cfg.timeout_ms, None);
         assert!(toml::from_str::<TranslateConfig>("providr = \"deepl\"").is_err());
         assert!(toml::from_str::<TranslateConfig>("[deepl]\nkey = \"x\"").is_err());
         assert_eq!(toml::from_str::<TranslateConfig>("").unwrap(), TranslateConfig::default());

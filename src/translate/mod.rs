@@ -34,6 +34,7 @@ pub(crate) mod openai;
 pub(crate) mod placeholder;
 pub(crate) mod registry;
 pub(crate) mod repair;
+pub(crate) mod resend;
 pub(crate) mod retry;
 pub(crate) mod translator;
 
@@ -281,6 +282,15 @@ pub enum ProviderError {
         /// `timed out` or `could not connect`.
         what: &'static str,
     },
+    /// A request failed or came back unusable, and sending its texts again
+    /// would pass the run's allowance for resends (see `resend.rs`).
+    #[error("{provider} {reason}; not sent again, the run's allowance for resends is spent")]
+    NotResent {
+        /// Provider name.
+        provider: &'static str,
+        /// What went wrong with the last answer, or why it had to be resent.
+        reason: String,
+    },
     /// An earlier unrecoverable error stopped all traffic to this provider.
     #[error("{provider} is disabled for this run: {reason}")]
     CircuitOpen {
@@ -364,7 +374,14 @@ impl ProviderError {
             ),
             ProviderError::Unreachable { .. } => Some(
                 "check that the server at the endpoint is up (timeouts: [translate] \
-                 connect_timeout_ms, read_timeout_ms), then run again; finished segments are kept",
+                 connect_timeout_ms, read_timeout_ms, timeout_ms), then run again; finished \
+                 segments are kept",
+            ),
+            ProviderError::NotResent { .. } => Some(
+                "texts are sent again for at most half the characters and half the requests \
+                 the run first sent (at least 1,000 characters and 4 requests), so a faulty \
+                 server cannot multiply the bill; run again to translate these segments, \
+                 finished ones are kept",
             ),
             _ => None,
         }

@@ -249,7 +249,9 @@ pub(crate) fn lane(
         .or_else(|| section.as_ref().map(|s| s.spec().read_timeout()))
         .unwrap_or(Duration::from_secs(10));
     let client = http::client(http::Timeouts {
-        total: Duration::from_millis(config.timeout_ms.max(1)),
+        // By default a request has its read timeout in all, so a server
+        // trickling its answer a byte at a time is cut as a silent one is.
+        total: config.timeout_ms.map_or(read, |ms| Duration::from_millis(ms.max(1))),
         connect: Duration::from_millis(config.connect_timeout_ms.max(1)),
         read: read.max(Duration::from_millis(1)),
     })?;

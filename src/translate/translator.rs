@@ -15,6 +15,7 @@ use super::config::TermsMode;
 use super::config::{Overrides, TranslateConfig};
 use super::limiter::{Limiter, Verdict};
 use super::repair::{self, TermStats};
+use super::resend::Allowance;
 use super::retry::RetryPolicy;
 use super::{
     Batch, BatchItem, Error, Limits, Provider, ProviderError, ProviderFailure, ProviderUsage,
@@ -63,6 +64,8 @@ pub(crate) struct Lane {
     pub(crate) linger: Duration,
     /// Requests shared by every article in flight.
     coalescer: Coalescer,
+    /// What may be sent again this run (retries, splits, resends).
+    pub(crate) resend: Allowance,
 }
 
 impl std::fmt::Debug for Lane {
@@ -106,6 +109,7 @@ impl Lane {
             one_by_one: AtomicBool::new(false),
             linger: DEFAULT_LINGER,
             coalescer: Coalescer::default(),
+            resend: Allowance::default(),
         }
     }
 
@@ -747,12 +751,41 @@ fn push_error(stats: &mut TranslateStats, e: ProviderFailure) {
     }
 }
 
-/// Sends each of `items` in a request of its own, a few at a time.
-async fn one_by_one(lane: &Lane, source: &str, target: &str, items: &[BatchItem<'_>]) -> Outcome {
+/// Characters of text in `items`.
+fn chars_of(items: &[BatchItem<'_>]) -> usize {
+    items.iter().map(|i| i.text.chars().count()).sum()
+}
+
+/// How a request is paid for (see [`super::resend`]).
+#[derive(Debug, Clone, Copy)]
+enum Due {
+    /// Already counted as texts sent for the first time.
+    Paid,
+    /// Texts sent again, from the run's allowance: a request, and their
+    /// characters when `billed` (an answer for them was accepted before).
+    Again { billed: bool },
+    /// Half of a batch refused as too large: counted in the allowance but
+    /// never refused, as rate limits are. Such a refusal bills nothing, and
+    /// halving finds the size the server takes in log2(n) steps.
+    Smaller,
+}
+
+/// Sends each of `items` in a request of its own, a few at a time, each
+/// paid as `due` says.
+async fn one_by_one(
+    lane: &Lane,
+    source: &str,
+    target: &str,
+    items: &[BatchItem<'_>],
+    due: &[(Due, Option<&str>)],
+) -> Outcome {
     // The futures are made before the stream, so no closure over borrowed
     // items is held across an await (the step stays a `Send` task).
-    let requests: Vec<_> =
-        items.chunks(1).map(|one| Box::pin(send(lane, source, target, one))).collect();
+    let requests: Vec<_> = items
+        .chunks(1)
+        .zip(due)
+        .map(|(one, (due, reason))| Box::pin(attempt(lane, source, target, one, *due, *reason)))
+        .collect();
     let each: Vec<Outcome> =
         futures::stream::iter(requests).buffered(lane.concurrency.max(1)).collect().await;
     let mut out = Outcome::default();
@@ -779,26 +812,67 @@ const UNREACHABLE_IN_A_ROW: usize = 3;
 /// Rate limiting is waited out, not counted as a failure: the lane pauses
 /// for the provider's Retry-After (or the backoff), and the request goes
 /// again for as long as `give_up_after` allows. Other retryable errors
-/// get `max_attempts` in all.
+/// get `max_attempts` in all. Everything sent again, but for rate limits,
+/// is paid from the lane's allowance ([`super::resend`]); what it cannot
+/// pay for fails with [`ProviderError::NotResent`].
 pub(crate) async fn send(
     lane: &Lane,
     source: &str,
     target: &str,
     items: &[BatchItem<'_>],
 ) -> Outcome {
+    lane.resend.first(chars_of(items));
     if items.len() > 1 && lane.one_by_one.load(Ordering::Relaxed) {
-        return one_by_one(lane, source, target, items).await;
+        // This provider answered out of order before: one text per
+        // request while the allowance pays for the requests past the
+        // first; otherwise the batch goes whole, and its order is checked.
+        if lane.resend.take(items.len() - 1, 0) {
+            let due = vec![(Due::Paid, None); items.len()];
+            return one_by_one(lane, source, target, items, &due).await;
+        }
     }
+    attempt(lane, source, target, items, Due::Paid, None).await
+}
+
+/// [`send`] for a request paid as `due`; `reason` says why it goes again.
+async fn attempt(
+    lane: &Lane,
+    source: &str,
+    target: &str,
+    items: &[BatchItem<'_>],
+    due: Due,
+    reason: Option<&str>,
+) -> Outcome {
     let mut out = Outcome { targets: vec![None; items.len()], ..Outcome::default() };
     let provider = lane.provider.as_ref();
     let name = provider.name();
-    let chars: usize = items.iter().map(|i| i.text.chars().count()).sum();
+    let chars = chars_of(items);
     let mut failures = 0;
     let mut refusals = 0;
     let mut resent_unusable = false;
+    // An answer for these texts was accepted, so sending them again bills
+    // them again.
+    let mut billed = matches!(due, Due::Again { billed: true });
+    // What the next request costs the allowance, and why it goes.
+    let mut pay: Option<(bool, String)> = match due {
+        Due::Paid => None,
+        Due::Smaller => {
+            lane.resend.charge(1);
+            None
+        }
+        Due::Again { billed } => Some((billed, reason.unwrap_or("failed").to_string())),
+    };
     loop {
         if let Some(reason) = lane.circuit.get() {
             out.error = Some(reason.clone());
+            return out;
+        }
+        if let Some((billed, reason)) = pay.take()
+            && !lane.resend.take(1, if billed { chars } else { 0 })
+        {
+            let ids: Vec<&str> = items.iter().map(|i| i.id).collect();
+            let err = ProviderError::NotResent { provider: name, reason };
+            out.error = Some(ProviderFailure::new(err).with_segments(ids));
             return out;
         }
         let batch = Batch { source_lang: source, target_lang: target, items };
@@ -829,6 +903,7 @@ pub(crate) async fn send(
                 // Counted once the provider accepted the text (what it bills).
                 out.usage.segments_sent += items.len();
                 out.usage.chars_sent += chars;
+                billed = true;
                 let checked = match validate(name, items, &t) {
                     Ok(()) if !provider.answers_by_id() => aligned(name, items, &t),
                     other => other,
@@ -837,6 +912,12 @@ pub(crate) async fn send(
             }
             Err(e) => {
                 out.usage.failed_requests += 1;
+                if matches!(e, ProviderError::BadResponse { .. }) {
+                    // An answer that came with success but could not be read
+                    // (cut short, not the JSON asked for) was billed all the
+                    // same, and a resend bills it again.
+                    billed = true;
+                }
                 Err(e)
             }
         };
@@ -864,6 +945,7 @@ pub(crate) async fn send(
                 Verdict::Retry(wait) => {
                     out.usage.retries += 1;
                     out.usage.rate_limited += 1;
+                    lane.resend.charge(1);
                     let window = lane.limiter.window();
                     tracing::debug!(provider = name, refusals, window, ?wait, "lane paused: {err}");
                     // Every worker sharing the key waits too.
@@ -886,6 +968,10 @@ pub(crate) async fn send(
             out.error = lane.circuit.get().cloned();
             return out;
         }
+        // What the provider did, without its name: the reason a resend
+        // refused by the allowance gives.
+        let what = err.to_string();
+        let what = what.strip_prefix(name).map_or(what.as_str(), str::trim_start).to_string();
         if let ProviderError::BadResponse { detail, .. } = &err
             && detail.ends_with(OUT_OF_ORDER)
             && !lane.one_by_one.swap(true, Ordering::Relaxed)
@@ -896,7 +982,8 @@ pub(crate) async fn send(
             );
         }
         if lane.one_by_one.load(Ordering::Relaxed) && items.len() > 1 {
-            let mut rest = one_by_one(lane, source, target, items).await;
+            let due = vec![(Due::Again { billed }, Some(what.as_str())); items.len()];
+            let mut rest = one_by_one(lane, source, target, items, &due).await;
             rest.usage.add(&out.usage);
             rest.usage.retries += 1;
             return rest;
@@ -905,12 +992,17 @@ pub(crate) async fn send(
             matches!(err, ProviderError::TooLarge { .. } | ProviderError::BadResponse { .. });
         if splittable && items.len() > 1 {
             // Halving isolates the segment at fault in log2(n) requests and
-            // keeps every other segment of the batch.
+            // keeps every other segment of the batch, as far as the
+            // allowance pays for the halves.
             let mid = items.len() / 2;
             let (a, b) = items.split_at(mid);
+            let due = match err {
+                ProviderError::TooLarge { .. } if !billed => Due::Smaller,
+                _ => Due::Again { billed },
+            };
             let (ra, rb) = futures::join!(
-                Box::pin(send(lane, source, target, a)),
-                Box::pin(send(lane, source, target, b))
+                Box::pin(attempt(lane, source, target, a, due, Some(&what))),
+                Box::pin(attempt(lane, source, target, b, due, Some(&what)))
             );
             out.targets = ra.targets.into_iter().chain(rb.targets).collect();
             out.usage.add(&ra.usage);
@@ -922,6 +1014,7 @@ pub(crate) async fn send(
         if matches!(err, ProviderError::BadResponse { .. }) && !resent_unusable {
             resent_unusable = true;
             out.usage.retries += 1;
+            pay = Some((billed, what));
             continue;
         }
         failures += 1;
@@ -934,6 +1027,7 @@ pub(crate) async fn send(
                     lane.limiter.pause(wait).await;
                 }
                 tokio::time::sleep(wait).await;
+                pay = Some((billed, what));
             }
             None => {
                 let ids: Vec<&str> = items.iter().map(|i| i.id).collect();

@@ -38,6 +38,7 @@ mod segment_wmt;
 mod shard;
 mod shared_batch;
 mod snapshots;
+mod soak;
 mod store_suite;
 mod support;
 mod term_gold;

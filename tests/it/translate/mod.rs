@@ -9,5 +9,6 @@ mod deepl;
 mod errors;
 mod leak;
 mod others;
+mod resend;
 mod support;
 mod traffic;
