@@ -11,6 +11,7 @@
 mod check;
 mod cli;
 mod cli_flags;
+mod fuzz_replay;
 mod fuzzy;
 mod glossary;
 mod glossary_change;
@@ -32,6 +33,7 @@ mod qa_numbers;
 mod reliability;
 mod report;
 mod resume;
+mod roundtrip_prop;
 mod segment_wmt;
 mod shard;
 mod shared_batch;
