@@ -2,7 +2,8 @@
 //! throughput on French news text, one thread.
 //!
 //! Run with `cargo bench --bench glossary`. Targets: load < 0.5 s,
-//! matching >= 50 MB/s.
+//! matching >= 50 MB/s, and load and matcher build growing linearly with
+//! the number of concepts (20,000 against 80,000).
 
 // A benchmark writes its own input files directly.
 #![allow(clippy::disallowed_methods)]
@@ -154,4 +155,20 @@ fn main() {
     run("stress (every word a term)", &[&stress]);
 
     run("shipped glossaries only", &[&shipped]);
+
+    // Growth: load and matcher build at 20,000 and 80,000 concepts. Linear
+    // work takes about 4 times as long for 4 times the concepts; the
+    // quadratic build of issue #15 took 1.0 s and 14 s.
+    for n in [20_000, 80_000] {
+        let path = dir.path().join(format!("growth-{n}.tbx"));
+        std::fs::write(&path, generate_tbx(n, 0)).expect("write the generated TBX");
+        let (load, glossary) = best_of(3, || Glossary::load(&[&path]).expect("load"));
+        let (build, _) = best_of(3, || glossary.matcher("en-GB"));
+        println!(
+            "growth: {n} concepts: load {:.0} ms, matcher build {:.0} ms ({:.2} µs per concept)",
+            load.as_secs_f64() * 1e3,
+            build.as_secs_f64() * 1e3,
+            build.as_secs_f64() * 1e6 / n as f64,
+        );
+    }
 }

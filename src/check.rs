@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use crate::lines::LineIndex;
 use crate::output;
 use crate::{xliff, xml};
 
@@ -218,14 +219,17 @@ pub fn validate(xml: &str) -> Vec<String> {
     }
     let mut scan = Scan::default();
     let mut reader = Reader::from_str(xml);
+    // Built once: a scan from the start for each element made `check`
+    // quadratic in the file size. See: #15
+    let lines = LineIndex::new(xml);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                scan.open(&e, &reader, xml);
+                scan.open(&e, &reader, &lines);
                 scan.stack.push(local(&e));
             }
             Ok(Event::Empty(e)) => {
-                scan.open(&e, &reader, xml);
+                scan.open(&e, &reader, &lines);
                 scan.stack.push(local(&e));
                 scan.close();
             }
@@ -288,9 +292,9 @@ struct Scan {
 }
 
 impl Scan {
-    fn open(&mut self, e: &BytesStart<'_>, reader: &Reader<&[u8]>, xml: &str) {
+    fn open(&mut self, e: &BytesStart<'_>, reader: &Reader<&[u8]>, lines: &LineIndex) {
         let name = local(e);
-        let at = line_of(xml, reader.buffer_position());
+        let at = lines.line(usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX));
         let attr = |key: &str| attr(e, key);
         let parent = self.stack.last().map(String::as_str);
         match (self.v2, name.as_str()) {
@@ -394,11 +398,6 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
             .map(|v| v.into_owned())
             .unwrap_or_else(|_| a.value.as_ref().to_string())
     })
-}
-
-/// 1-based line of a byte offset.
-fn line_of(xml: &str, offset: u64) -> usize {
-    crate::lines::line_of(xml.as_bytes(), usize::try_from(offset).unwrap_or(usize::MAX))
 }
 
 /// A unified-style diff of the first differing lines of `old` and `new`

@@ -16,6 +16,8 @@
 
 pub mod check;
 pub mod coordination;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod glossary;
 pub mod ingest;
 pub mod job;

@@ -34,7 +34,7 @@ const COLUMNS: &[&str] = &[
 ];
 
 /// Parses `text` (the content of `path`) and appends its concepts.
-pub(super) fn parse(
+pub(crate) fn parse(
     path: &Path,
     text: &str,
     delimiter: u8,

@@ -14,12 +14,12 @@
 //! immutable, cheap to clone and shareable across threads.
 
 mod check;
-mod csv;
+pub(crate) mod csv;
 pub mod export;
 pub(crate) mod fold;
 mod matcher;
 mod stats;
-mod tbx;
+pub(crate) mod tbx;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -48,7 +48,7 @@ struct TermBuild {
 }
 
 /// Parses `text` (the content of `path`) and appends its concepts.
-pub(super) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(), Error> {
+pub(crate) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(), Error> {
     let mut reader = Reader::from_str(text);
     let mut lines = crate::lines::LineCounter::new(text);
     let mut source_lang = "fr".to_string();

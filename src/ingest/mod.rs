@@ -561,7 +561,13 @@ impl Draft {
         Ok(Article {
             id,
             origin: self.origin,
-            lang: self.lang.unwrap_or_else(|| "fr-FR".into()),
+            // A tag that is not BCP 47 (`enUS-`) would be sent to providers
+            // and then refused by the XLIFF writers after translation: the
+            // article is read as French, the default. See: #15
+            lang: self
+                .lang
+                .filter(|l| language_tags::LanguageTag::parse(l).is_ok())
+                .unwrap_or_else(|| "fr-FR".into()),
             title,
             published: self.published,
             byline: self.byline.map(|b| normalize::text(&b)).filter(|b| !b.is_empty()),
