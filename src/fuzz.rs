@@ -139,9 +139,20 @@ pub fn run(target: Target, data: &[u8]) -> Result<(), Violation> {
     match target {
         Target::Text => articles(vec![crate::ingest::txt::read(&path, data, &options)]),
         Target::Html => articles(vec![crate::ingest::html::read(&path, data, &options)]),
-        Target::Feed => items(crate::ingest::feed::read(&path, data, &options)),
-        Target::NewsMl | Target::Nitf => items(crate::ingest::newsml::read(&path, data, &options)),
-        Target::JsonLines => items(crate::ingest::jsonl::read(&path, data, &options)),
+        // Files of many articles are read in memory, and item by item as
+        // the bytes come when larger than one article: both paths run.
+        Target::Feed => {
+            items(collect(|each| crate::ingest::feed::read(&path, data, &options, each)))?;
+            items(collect(|each| crate::ingest::feed::read_stream(&path, data, &options, each)))
+        }
+        Target::NewsMl | Target::Nitf => {
+            items(collect(|each| crate::ingest::newsml::read(&path, data, &options, each)))?;
+            items(collect(|each| crate::ingest::newsml::read_stream(&path, data, &options, each)))
+        }
+        Target::JsonLines => {
+            items(collect(|each| crate::ingest::jsonl::read(&path, data, &options, each)))?;
+            items(collect(|each| crate::ingest::jsonl::read_stream(&path, data, &options, each)))
+        }
         Target::Tbx => {
             let text = String::from_utf8_lossy(data);
             let mut entries = Vec::new();
@@ -348,10 +359,26 @@ pub fn roundtrip(article: &Article, version: Version) -> Result<(), Violation> {
     Ok(())
 }
 
-fn items(result: Result<crate::ingest::Items, crate::ingest::Error>) -> Result<(), Violation> {
-    match result {
-        Ok(items) => articles(items),
-        Err(error) => printable(&error),
+/// The items a reader hands over, and the error it ends with, if any.
+type Read = (crate::ingest::Items, Option<crate::ingest::Error>);
+
+/// Runs a reader that hands items over one by one, keeping them all.
+fn collect(read: impl FnOnce(crate::ingest::Each<'_>) -> Result<(), crate::ingest::Error>) -> Read {
+    let mut items = Vec::new();
+    let mut keep = |item| {
+        items.push(item);
+        std::ops::ControlFlow::Continue(())
+    };
+    let end = read(&mut keep).err();
+    (items, end)
+}
+
+/// Items read before a fault are whole articles too.
+fn items((items, end): Read) -> Result<(), Violation> {
+    articles(items)?;
+    match end {
+        Some(error) => printable(&error),
+        None => Ok(()),
     }
 }
 
