@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--depeche", default=os.path.join(ROOT, "target", "release", "depeche"))
     ap.add_argument("--jobs", default=None, help="depeche -j (default: its own)")
     ap.add_argument("--work", default=None, help="folder for the outputs (default: a temp dir)")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="seconds to wait before the first run (see below; default 0)")
     args = ap.parse_args()
 
     articles = os.path.join(args.corpus, "articles")
@@ -104,6 +106,16 @@ def main():
     work = tempfile.mkdtemp(prefix="depeche-offline-", dir=args.work)
     print(f"corpus: {len(names)} articles, {size / 1e6:.1f} MB, {articles}")
     print(f"outputs under {work} (same disk as the corpus: {os.stat(work).st_dev == os.stat(articles).st_dev})")
+    # ext4 without a journal does not hand out an inode freed in the last
+    # 60 seconds (360 while its inode table block is not yet written back)
+    # when a free one can be found by scanning: for minutes after thousands
+    # of files were deleted (an earlier run of this bench cleaning up), every
+    # file created scans, and a run takes two to three times as long. Wait
+    # out that window (--settle 400) to measure the tools, not the file
+    # system's recent history.
+    if args.settle > 0:
+        print(f"waiting {args.settle:.0f} s for recently freed inodes to settle (--settle 0 to skip)")
+        time.sleep(args.settle)
     print(f"{'tool':<26} {'run':>3} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>12}")
     results = {"depeche": [], "peer": []}
     for i in range(max(args.runs, args.peer_runs)):
