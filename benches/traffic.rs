@@ -241,6 +241,9 @@ fn main() {
         let ms = Duration::from_millis;
         let fast = Server { latency: ms(100), per_second: None, fault_every: None };
         scenario("23 articles, 100 ms latency, no rate limit", 23, fast).await;
+        // 12 requests in two rounds of 6: the concurrency at which the
+        // fewest requests take the fewest rounds.
+        scenario_at("23 articles, 100 ms latency, no rate limit, concurrency 6", 23, fast, 6).await;
         scenario_at("23 articles, 100 ms latency, no rate limit, concurrency 8", 23, fast, 8).await;
         let limited = Server { latency: ms(500), per_second: Some(2), fault_every: None };
         scenario("22 articles, 500 ms latency, 2 requests/s with 429 + Retry-After", 22, limited)

@@ -52,16 +52,19 @@ pub(crate) fn parse(
     let mut index: HashMap<&str, usize> =
         COLUMNS.iter().take(5).enumerate().map(|(i, c)| (*c, i)).collect();
     let mut first = true;
+    // Rows come in order: counting from the previous row keeps the line
+    // numbers of a large glossary linear in its size.
+    let mut lines = crate::lines::LineCounter::new(text);
     let mut by_key: HashMap<(Vec<String>, String, String), usize> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|source| Error::Csv {
             path: path.to_path_buf(),
-            line: source.position().map_or(0, |p| line_of(text, p.byte())),
+            line: source.position().map_or(0, |p| line_of(text, &mut lines, p.byte())),
             source,
         })?;
         // Counted from the byte offset: the reader's own line count skips
         // comment lines.
-        let line = record.position().map_or(0, |p| line_of(text, p.byte()));
+        let line = record.position().map_or(0, |p| line_of(text, &mut lines, p.byte()));
         if first {
             first = false;
             if record.get(0).is_some_and(|f| f.eq_ignore_ascii_case("source")) {
@@ -197,11 +200,10 @@ pub(crate) fn parse(
 ///
 /// The reader reports a record as starting where it began looking, before
 /// any comment or blank line it skipped, so those are skipped here too.
-fn line_of(text: &str, byte: u64) -> usize {
+fn line_of(text: &str, lines: &mut crate::lines::LineCounter<'_>, byte: u64) -> usize {
     let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
     let bytes = text.as_bytes();
-    let mut line =
-        1 + bytes.get(..start).unwrap_or_default().iter().filter(|&&b| b == b'\n').count();
+    let mut line = lines.line(start);
     loop {
         let rest = bytes.get(start..).unwrap_or_default();
         let skip = rest.first().is_some_and(|&b| b == b'#' || b == b'\n' || b == b'\r');
