@@ -142,16 +142,28 @@ pub fn run(target: Target, data: &[u8]) -> Result<(), Violation> {
         // Files of many articles are read in memory, and item by item as
         // the bytes come when larger than one article: both paths run.
         Target::Feed => {
-            items(collect(|each| crate::ingest::feed::read(&path, data, &options, each)))?;
-            items(collect(|each| crate::ingest::feed::read_stream(&path, data, &options, each)))
+            items(crate::ingest::collect(|each| {
+                crate::ingest::feed::read(&path, data, &options, each)
+            }))?;
+            items(crate::ingest::collect(|each| {
+                crate::ingest::feed::read_stream(&path, data, &options, each)
+            }))
         }
         Target::NewsMl | Target::Nitf => {
-            items(collect(|each| crate::ingest::newsml::read(&path, data, &options, each)))?;
-            items(collect(|each| crate::ingest::newsml::read_stream(&path, data, &options, each)))
+            items(crate::ingest::collect(|each| {
+                crate::ingest::newsml::read(&path, data, &options, each)
+            }))?;
+            items(crate::ingest::collect(|each| {
+                crate::ingest::newsml::read_stream(&path, data, &options, each)
+            }))
         }
         Target::JsonLines => {
-            items(collect(|each| crate::ingest::jsonl::read(&path, data, &options, each)))?;
-            items(collect(|each| crate::ingest::jsonl::read_stream(&path, data, &options, each)))
+            items(crate::ingest::collect(|each| {
+                crate::ingest::jsonl::read(&path, data, &options, each)
+            }))?;
+            items(crate::ingest::collect(|each| {
+                crate::ingest::jsonl::read_stream(&path, data, &options, each)
+            }))
         }
         Target::Tbx => {
             let text = String::from_utf8_lossy(data);
@@ -361,17 +373,6 @@ pub fn roundtrip(article: &Article, version: Version) -> Result<(), Violation> {
 
 /// The items a reader hands over, and the error it ends with, if any.
 type Read = (crate::ingest::Items, Option<crate::ingest::Error>);
-
-/// Runs a reader that hands items over one by one, keeping them all.
-fn collect(read: impl FnOnce(crate::ingest::Each<'_>) -> Result<(), crate::ingest::Error>) -> Read {
-    let mut items = Vec::new();
-    let mut keep = |item| {
-        items.push(item);
-        std::ops::ControlFlow::Continue(())
-    };
-    let end = read(&mut keep).err();
-    (items, end)
-}
 
 /// Items read before a fault are whole articles too.
 fn items((items, end): Read) -> Result<(), Violation> {

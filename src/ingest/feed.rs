@@ -958,12 +958,8 @@ mod tests {
         bytes: &[u8],
         options: &ReadOptions,
     ) -> Result<super::super::Items, Error> {
-        let mut items = Vec::new();
-        read(path, bytes, options, &mut |item| {
-            items.push(item);
-            ControlFlow::Continue(())
-        })?;
-        Ok(items)
+        let (items, end) = crate::ingest::collect(|each| read(path, bytes, options, each));
+        end.map_or(Ok(items), Err)
     }
 
     fn read_bytes(bytes: &[u8]) -> Vec<Article> {

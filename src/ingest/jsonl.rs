@@ -265,18 +265,13 @@ fn looks_like_iso_date(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::ops::ControlFlow;
 
     use super::*;
     use crate::ingest::Items;
 
     fn read_all(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Items, Error> {
-        let mut items = Vec::new();
-        read(path, bytes, options, &mut |item| {
-            items.push(item);
-            ControlFlow::Continue(())
-        })?;
-        Ok(items)
+        let (items, end) = crate::ingest::collect(|each| read(path, bytes, options, each));
+        end.map_or(Ok(items), Err)
     }
 
     fn read_str(text: &str) -> Items {

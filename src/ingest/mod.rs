@@ -232,12 +232,20 @@ pub fn read_path_with(path: &Path, options: &ReadOptions) -> Result<Vec<Article>
 /// outer error is for the file as a whole (unreadable, too large, not a
 /// format depeche reads).
 pub fn read_items(path: &Path, options: &ReadOptions) -> Result<Items, Error> {
+    let (items, end) = collect(|each| read_each(path, options, each));
+    end.map_or(Ok(items), Err)
+}
+
+/// Runs a reader that hands articles over one by one and keeps them all,
+/// with the error it ended on, if any (the items read before it are whole).
+pub(crate) fn collect(read: impl FnOnce(Each<'_>) -> Result<(), Error>) -> (Items, Option<Error>) {
     let mut items = Vec::new();
-    read_each(path, options, &mut |item| {
+    let end = read(&mut |item| {
         items.push(item);
         ControlFlow::Continue(())
-    })?;
-    Ok(items)
+    })
+    .err();
+    (items, end)
 }
 
 /// What [`read_each`] hands each article to; `Break` stops the reading.

@@ -902,12 +902,8 @@ mod tests {
         bytes: &[u8],
         options: &ReadOptions,
     ) -> Result<crate::ingest::Items, Error> {
-        let mut items = Vec::new();
-        read(path, bytes, options, &mut |item| {
-            items.push(item);
-            std::ops::ControlFlow::Continue(())
-        })?;
-        Ok(items)
+        let (items, end) = crate::ingest::collect(|each| read(path, bytes, options, each));
+        end.map_or(Ok(items), Err)
     }
 
     fn read_str(xml: &str) -> crate::ingest::Items {
