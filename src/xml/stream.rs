@@ -54,16 +54,7 @@ impl<R: BufRead> Lines<R> {
 
 impl<R: BufRead> Read for Lines<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let buf = self.fill_buf()?;
-            let n = buf.len().min(out.len());
-            if let (Some(to), Some(from)) = (out.get_mut(..n), buf.get(..n)) {
-                to.copy_from_slice(from);
-            }
-            n
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -196,16 +187,7 @@ impl<R: BufRead> Decoding<R> {
 
 impl<R: BufRead> Read for Decoding<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let buf = self.fill_buf()?;
-            let n = buf.len().min(out.len());
-            if let (Some(to), Some(from)) = (out.get_mut(..n), buf.get(..n)) {
-                to.copy_from_slice(from);
-            }
-            n
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -382,6 +364,20 @@ pub(crate) fn parse_split<R: BufRead>(
         return Err(Error::Unclosed { line: open.line, name: open.name });
     }
     Ok(root.unwrap_or_default())
+}
+
+/// `Read::read` for a reader whose real work is its `BufRead` side.
+fn read_buffered(from: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let n = {
+        let buf = from.fill_buf()?;
+        let n = buf.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), buf.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        n
+    };
+    from.consume(n);
+    Ok(n)
 }
 
 #[cfg(test)]
