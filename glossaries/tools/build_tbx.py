@@ -36,7 +36,14 @@ TSV columns (tab-separated, header row first):
             it is a name that takes "the" by THE_NAMES / the words of
             THE_WORDS: the Islamic Republic of Afghanistan, the United States),
             `pl=TERM=PLURAL` (an explicit irregular English plural, e.g.
-            `pl=attorney general=attorneys general`; repeatable)
+            `pl=attorney general=attorneys general`; repeatable), `noun`
+            (noun reading only: tagged after a determiner, a number or a
+            quantity word, not after a noun: les militaires, not
+            l'intervention militaire; <descrip type="x-noun">yes</descrip>).
+            In `req=`, the word `@nat` stands for every French nationality
+            adjective of sources/states.tsv (masculine and feminine), so
+            that "attaque israélienne" or "la mission américaine" count as a
+            military or diplomatic context
     note    usage note for translators
     source  optional 8th column: where the concept comes from (e.g. `eurovoc
             4452 mt 0431`, `cldr+iso-codes FR`, `curated unpk`); written as
@@ -52,7 +59,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 ROOT = Path(__file__).resolve().parent.parent
-PREFIX = {"defence": "def", "diplomacy": "dip", "security": "sec"}
+PREFIX = {"defence": "def", "diplomacy": "dip", "security": "sec", "politics": "pol"}
+# Termbases written into a sub-folder: not loaded by default (see README).
+OPTIONAL = {"politics": "optional"}
 SOURCES = {
     "defence": "French defence terminology as used in French news, with English (en-GB/en-US), "
     "German and Spanish equivalents. Sources: EuroVoc microthesauri 0816 and 0821 "
@@ -67,6 +76,11 @@ SOURCES = {
     "(European Union, reuse under Decision 2011/833/EU); names published by the IAEA, the UN "
     "sanctions lists and national agencies; EuroVoc "
     "German and Spanish labels; standard press usage.",
+    "politics": "French domestic-politics terminology (political framework, parties, elections, "
+    "parliaments and their proceedings, executive power and public administration), with English "
+    "(en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc microthesauri 0406, 0411, "
+    "0416, 0421, 0426 and 0436 (European Union, reuse under Decision 2011/833/EU); EuroVoc German "
+    "and Spanish labels. Optional: not loaded unless named.",
     "diplomacy": "French diplomacy and international-relations terminology as used in French news, "
     "with English (en-GB/en-US), German and Spanish equivalents. Sources: EuroVoc "
     "microthesauri 0806, 0816, 7606 and 7621 (European Union, reuse under Decision "
@@ -130,6 +144,35 @@ NOART_NAMES = {
     "Interpol's", "Eurocorps", "Eurofor", "Euromarfor", "SHAPE", "NORAD", "NORTHCOM", "CENTCOM",
     "AFRICOM", "EUCOM", "SOUTHCOM", "INDOPACOM", "Centcom", "Africom",
 }
+
+
+def nationality_adjectives():
+    """French nationality adjectives (masculine and feminine) of states.tsv."""
+    words = []
+    path = ROOT / "tools" / "sources" / "states.tsv"
+    header = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            continue
+        row = dict(zip(header, cells))
+        for key in ("fr_m", "fr_f"):
+            word = row.get(key, "").strip()
+            if word and " " not in word and word not in words:
+                words.append(word)
+    return words
+
+
+def expand_context(words):
+    out = []
+    for w in (w.strip() for w in words):
+        for x in nationality_adjectives() if w == "@nat" else [w]:
+            if x not in out:
+                out.append(x)
+    return out
 
 
 def country_names():
@@ -334,6 +377,37 @@ def rows_of(src):
         yield src, n, cols + [""] * (8 - len(cols))
 
 
+ATOMIC = re.compile(r"\bnucléaire(s?)\b")
+_TAKEN = []
+
+
+def taken_terms():
+    """Every French term of every table, lowercased (read once)."""
+    if not _TAKEN:
+        found = set()
+        for d in PREFIX:
+            for t in (ROOT / "tools" / f"{d}.tsv", ROOT / "tools" / "sources" / f"candidates-{d}.tsv"):
+                if t.exists():
+                    for _, _, cols in rows_of(t):
+                        found.update(x.lstrip("!").lower() for x in terms(cols[0]))
+        _TAKEN.append(found)
+    return _TAKEN[0]
+
+
+def atomic_variants(french):
+    """`nucléaire` in a common-noun term is also written `atomique` (arme
+    atomique, essai atomique, matières atomiques): the systematic synonym is
+    added as a variant unless another concept has that term."""
+    out = []
+    for t in french:
+        if t.startswith("!") or not t[:1].islower():
+            continue
+        v = ATOMIC.sub(lambda m: "atomique" + m.group(1), t)
+        if v != t and v not in french and v not in out and v.lower() not in taken_terms():
+            out.append(v)
+    return out
+
+
 def build(domain):
     tables = [ROOT / "tools" / f"{domain}.tsv", ROOT / "tools" / "sources" / f"candidates-{domain}.tsv"]
     seen = set()
@@ -351,6 +425,10 @@ def build(domain):
         dnt = False
         flag_list = [f.strip() for f in flags.split(";") if f.strip()]
         french = terms(fr)
+        extra = atomic_variants(french)
+        if extra:
+            fr = " | ".join([fr] + extra)
+            french = terms(fr)
         if "noacr" not in flag_list and "acr" not in flag_list and any(map(is_acronym, french)):
             flag_list.append("acr")
         if (
@@ -383,8 +461,10 @@ def build(domain):
                 out += '      <descrip type="x-doNotTranslate">yes</descrip>\n'
             elif flag == "amb":
                 out += '      <descrip type="x-ambiguous">yes</descrip>\n'
+            elif flag == "noun":
+                out += '      <descrip type="x-noun">yes</descrip>\n'
             elif flag.startswith("req="):
-                words = " | ".join(w.strip() for w in flag[4:].split(","))
+                words = " | ".join(expand_context(flag[4:].split(",")))
                 out += f'      <descrip type="x-contextRequires">{escape(words)}</descrip>\n'
             elif flag.startswith("exc="):
                 words = " | ".join(w.strip() for w in flag[4:].split(","))
@@ -423,8 +503,10 @@ def build(domain):
         "  </text>\n"
         "</martif>\n"
     )
-    (ROOT / f"{domain}.tbx").write_text(doc, encoding="utf-8")
-    print(f"{domain}.tbx: {len(entries)} concepts")
+    folder = ROOT / OPTIONAL[domain] if domain in OPTIONAL else ROOT
+    folder.mkdir(exist_ok=True)
+    (folder / f"{domain}.tbx").write_text(doc, encoding="utf-8")
+    print(f"{(folder / f'{domain}.tbx').relative_to(ROOT)}: {len(entries)} concepts")
 
 
 if __name__ == "__main__":

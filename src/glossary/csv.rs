@@ -5,7 +5,8 @@
 //! `forbidden` (renderings the house style rejects, `|`-separated),
 //! `dnt` (`yes` keeps the term verbatim), `requires`, `excludes` (context
 //! rules, `|`-separated), `flags` (`acr` acronym in any case, `ins`
-//! adjectives may be inserted, `amb` ambiguous, `noart` the target is a
+//! adjectives may be inserted, `amb` ambiguous, `noun` noun reading
+//! only (after a determiner), `noart` the target is a
 //! name used without "the"; `;`-separated), `plural` (the target's plural
 //! where it is irregular), `origin` (where the concept comes from) and
 //! `id`. Lines starting with `#` are comments.
@@ -135,6 +136,7 @@ pub(crate) fn parse(
                     excludes: Vec::new(),
                     acronym: false,
                     insertions: false,
+                    noun: false,
                     origin: None,
                     house: false,
                     note: None,
@@ -154,10 +156,11 @@ pub(crate) fn parse(
                 "acr" => entry.acronym = true,
                 "ins" => entry.insertions = true,
                 "amb" => entry.ambiguous = true,
+                "noun" => entry.noun = true,
                 other => {
                     return Err(invalid(
                         line,
-                        format!("unknown flag {other:?} (known: acr, ins, amb, noart)"),
+                        format!("unknown flag {other:?} (known: acr, ins, amb, noun, noart)"),
                     ));
                 }
             }

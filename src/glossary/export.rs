@@ -284,6 +284,7 @@ mod tests {
             excludes: vec![],
             acronym: false,
             insertions: false,
+            noun: false,
             origin: None,
             house: false,
             note: None,

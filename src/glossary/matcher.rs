@@ -74,6 +74,8 @@ struct Inner {
     /// Ids of words that are never an inserted adjective (articles,
     /// prepositions, conjunctions).
     function_words: Vec<u32>,
+    /// Ids of [`DETERMINERS`].
+    determiners: Vec<u32>,
     rules: Vec<Rule>,
     hits: Vec<TermHit>,
 }
@@ -93,6 +95,78 @@ const FUNCTION_WORDS: &[&str] = &[
     "a", "au", "aux", "avec", "ce", "cette", "d", "dans", "de", "des", "du", "en", "est", "et",
     "l", "la", "le", "les", "leur", "ou", "par", "pour", "qu", "que", "qui", "sa", "se", "ses",
     "son", "sur", "un", "une",
+];
+
+/// Words after which a `noun` term is read as a noun: determiners,
+/// numbers written out and quantity words (`les militaires`, `deux
+/// militaires`, `des dizaines de militaires`, `un ancien militaire`).
+const DETERMINERS: &[&str] = &[
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "d",
+    "au",
+    "aux",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "mon",
+    "ma",
+    "mes",
+    "ton",
+    "ta",
+    "tes",
+    "son",
+    "sa",
+    "ses",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "leur",
+    "leurs",
+    "plusieurs",
+    "quelques",
+    "certains",
+    "certaines",
+    "nombreux",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "quinze",
+    "vingt",
+    "trente",
+    "cent",
+    "mille",
+    "tous",
+    "toutes",
+    "autres",
+    "ancien",
+    "anciens",
+    "ex",
+    "jeune",
+    "jeunes",
+    "simple",
+    "simples",
+    "haut",
+    "hauts",
+    "entre",
+    "dont",
 ];
 
 /// Prefixes written either with a hyphen or solid (`contre-terrorisme`,
@@ -161,6 +235,8 @@ thread_local! {
 struct Rule {
     requires: Vec<Vec<u32>>,
     excludes: Vec<Vec<u32>>,
+    /// Noun reading only (see [`Entry::noun`]).
+    noun: bool,
 }
 
 impl Matcher {
@@ -170,6 +246,7 @@ impl Matcher {
         inner.terminals.push(Vec::new());
         inner.insert_after.push(false);
         inner.function_words = FUNCTION_WORDS.iter().map(|w| inner.intern(w)).collect();
+        inner.determiners = DETERMINERS.iter().map(|w| inner.intern(w)).collect();
         for (index, entry) in entries.iter().enumerate() {
             let Ok(index32) = u32::try_from(index) else { break };
             let requires: Vec<Vec<u32>> = entry
@@ -202,7 +279,7 @@ impl Matcher {
             });
             // An ambiguous word with no context to decide is never forced.
             let usable = !entry.ambiguous || !requires.is_empty();
-            inner.rules.push(Rule { requires, excludes });
+            inner.rules.push(Rule { requires, excludes, noun: entry.noun });
             if !usable {
                 continue;
             }
@@ -275,7 +352,7 @@ impl Matcher {
                 terms
                     .iter()
                     .filter(|t| skip == 0 || t.insertions)
-                    .find(|t| inner.accepts(t, toks, i, last, skip))
+                    .find(|t| inner.accepts(text, t, toks, i, last, skip))
                     .map(|t| (i, last, t.entry))
             });
             found.extend(best);
@@ -464,10 +541,29 @@ impl Inner {
         tok.glued && lowercase && !self.function_words.contains(&id)
     }
 
+    /// Whether the word at token `first` (not the first token) is read as a
+    /// noun: after a determiner, a number or a quantity word, or after
+    /// punctuation that starts a clause (`Syrie : militaires tués`).
+    fn noun_reading(&self, text: &str, toks: &[(Token, u32)], first: usize) -> bool {
+        let (Some(&(tok, _)), Some(&(prev, prev_id))) = (toks.get(first), toks.get(first - 1))
+        else {
+            return true;
+        };
+        if !tok.glued {
+            return true;
+        }
+        let number = text
+            .get(prev.start..prev.end)
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_ascii_digit());
+        number || self.determiners.contains(&prev_id)
+    }
+
     /// Whether a term spanning tokens `first..=last` may be tagged.
     /// `skip` words stand inserted after the first.
     fn accepts(
         &self,
+        text: &str,
         term: &Terminal,
         toks: &[(Token, u32)],
         first: usize,
@@ -484,6 +580,9 @@ impl Inner {
             n += if n == first { 1 + skip } else { 1 };
         }
         let Some(rule) = self.rules.get(term.entry as usize) else { return true };
+        if rule.noun && first > 0 && !self.noun_reading(text, toks, first) {
+            return false;
+        }
         for phrase in &rule.excludes {
             let len = phrase.len();
             let from = (first + 1).saturating_sub(len);
@@ -648,6 +747,7 @@ mod tests {
             excludes: vec![],
             acronym: false,
             insertions: false,
+            noun: false,
             origin: None,
             house: false,
             note: None,
@@ -688,6 +788,20 @@ mod tests {
         let m = Matcher::new(&[e], "en");
         assert_eq!(m.find("les alliés militaires").len(), 1);
         assert!(m.find("ses alliés politiques").is_empty());
+    }
+
+    // See: #10
+    #[test]
+    fn noun_terms_only_after_a_determiner() {
+        let mut e = entry("m", &["militaire"], "soldier");
+        e.noun = true;
+        let m = Matcher::new(&[e], "en");
+        let text = "Militaires tués ; les militaires, 300 militaires, des dizaines de \
+                    militaires, un ancien militaire ; Syrie : militaires ; l'intervention \
+                    militaire, les puissances militaires, économique et militaire";
+        let got: Vec<_> = m.find(text).into_iter().map(|h| h.start).collect();
+        let nouns: Vec<_> = text.match_indices("ilitaire").map(|(i, _)| i - 1).take(6).collect();
+        assert_eq!(got, nouns);
     }
 
     // See: #10

@@ -149,6 +149,12 @@ pub struct Entry {
     /// One or two words (adjectives) may stand after the first word of a
     /// multiword term: `ministre israélien des Affaires étrangères`.
     pub insertions: bool,
+    /// Its terms are nouns that French also uses as adjectives
+    /// (`militaire`): tag them only in the noun reading, that is after a
+    /// determiner, a number or a quantity word (`les militaires`, `300
+    /// militaires`, `un ancien militaire`) or at the start of a sentence or
+    /// clause, not after a noun (`intervention militaire`).
+    pub noun: bool,
     /// Where the concept comes from (TBX `x-source`, CSV `source_ref`), for
     /// `depeche glossary stats`.
     pub origin: Option<String>,
@@ -504,6 +510,7 @@ mod tests {
             excludes: vec![],
             acronym: false,
             insertions: false,
+            noun: false,
             origin: None,
             house: false,
             note: None,

@@ -8,8 +8,8 @@
 //! `usageNote`, and the matching rules of this project, written as
 //! private data categories (`x-` prefix, as TBX allows):
 //! `x-doNotTranslate`, `x-ambiguous`, `x-contextRequires`,
-//! `x-contextExcludes` (values separated by `|`), `x-acronym` and
-//! `x-insertions` (`yes`), and `x-source` (where the concept comes from).
+//! `x-contextExcludes` (values separated by `|`), `x-acronym`,
+//! `x-insertions` and `x-noun` (`yes`), and `x-source` (where the concept comes from).
 
 use std::path::Path;
 
@@ -33,6 +33,7 @@ enum Field {
     Excludes,
     Acronym,
     Insertions,
+    Noun,
     Source,
     Article,
     Plural,
@@ -90,6 +91,7 @@ pub(crate) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                             excludes: Vec::new(),
                             acronym: false,
                             insertions: false,
+                            noun: false,
                             origin: None,
                             house: false,
                             note: None,
@@ -131,6 +133,7 @@ pub(crate) fn parse(path: &Path, text: &str, out: &mut Vec<Entry>) -> Result<(),
                             (_, Some("x-contextExcludes")) => Some(Field::Excludes),
                             (_, Some("x-acronym")) => Some(Field::Acronym),
                             (_, Some("x-insertions")) => Some(Field::Insertions),
+                            (_, Some("x-noun")) => Some(Field::Noun),
                             (_, Some("x-source")) => Some(Field::Source),
                             ("termNote", Some("x-article")) => Some(Field::Article),
                             ("termNote", Some("x-plural")) => Some(Field::Plural),
@@ -285,6 +288,7 @@ fn apply(
         (Field::Excludes, None, Some(e)) => e.excludes.extend(list(value)),
         (Field::Acronym, None, Some(e)) => e.acronym = flag(value)?,
         (Field::Insertions, None, Some(e)) => e.insertions = flag(value)?,
+        (Field::Noun, None, Some(e)) => e.noun = flag(value)?,
         (Field::Source, None, Some(e)) => e.origin = Some(value.to_string()),
         _ => {}
     }

@@ -14,6 +14,11 @@
 //! - a rendering that is itself a listed adjective, right after a plural
 //!   noun: "links military".
 //!
+//! Besides term hits, the French adjectives of [`SOURCE_ADJECTIVES`] in the
+//! source anchor the second pattern: the termbases tag `militaire` only as
+//! a noun (`les militaires`), so `liens militaires` has no hit, yet
+//! "links military" is the same fault.
+//!
 //! In both, the adjective must end its phrase: what follows it is the end
 //! of the sentence, punctuation, `of`, or `and`/`or` not followed by an
 //! adjective and its noun ("NATO military and civilian staff" is good
@@ -61,6 +66,69 @@ const COORDINATED: &[&str] = &[
     "defense",
 ];
 
+/// French adjectives of the domain and their English adjective: each one
+/// in the source anchors the "links military" pattern like a term hit whose
+/// rendering is that adjective.
+const SOURCE_ADJECTIVES: &[(&str, &str)] = &[
+    ("militaire", "military"),
+    ("militaires", "military"),
+    ("nucléaire", "nuclear"),
+    ("nucléaires", "nuclear"),
+    ("atomique", "atomic"),
+    ("atomiques", "atomic"),
+    ("diplomatique", "diplomatic"),
+    ("diplomatiques", "diplomatic"),
+    ("stratégique", "strategic"),
+    ("stratégiques", "strategic"),
+    ("balistique", "ballistic"),
+    ("balistiques", "ballistic"),
+    ("naval", "naval"),
+    ("navale", "naval"),
+    ("navals", "naval"),
+    ("navales", "naval"),
+];
+
+/// Anchors for the French adjectives of the source that no term hit
+/// covers (see [`SOURCE_ADJECTIVES`]).
+fn source_adjectives(segment: &Segment) -> Vec<TermHit> {
+    let source = segment.source.as_str();
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                let Some(word) = source.get(s..i) else { continue };
+                let lower = word.to_lowercase();
+                let Some(&(_, english)) = SOURCE_ADJECTIVES.iter().find(|(fr, _)| *fr == lower)
+                else {
+                    continue;
+                };
+                if segment.terms.iter().any(|h| h.start < i && s < h.end) {
+                    continue;
+                }
+                out.push(TermHit {
+                    entry: String::new(),
+                    start: s,
+                    end: i,
+                    text: word.to_string(),
+                    term: lower,
+                    expected: Some(english.to_string()),
+                    alternatives: Vec::new(),
+                    forbidden: Vec::new(),
+                    domain: String::new(),
+                    do_not_translate: false,
+                    no_article: false,
+                    plural: None,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Plural-looking words that are verbs or adverbs before an adjective
 /// ("remains nuclear", "goes nuclear").
 const NOT_NOUNS: &[&str] = &[
@@ -102,7 +170,8 @@ impl Check for StrandedAdjective {
         };
         let words = text::words(target);
         let mut found: Vec<(usize, QaIssue)> = Vec::new();
-        for hit in segment.terms.iter().filter(|h| !h.do_not_translate) {
+        let anchors = source_adjectives(segment);
+        for hit in segment.terms.iter().chain(&anchors).filter(|h| !h.do_not_translate) {
             for rendering in text::renderings(hit) {
                 let last_is_adjective =
                     text::words(rendering).last().is_some_and(|w| en::is_adjective(w.text));
@@ -204,7 +273,7 @@ fn message(hit: &TermHit, adjective: &str, phrase: &str) -> QaIssue {
             "adjective {adjective:?} after {phrase:?} (for {:?}): English puts it before the noun",
             hit.text
         ),
-        Some(hit),
+        Some(hit).filter(|h| !h.entry.is_empty()),
     )
 }
 
@@ -239,6 +308,23 @@ mod tests {
         ] {
             assert!(run(vec![mod_()], good).is_empty(), "{good}");
         }
+    }
+
+    // See: #10
+    #[test]
+    fn french_adjectives_of_the_source_anchor_without_a_term_hit() {
+        let mut seg = Segment::new(
+            "p1.s1",
+            "Les deux pays renforcent leurs liens militaires et sécuritaires.",
+        );
+        seg.target =
+            Some("The two countries strengthen their links military and of security.".into());
+        let issues = StrandedAdjective.check(&seg, "en-GB");
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].entry, None);
+        assert!(issues[0].message.contains("\"military\" after \"links\""), "{issues:?}");
+        seg.target = Some("The two countries strengthen their military and security links.".into());
+        assert!(StrandedAdjective.check(&seg, "en-GB").is_empty());
     }
 
     #[test]

@@ -45,6 +45,28 @@ fn shipped_termbases_are_big_enough_and_pass_check() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
+// See: #10
+#[test]
+fn the_politics_termbase_is_optional_and_loads_clean() {
+    let default = glossary();
+    assert!(default.entries().iter().all(|e| e.domain != "politics"));
+    let both =
+        Glossary::load(&[&root().join("glossaries"), &root().join("glossaries/optional")]).unwrap();
+    let politics = both.with_domains(&["politics".to_string()]);
+    assert!(politics.len() >= 250, "{} politics concepts", politics.len());
+    assert_eq!(both.len(), default.len() + politics.len());
+    let errors: Vec<String> = both
+        .check()
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let hits = both.matcher("en-GB").find("le sénateur a voté le projet de loi");
+    let ids: Vec<_> = hits.iter().map(|h| h.entry.as_str()).collect();
+    assert_eq!(ids, ["pol-senateur", "pol-projet-de-loi"]);
+}
+
 #[test]
 fn country_specific_targets_follow_the_locale() {
     let g = glossary();
@@ -241,6 +263,21 @@ const POSITIVE: &[(&str, &str, &str)] = &[
         "dip-envoye-special-de-l-onu",
         "envoyé spécial de l'ONU",
     ),
+    // Noun-only terms, nationality adjectives as context, news vocabulary.
+    ("300 militaires ont été déployés", "def-militaire", "militaires"),
+    ("un ancien militaire a témoigné", "def-militaire", "militaire"),
+    ("Attaque israélienne dans le nord de la Syrie", "def-attaque", "Attaque"),
+    ("La mission américaine est restée sans mandat", "dip-mission", "mission"),
+    ("L'envoyé de l'ONU a dit qu'il soutenait cette augmentation", "dip-envoye", "envoyé"),
+    ("lorsqu'un hélicoptère israélien a ouvert le feu", "def-helicoptere", "hélicoptère"),
+    ("un exercice aux explosifs", "def-explosifs", "explosifs"),
+    ("un enfer pour l'occupant sioniste", "def-occupant", "occupant"),
+    ("le transport de matériaux atomiques", "sec-matieres-nucleaires", "matériaux atomiques"),
+    (
+        "Les Brigades Al-Qassam ont revendiqué",
+        "sec-brigades-ezzedine-al-qassam",
+        "Brigades Al-Qassam",
+    ),
 ];
 
 /// (sentence, concept id that must NOT be tagged).
@@ -268,6 +305,19 @@ const NEGATIVE: &[(&str, &str)] = &[
     ("c'est un militant syndical de longue date", "def-militant"),
     ("le secrétaire général du parti", "def-general"),
     ("Royaume. Uni", "dip-royaume-uni"),
+    ("une intervention militaire en Libye", "def-militaire"),
+    ("les autres puissances militaires", "def-militaire"),
+    ("économique et militaire", "def-militaire"),
+    ("5000 personnes s'étaient réfugiées au camp", "dip-refugie"),
+    ("un colis explosif", "def-explosifs"),
+    ("Igor Sahiri, envoyé spécial BFMTV, et un otage israélien", "dip-envoye"),
+    ("le colis envoyé par l'ONU", "dip-envoye"),
+    ("les occupants du véhicule israélien", "def-occupant"),
+    ("des législateurs sont entrés en conflit", "def-conflit"),
+    ("un trésor de guerre", "def-guerre"),
+    // Domestic politics is in the optional termbase only.
+    ("le sénateur a voté le projet de loi", "pol-senateur"),
+    ("le sénateur a voté le projet de loi", "pol-projet-de-loi"),
 ];
 
 #[test]

@@ -28,16 +28,18 @@ use depeche::glossary::{Glossary, Matcher};
 /// sha256 of `fixtures/term-gold/test.tsv`, the held-out half.
 const TEST_GOLD_SHA256: &str = "6ec760501f1f1a432030a60bfac91ad50be7f4091e5c4520d035484948e95513";
 
-/// Recall floors, a little under the measured figures (dev 0.872, test
-/// 0.789 when set), so that a loss of a few occurrences fails.
-const MIN_RECALL_DEV: f64 = 0.86;
-const MIN_RECALL_TEST: f64 = 0.77;
-/// Precision floors against the gold's scope (some hits the gold does not
-/// count are right terms: see GUIDE.md and the hand-judged sample).
-const MIN_PRECISION_DEV: f64 = 0.87;
-const MIN_PRECISION_TEST: f64 = 0.92;
+/// Floors at the bars for the held-out half (measured 0.800 and
+/// 0.950) and a little under the dev half's (0.937 and 0.956), so that a
+/// loss of a single held-out occurrence or one more wrong hit fails.
+const MIN_RECALL_DEV: f64 = 0.93;
+const MIN_RECALL_TEST: f64 = 0.80;
+/// Precision against the gold's scope: the three default termbases
+/// (defence, diplomacy, security); the optional politics termbase is outside
+/// it (see GUIDE.md and the hand-judged sample).
+const MIN_PRECISION_DEV: f64 = 0.95;
+const MIN_PRECISION_TEST: f64 = 0.95;
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

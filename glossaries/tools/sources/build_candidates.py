@@ -59,11 +59,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TOOLS = HERE.parent
 ARRETES = Path("/work/shared/corpus/terminology/fr-defence-terminology-arretes-1989-1991.csv")
-DOMAINS = ["defence", "diplomacy", "security"]
+DOMAINS = ["defence", "diplomacy", "security", "politics"]
 
 EUROVOC_DOMAIN = {
     "0816": "defence", "0821": "defence",
     "0431": "security", "1216": "security", "1231": "diplomacy", "2811": "diplomacy",
+    # domestic politics: the optional politics termbase
+    "0406": "politics", "0411": "politics", "0416": "politics", "0421": "politics",
+    "0426": "politics", "0436": "politics",
 }
 SINGLE_OK = {
     # EuroVoc / FranceTerme / arrêtés single words with a domain meaning
