@@ -264,6 +264,13 @@ const POSITIVE: &[(&str, &str, &str)] = &[
         "envoyé spécial de l'ONU",
     ),
     // Noun-only terms, nationality adjectives as context, news vocabulary.
+    ("une avancée des forces russes sur le front", "def-front", "front"),
+    ("Une dépêche de l'Ambassade en mai", "dip-depeche", "dépêche"),
+    (
+        "Le Secrétaire d'État a admis, comme Barack Obama",
+        "dip-secretaire-d-etat",
+        "Secrétaire d'État",
+    ),
     ("300 militaires ont été déployés", "def-militaire", "militaires"),
     ("un ancien militaire a témoigné", "def-militaire", "militaire"),
     ("Attaque israélienne dans le nord de la Syrie", "def-attaque", "Attaque"),
@@ -315,6 +322,10 @@ const NEGATIVE: &[(&str, &str)] = &[
     ("les occupants du véhicule israélien", "def-occupant"),
     ("des législateurs sont entrés en conflit", "def-conflit"),
     ("un trésor de guerre", "def-guerre"),
+    ("le Front national a perdu", "def-front"),
+    ("selon une dépêche AFP publiée hier", "dip-depeche"),
+    ("le secrétaire d'État chargé du numérique", "dip-secretaire-d-etat"),
+    ("Radio Free Asia (RFA) rapporte", "dip-allemagne-de-l-ouest"),
     // Domestic politics is in the optional termbase only.
     ("le sénateur a voté le projet de loi", "pol-senateur"),
     ("le sénateur a voté le projet de loi", "pol-projet-de-loi"),
