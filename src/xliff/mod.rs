@@ -365,7 +365,7 @@ impl Cleaner {
         text: &'a str,
         place: impl FnOnce() -> String,
     ) -> Cow<'a, str> {
-        if text.chars().all(xml_char) {
+        if crate::xml::all_xml_chars(text) {
             return Cow::Borrowed(text);
         }
         let mut dropped = Vec::new();
