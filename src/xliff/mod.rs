@@ -431,9 +431,9 @@ pub(crate) fn is_language_tag(tag: &str) -> bool {
 pub(crate) fn needs_preserve(text: &str) -> bool {
     text.starts_with(char::is_whitespace)
         || text.ends_with(char::is_whitespace)
-        // One pass over the bytes for a tab or line break (one at the very
-        // end is whitespace at the end) or two spaces in a row.
-        || text.as_bytes().windows(2).any(|w| matches!(w, [b'\t' | b'\n' | b'\r', _] | [b' ', b' ']))
+        // Tab and line breaks looked for as bytes, not as a set of chars.
+        || text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+        || text.contains("  ")
 }
 
 /// The article's metadata as `key: value` header notes, in the order both
