@@ -4,6 +4,7 @@
 //! files ─map(read item by item → normalise → segment) (blocking pool, 2 articles ahead)
 //!       ─flatten ─flat_map(one step per article and target; duplicates set aside)
 //!       ─map(terms → memory → translate → qa → write)              (async, provider-bound)
+//!           (no provider and no memory: terms → qa → write, one task, no await)
 //!       ─buffer_unordered(max_articles_in_flight)
 //!       ─for_each(observer + summary)
 //! ```
@@ -629,14 +630,21 @@ pub(crate) async fn run(
                         // drives the stream.
                         let origin = article.origin.clone();
                         let locale = pipeline.targets.get(i).map(|t| t.locale.clone());
-                        let task = tokio::spawn(async move {
-                            match pipeline.targets.get(i) {
-                                Some(target) => {
-                                    Some(translate_one(*article, target, &pipeline).await)
+                        let task = if offline(&pipeline) {
+                            tokio::spawn(async move {
+                                let target = pipeline.targets.get(i)?;
+                                Some(translate_offline(*article, target, &pipeline))
+                            })
+                        } else {
+                            tokio::spawn(async move {
+                                match pipeline.targets.get(i) {
+                                    Some(target) => {
+                                        Some(translate_one(*article, target, &pipeline).await)
+                                    }
+                                    None => None,
                                 }
-                                None => None,
-                            }
-                        });
+                            })
+                        };
                         match task.await {
                             Ok(Some(outcome)) => Event::Outcome(outcome),
                             Ok(None) => Event::Found(0),
@@ -764,7 +772,8 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
             Err(error) => warnings.push(format!("translation memory: {}", error_chain(&error))),
         }
     }
-    let sent = match p.coordinator.as_ref().filter(|_| !p.dry_run && !p.translator.is_offline()) {
+    let mut sent = match p.coordinator.as_ref().filter(|_| !p.dry_run && !p.translator.is_offline())
+    {
         Some(coordinator) => {
             let verify = |seg: &crate::model::Segment| {
                 p.checks
@@ -775,9 +784,107 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
         }
         None => send_open(&mut article, locale, p).await,
     };
-    memory_hits += sent.memory_hits;
-    warnings.extend(sent.warnings);
-    let (translate, would_send, over_budget) = (sent.translate, sent.would_send, sent.over_budget);
+    sent.memory_hits += memory_hits;
+    warnings.append(&mut sent.warnings);
+    sent.warnings = warnings;
+    let ready = match serialise(article, target, p, sent) {
+        Ok(ready) => ready,
+        Err(failure) => return Outcome::Failed(failure),
+    };
+    if p.dry_run {
+        let path = p.out_dir.join(ready.name());
+        return ready.outcome(target, path, false);
+    }
+    // The write runs on the blocking pool, so files in flight wait for
+    // the disk side by side instead of holding up the runtime's few
+    // worker threads. Durability is one sync at the end of the run.
+    let out_dir = p.out_dir.clone();
+    let origin = ready.article.origin.clone();
+    let write = tokio::task::spawn_blocking(move || {
+        let written = write_file(&out_dir, &ready);
+        (ready, written)
+    })
+    .await;
+    match write {
+        Ok((ready, Ok((path, changed)))) => ready.outcome(target, path, changed),
+        Ok((ready, Err(error))) => failed(ready.article.origin, Some(&target.locale), error.into()),
+        Err(join) => failed(origin, Some(&target.locale), Error::Task(join)),
+    }
+}
+
+/// [`translate_one`] when nothing can fill a target (the `none` provider
+/// and no memory): terms, QA, the XLIFF document and its file in one go on
+/// the worker that runs the article's task. No provider, memory or claim
+/// is asked anything, so there is nothing to wait for, and such a run has
+/// no network traffic for the workers to serve: the write (a few system
+/// calls into the page cache; durability is one sync at the end of the
+/// run) stays on the worker instead of going to the blocking pool and
+/// back. One hand-off per article instead of three, and no thread beyond
+/// the runtime's own doing article work, so no allocator arena beyond
+/// theirs either.
+fn translate_offline(mut article: Article, target: &Target, p: &Pipeline) -> Outcome {
+    glossary::annotate(&target.matcher, &mut article);
+    let ready = match serialise(article, target, p, Sent::default()) {
+        Ok(ready) => ready,
+        Err(failure) => return Outcome::Failed(failure),
+    };
+    if p.dry_run {
+        let path = p.out_dir.join(ready.name());
+        return ready.outcome(target, path, false);
+    }
+    match write_file(&p.out_dir, &ready) {
+        Ok((path, changed)) => ready.outcome(target, path, changed),
+        Err(error) => failed(ready.article.origin, Some(&target.locale), error.into()),
+    }
+}
+
+/// True when no step of an article can fill a target or has to wait for
+/// anything: see [`translate_offline`].
+fn offline(p: &Pipeline) -> bool {
+    p.translator.is_offline() && p.memory.is_none()
+}
+
+/// An article checked and serialised, its file not written yet.
+struct Ready {
+    article: Article,
+    stats: ArticleStats,
+    findings: Vec<Finding>,
+    warnings: Vec<String>,
+    xml: String,
+    locale: String,
+}
+
+impl Ready {
+    /// The XLIFF file's name: `<id>.<locale>.xlf`.
+    fn name(&self) -> String {
+        format!("{}.{}.xlf", self.article.id, self.locale)
+    }
+
+    fn outcome(self, target: &Target, path: PathBuf, changed: bool) -> Outcome {
+        Outcome::Written {
+            id: self.article.id.clone(),
+            origin: self.article.origin.clone(),
+            target: target.locale.clone(),
+            path,
+            changed,
+            stats: Box::new(self.stats),
+            findings: self.findings,
+            warnings: self.warnings,
+            article: Box::new(self.article),
+        }
+    }
+}
+
+/// Spelling, checks, figures and the XLIFF document of a translated
+/// article; a document that cannot be made is the article's failure.
+fn serialise(
+    mut article: Article,
+    target: &Target,
+    p: &Pipeline,
+    sent: Sent,
+) -> Result<Ready, Failure> {
+    let locale = target.locale.as_str();
+    let Sent { translate, would_send, over_budget, memory_hits, mut warnings } = sent;
     if p.localise_spelling {
         qa::spelling::localise(&mut article, locale);
     }
@@ -798,39 +905,17 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
             warnings.extend(written.warnings.iter().map(ToString::to_string));
             written.xml
         }
-        Err(error) => return failed(article.origin, Some(&target.locale), error.into()),
+        Err(error) => return Err(failure(article.origin, Some(&target.locale), error.into())),
     };
-    let name = format!("{}.{locale}.xlf", article.id);
-    let (path, changed) = if p.dry_run {
-        (p.out_dir.join(&name), false)
-    } else {
-        // The write runs on the blocking pool, so files in flight wait for
-        // the disk side by side instead of holding up the runtime's few
-        // worker threads. Durability is one sync at the end of the run.
-        let out_dir = p.out_dir.clone();
-        let write = tokio::task::spawn_blocking(move || {
-            let path = output::safe_path(&out_dir, &name)?;
-            output::write_atomic_with(&path, xml.as_bytes(), output::Durability::AtEnd)
-                .map(|changed| (path, changed))
-        })
-        .await;
-        match write {
-            Ok(Ok(written)) => written,
-            Ok(Err(error)) => return failed(article.origin, Some(&target.locale), error.into()),
-            Err(join) => return failed(article.origin, Some(&target.locale), Error::Task(join)),
-        }
-    };
-    Outcome::Written {
-        id: article.id.clone(),
-        origin: article.origin.clone(),
-        target: target.locale.clone(),
-        path,
-        changed,
-        stats: Box::new(stats),
-        findings,
-        warnings,
-        article: Box::new(article),
-    }
+    Ok(Ready { article, stats, findings, warnings, xml, locale: locale.to_string() })
+}
+
+/// Writes the XLIFF file of `ready` into `out_dir` (durability is one sync
+/// at the end of the run); returns its path and whether it changed.
+fn write_file(out_dir: &Path, ready: &Ready) -> Result<(PathBuf, bool), output::Error> {
+    let path = output::safe_path(out_dir, &ready.name())?;
+    output::write_atomic_with(&path, ready.xml.as_bytes(), output::Durability::AtEnd)
+        .map(|changed| (path, changed))
 }
 
 /// The QA findings of an article's segments, with their unit ids.

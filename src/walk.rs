@@ -23,11 +23,17 @@ pub(crate) fn files(
     seen.insert(identity(root).map_err(|e| (root.to_path_buf(), e))?);
     let mut stack = vec![listing(root)?.into_iter()];
     while let Some(entries) = stack.last_mut() {
-        let Some(path) = entries.next() else {
+        let Some((path, kind)) = entries.next() else {
             stack.pop();
             continue;
         };
-        if path.is_dir() {
+        // The listing's file type saves a stat per file; only a link is
+        // followed to see what it points at.
+        let dir = match kind {
+            Some(kind) if !kind.is_symlink() => kind.is_dir(),
+            _ => path.is_dir(),
+        };
+        if dir {
             // A folder whose identity cannot be read is listed (and fails
             // there with its own error) rather than skipped in silence.
             let first = identity(&path).map_or(true, |id| seen.insert(id));
@@ -41,17 +47,18 @@ pub(crate) fn files(
     Ok(())
 }
 
-/// The entries of `dir`, hidden ones left out, sorted by name.
-fn listing(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+/// The entries of `dir`, hidden ones left out, sorted by name, with their
+/// file type when the listing gives it (not followed through links).
+fn listing(dir: &Path) -> Result<Vec<(PathBuf, Option<std::fs::FileType>)>, Failure> {
     let io = |e| (dir.to_path_buf(), e);
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         if !entry.file_name().to_string_lossy().starts_with('.') {
-            entries.push(entry.path());
+            entries.push((entry.path(), entry.file_type().ok()));
         }
     }
-    entries.sort();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(entries)
 }
 

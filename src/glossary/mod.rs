@@ -261,8 +261,7 @@ impl Glossary {
     /// A folder contributes the glossary files directly inside it, in name
     /// order (sub-folders such as `tools/` are not read).
     pub fn load(paths: &[&Path]) -> Result<Self, Error> {
-        let mut entries = Vec::new();
-        let mut fingerprint = String::new();
+        let mut all = Vec::new();
         for path in paths {
             let meta = std::fs::metadata(path)
                 .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
@@ -279,12 +278,43 @@ impl Glossary {
                     }
                 }
                 files.sort();
-                for f in files {
-                    load_file(&f, &mut entries, &mut fingerprint)?;
-                }
+                all.extend(files);
             } else {
-                load_file(path, &mut entries, &mut fingerprint)?;
+                all.push(path.to_path_buf());
             }
+        }
+        // Each file is parsed on a thread of its own (the shipped
+        // termbases are megabytes of TBX each), then the entries are put
+        // together in file order, and the first failing file in that order
+        // is the error, as if they had been read one after the other.
+        let one = |path: &Path| {
+            let (mut entries, mut fingerprint) = (Vec::new(), String::new());
+            load_file(path, &mut entries, &mut fingerprint).map(|()| (entries, fingerprint))
+        };
+        let loaded: Vec<Result<(Vec<Entry>, String), Error>> = std::thread::scope(|scope| {
+            let started: Vec<_> = all
+                .iter()
+                .map(|path| {
+                    let thread = std::thread::Builder::new().name("depeche-termbase".into());
+                    (path, thread.spawn_scoped(scope, || one(path)).ok())
+                })
+                .collect();
+            started
+                .into_iter()
+                .map(|(path, thread)| match thread.map(std::thread::ScopedJoinHandle::join) {
+                    Some(Ok(loaded)) => loaded,
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    // No thread to spare: parsed here.
+                    None => one(path),
+                })
+                .collect()
+        });
+        let mut entries = Vec::new();
+        let mut fingerprint = String::new();
+        for file in loaded {
+            let (more, print) = file?;
+            entries.extend(more);
+            fingerprint.push_str(&print);
         }
         Ok(Self {
             entries: Arc::new(entries),

@@ -226,7 +226,27 @@ pub async fn translate(
 ) -> Result<TranslateSummary, Error> {
     let mut translator =
         Translator::new(&settings.translate, &settings.overrides).map_err(Error::Provider)?;
-    let glossary = settings.glossary.load()?;
+    // The termbases load on a thread of their own while this one walks the
+    // inputs and builds the sentence splitter and the checks: none of these
+    // has a side effect, and their errors still come in the order below.
+    let loading = {
+        let glossary = settings.glossary.clone();
+        std::thread::Builder::new()
+            .name("depeche-glossary".into())
+            .spawn(move || glossary.load())
+            .ok()
+    };
+    let found = discover(&settings.inputs);
+    let segmenter = Segmenter::french();
+    let checks = qa::default_checks();
+    let loaded = match loading.map(std::thread::JoinHandle::join) {
+        Some(Ok(loaded)) => loaded,
+        // A panic there is a bug; it goes on as if it had happened here.
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to spare: the termbases load here.
+        None => settings.glossary.load(),
+    };
+    let glossary = loaded?;
     // Strict terms with no terms to be strict about would pass every run:
     // refuse before anything is read or sent.
     if settings.strict_terms && glossary.is_empty() {
@@ -236,7 +256,7 @@ pub async fn translate(
             searched(&settings.glossary.paths)
         )));
     }
-    let files = discover(&settings.inputs)?;
+    let files = found?;
     if !settings.dry_run {
         std::fs::create_dir_all(&settings.out_dir).map_err(|source| Error::Io {
             path: settings.out_dir.clone(),
@@ -280,9 +300,9 @@ pub async fn translate(
         out_dir: settings.out_dir.clone(),
         max_articles_in_flight: settings.max_articles_in_flight.max(1),
         max_article_bytes: settings.max_article_bytes,
-        segmenter: Segmenter::french(),
+        segmenter,
         translator: Arc::clone(&translator),
-        checks: qa::default_checks(),
+        checks,
         localise_spelling: settings.qa.localise_spelling,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         xliff_version: settings.xliff,

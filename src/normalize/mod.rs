@@ -38,16 +38,92 @@ pub const NNBSP: char = '\u{202f}';
 /// ```
 pub fn text(input: &str) -> String {
     if is_nfc(input) {
+        if is_normal_text(input) {
+            return input.to_owned();
+        }
         text_of(input.chars(), input.len())
     } else {
         text_of(input.nfc(), input.len())
     }
 }
 
+/// True when [`text_of`] would give `input` back unchanged, as it does for
+/// most paragraphs: no space at either end (ordinary or no-break), no run
+/// of spaces, no other collapsible space and no invisible character. Read
+/// as bytes: below 0x80 that is the controls and a doubled space; above,
+/// the few characters concerned are spelt out by their UTF-8 bytes.
+fn is_normal_text(input: &str) -> bool {
+    const ENDS: [char; 3] = [' ', NBSP, NNBSP];
+    if input.starts_with(ENDS) || input.ends_with(ENDS) {
+        return false;
+    }
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let next = bytes.get(i + 1).copied();
+        let third = bytes.get(i + 2).copied();
+        let changed = match b {
+            b' ' => next == Some(b' '),
+            // C0 controls (tab, line breaks included) and DEL.
+            0..0x20 | 0x7f => true,
+            // U+0080 to U+009F (C1 controls, U+0085 among them) and the
+            // soft hyphen U+00AD.
+            0xc2 => matches!(next, Some(0x80..=0x9f | 0xad)),
+            // U+200B zero-width space, U+2028 and U+2029 separators,
+            // U+2060 word joiner.
+            0xe2 => matches!(
+                (next, third),
+                (Some(0x80), Some(0x8b | 0xa8 | 0xa9)) | (Some(0x81), Some(0xa0))
+            ),
+            // U+FEFF byte-order mark.
+            0xef => next == Some(0xbb) && third == Some(0xbf),
+            _ => false,
+        };
+        if changed {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether `input` is certainly in NFC already, as news text almost always
 /// is: the quick check answers without composing anything.
 pub(crate) fn is_nfc(input: &str) -> bool {
-    is_nfc_quick(input.chars()) == IsNormalized::Yes
+    only_plain_chars(input) || is_nfc_quick(input.chars()) == IsNormalized::Yes
+}
+
+/// True when every character of `input` is one the NFC quick check says
+/// yes to whatever surrounds it (quick-check value yes, combining class 0):
+/// those below U+0300 (Latin with its accents, precomposed), and the
+/// general punctuation and currency signs French news is full of (`’`,
+/// `«`, `—`, `…`, the narrow no-break space, `€`): U+2002 to U+206F and
+/// U+20A0 to U+20BF. Read as UTF-8 bytes, without decoding; anything else
+/// goes to the full quick check. A test checks the ranges against the
+/// Unicode tables.
+fn only_plain_chars(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            // ASCII, and two-byte characters up to U+02FF.
+            0..0xcc => i += if b < 0x80 { 1 } else { 2 },
+            0xe2 => {
+                let plain = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(0x80), Some(&c)) => c >= 0x82,
+                    (Some(0x81), Some(&c)) => c <= 0xaf,
+                    (Some(0x82), Some(&c)) => c >= 0xa0,
+                    _ => false,
+                };
+                if !plain {
+                    return false;
+                }
+                i += 3;
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn text_of(chars: impl Iterator<Item = char>, len: usize) -> String {
@@ -134,6 +210,67 @@ pub(crate) fn is_invisible(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unchanged_check_agrees_with_normalising() {
+        let samples = [
+            "",
+            " ",
+            "Le ministre a déclaré\u{a0}: « oui »",
+            "Le  ministre",
+            "a\tb",
+            "a\nb",
+            " lead",
+            "trail ",
+            "\u{a0}lead",
+            "trail\u{202f}",
+            "cyber\u{ad}sécurité",
+            "zero\u{200b}width",
+            "line\u{2028}sep",
+            "para\u{2029}sep",
+            "word\u{2060}joiner",
+            "bom\u{feff}",
+            "next\u{85}line",
+            "c1\u{9f}control",
+            "del\u{7f}",
+            "bell\u{7}",
+            "l’ambassade «\u{a0}Hier\u{a0}» — 3\u{202f}%",
+            "\u{2009}thin space kept",
+            "\u{200a}\u{2010}\u{20ac}\u{2122}\u{fefe}\u{efbf}",
+            "a \u{a0}b",
+        ];
+        for sample in samples {
+            let normal = text_of(sample.chars(), sample.len());
+            assert_eq!(is_normal_text(sample), normal == sample, "{sample:?}");
+            assert_eq!(text(sample), normal, "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn plain_characters_are_nfc_whatever_surrounds_them() {
+        use unicode_normalization::char::canonical_combining_class;
+        let plain = ('\0'..'\u{300}').chain('\u{2002}'..='\u{206f}').chain('\u{20a0}'..='\u{20bf}');
+        for c in plain {
+            assert!(only_plain_chars(c.encode_utf8(&mut [0; 4])), "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+        for c in [
+            '\u{300}',
+            '\u{2000}',
+            '\u{2001}',
+            '\u{2070}',
+            '\u{209f}',
+            '\u{20c0}',
+            '\u{20d0}',
+            'Ω',
+            '\u{1f600}',
+        ] {
+            assert!(!only_plain_chars(c.encode_utf8(&mut [0; 4])), "{c:?}");
+        }
+        assert!(only_plain_chars("L’armée a dit «\u{a0}non\u{a0}» — 3\u{202f}% €"));
+        assert!(!is_nfc("De\u{301}fense"));
+    }
 
     #[test]
     fn text_is_nfc() {

@@ -269,27 +269,49 @@ impl Label {
 /// The glossary note of one term hit:
 /// `ministère de la Défense → Ministry of Defence (also: MoD) (not: Defence Ministry) [defence]`.
 pub(crate) fn term_note(hit: &TermHit, target_lang: &str) -> String {
-    let rendering = match (&hit.expected, hit.do_not_translate) {
-        (Some(e), _) => e.clone(),
-        (None, true) => hit.text.clone(),
-        (None, false) => format!("(no {target_lang} term)"),
+    // Built with pushes into one string: a note is written for every term
+    // of every sentence.
+    let mut note = String::with_capacity(2 * hit.text.len() + 48);
+    note.push_str(&hit.text);
+    note.push_str(" → ");
+    match (&hit.expected, hit.do_not_translate) {
+        (Some(e), _) => note.push_str(e),
+        (None, true) => note.push_str(&hit.text),
+        (None, false) => {
+            note.push_str("(no ");
+            note.push_str(target_lang);
+            note.push_str(" term)");
+        }
+    }
+    let mut list = |label: &str, items: &[String]| {
+        if items.is_empty() {
+            return;
+        }
+        note.push_str(label);
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                note.push_str(", ");
+            }
+            note.push_str(item);
+        }
+        note.push(')');
     };
-    let mut note = format!("{} → {rendering}", hit.text);
-    if !hit.alternatives.is_empty() {
-        note.push_str(&format!(" (also: {})", hit.alternatives.join(", ")));
-    }
-    if !hit.forbidden.is_empty() {
-        note.push_str(&format!(" (not: {})", hit.forbidden.join(", ")));
-    }
-    let mut tags: Vec<&str> = Vec::new();
-    if !hit.domain.is_empty() {
-        tags.push(&hit.domain);
-    }
-    if hit.do_not_translate {
-        tags.push("do not translate");
-    }
-    if !tags.is_empty() {
-        note.push_str(&format!(" [{}]", tags.join(", ")));
+    list(" (also: ", &hit.alternatives);
+    list(" (not: ", &hit.forbidden);
+    let tags = [
+        (!hit.domain.is_empty()).then_some(hit.domain.as_str()),
+        hit.do_not_translate.then_some("do not translate"),
+    ];
+    let mut tags = tags.into_iter().flatten().peekable();
+    if tags.peek().is_some() {
+        note.push_str(" [");
+        for (i, tag) in tags.enumerate() {
+            if i > 0 {
+                note.push_str(", ");
+            }
+            note.push_str(tag);
+        }
+        note.push(']');
     }
     note
 }
@@ -365,7 +387,7 @@ impl Cleaner {
         text: &'a str,
         place: impl FnOnce() -> String,
     ) -> Cow<'a, str> {
-        if text.chars().all(xml_char) {
+        if crate::xml::all_xml_chars(text) {
             return Cow::Borrowed(text);
         }
         let mut dropped = Vec::new();
@@ -409,7 +431,8 @@ pub(crate) fn is_language_tag(tag: &str) -> bool {
 pub(crate) fn needs_preserve(text: &str) -> bool {
     text.starts_with(char::is_whitespace)
         || text.ends_with(char::is_whitespace)
-        || text.contains(['\t', '\n', '\r'])
+        // Tab and line breaks looked for as bytes, not as a set of chars.
+        || text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
         || text.contains("  ")
 }
 
@@ -447,6 +470,72 @@ mod tests {
         );
         assert!(matches!(c.clean("fine\t\n", String::new), Cow::Borrowed(_)));
         assert_eq!(c.warnings.len(), 1);
+    }
+
+    #[test]
+    fn preserve_is_asked_for_exactly_where_whitespace_would_collapse() {
+        let before = |text: &str| {
+            text.starts_with(char::is_whitespace)
+                || text.ends_with(char::is_whitespace)
+                || text.contains(['\t', '\n', '\r'])
+                || text.contains("  ")
+        };
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "a\t",
+            "\ta",
+            " a",
+            "a ",
+            "a\u{a0}",
+            "\u{2003}a",
+            "é  è",
+            "a\u{a0} b",
+            "ab\r",
+        ] {
+            assert_eq!(needs_preserve(text), before(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn term_notes_read_the_same_however_built() {
+        let mut hit = TermHit {
+            text: "ministère de la Défense".into(),
+            expected: Some("Ministry of Defence".into()),
+            alternatives: vec!["MoD".into(), "Defence Ministry".into()],
+            forbidden: vec!["Defense Department".into()],
+            domain: "defence".into(),
+            entry: "c1".into(),
+            start: 0,
+            end: 0,
+            term: String::new(),
+            do_not_translate: false,
+            no_article: false,
+            plural: None,
+        };
+        assert_eq!(
+            term_note(&hit, "en-GB"),
+            "ministère de la Défense → Ministry of Defence (also: MoD, Defence Ministry) \
+             (not: Defense Department) [defence]"
+        );
+        hit.expected = None;
+        hit.do_not_translate = true;
+        hit.alternatives.clear();
+        assert_eq!(
+            term_note(&hit, "en-GB"),
+            "ministère de la Défense → ministère de la Défense (not: Defense Department) \
+             [defence, do not translate]"
+        );
+        hit.do_not_translate = false;
+        hit.forbidden.clear();
+        hit.domain.clear();
+        assert_eq!(term_note(&hit, "en-GB"), "ministère de la Défense → (no en-GB term)");
     }
 
     #[test]

@@ -8,11 +8,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use quick_xml::Writer;
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::QName;
-
 use super::{
     Cleaner, Error, Label, Status, WriteOptions, Written, distinct_terms, is_language_tag,
     markable_terms, needs_preserve, qa_note, term_note,
@@ -284,41 +279,48 @@ fn source_content(clean: &mut Cleaner, seg: &Segment, opts: &WriteOptions) -> St
     out
 }
 
-/// quick-xml's writer with our escaping: indentation between elements,
-/// never inside text.
+/// An XML writer with our escaping: indentation between elements, never
+/// inside text. It lays the document out as quick-xml's indenting writer
+/// does (two spaces a level, a line break before every tag that does not
+/// follow text), straight into one string: no event values, no attribute
+/// buffers, no `io::Write` between the markup and its bytes.
 pub(crate) struct Xml {
-    w: Writer<Vec<u8>>,
+    out: String,
+    /// Depth of the element being written, in levels.
+    depth: usize,
+    /// The next tag starts a new line (false right after text and at the
+    /// very start).
+    line_break: bool,
 }
+
+/// Spaces one level indents by.
+const INDENT: usize = 2;
 
 impl Xml {
     pub(crate) fn new() -> Self {
-        Self { w: Writer::new_with_indent(Vec::new(), b' ', 2) }
+        Self { out: String::with_capacity(16 * 1024), depth: 0, line_break: false }
     }
 
     pub(crate) fn decl(&mut self) -> Result<(), Error> {
-        self.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-    }
-
-    fn start<'a>(name: &'a str, attrs: &'a [(&'a str, &'a str)]) -> BytesStart<'a> {
-        let mut el = BytesStart::new(name);
-        for (k, v) in attrs {
-            // Escaped here rather than by quick-xml, which would also turn
-            // every apostrophe into `&apos;`.
-            el.push_attribute(Attribute { key: QName(k), value: escape_attr(v) });
-        }
-        el
+        self.tag("<?", "xml version=\"1.0\" encoding=\"UTF-8\"", &[], "?>");
+        Ok(())
     }
 
     pub(crate) fn open(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<(), Error> {
-        self.event(Event::Start(Self::start(name, attrs)))
+        self.tag("<", name, attrs, ">");
+        self.depth += 1;
+        Ok(())
     }
 
     pub(crate) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<(), Error> {
-        self.event(Event::Empty(Self::start(name, attrs)))
+        self.tag("<", name, attrs, "/>");
+        Ok(())
     }
 
     pub(crate) fn close(&mut self, name: &str) -> Result<(), Error> {
-        self.event(Event::End(BytesEnd::new(name)))
+        self.depth = self.depth.saturating_sub(1);
+        self.tag("</", name, &[], ">");
+        Ok(())
     }
 
     /// An element holding already-escaped content on one line; empty
@@ -333,19 +335,35 @@ impl Xml {
             return self.empty(name, attrs);
         }
         self.open(name, attrs)?;
-        self.event(Event::Text(BytesText::from_escaped(escaped)))?;
+        self.out.push_str(escaped);
+        self.line_break = false;
         self.close(name)
     }
 
-    fn event(&mut self, e: Event<'_>) -> Result<(), Error> {
-        self.w.write_event(e).map_err(Error::Write)
+    /// `before name attrs after` on a line of its own unless it follows
+    /// text. Attribute values are escaped here (`escape_attr`, which leaves
+    /// apostrophes alone).
+    fn tag(&mut self, before: &str, name: &str, attrs: &[(&str, &str)], after: &str) {
+        if self.line_break {
+            self.out.push('\n');
+            self.out.extend(std::iter::repeat_n(' ', self.depth * INDENT));
+        }
+        self.out.push_str(before);
+        self.out.push_str(name);
+        for (k, v) in attrs {
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            self.out.push_str(&escape_attr(v));
+            self.out.push('"');
+        }
+        self.out.push_str(after);
+        self.line_break = true;
     }
 
-    pub(crate) fn finish(self) -> Result<String, Error> {
-        let mut bytes = self.w.into_inner();
-        bytes.push(b'\n');
-        String::from_utf8(bytes)
-            .map_err(|e| Error::Write(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    pub(crate) fn finish(mut self) -> Result<String, Error> {
+        self.out.push('\n');
+        Ok(self.out)
     }
 }
 

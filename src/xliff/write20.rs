@@ -16,7 +16,7 @@ use super::{
     needs_preserve, qa_note, term_note,
 };
 use crate::model::{Article, Paragraph, Segment, Severity};
-use crate::xml::{escape_attr, escape_text, xml_char};
+use crate::xml::{escape_attr, escape_text};
 
 /// Serialises one article for one target locale.
 pub(crate) fn write(article: &Article, opts: &WriteOptions) -> Result<Written, Error> {
@@ -94,7 +94,7 @@ fn unit(
             // source that lost forbidden characters, see `source_content`);
             // a dangling fragment reference is an error. See: #15
             let marked = opts.mark_terms
-                && seg.source.chars().all(xml_char)
+                && crate::xml::all_xml_chars(&seg.source)
                 && markable_terms(&seg.source, &seg.terms).iter().any(|m| std::ptr::eq(*m, *hit));
             let reference = format!("#{}", term_id(seg, hit.start));
             let attrs: Vec<(&str, &str)> =

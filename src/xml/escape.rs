@@ -41,28 +41,60 @@ pub(crate) fn unescape_markup(text: &str) -> String {
 }
 
 fn escape(text: &str, attr: bool) -> Cow<'_, str> {
-    let special = |c: char| match c {
-        '&' | '<' | '>' | '\r' => true,
-        '"' | '\t' | '\n' => attr,
+    // Every character that is escaped is ASCII, so the text is scanned as
+    // bytes (a byte under 0x80 is always a whole character in UTF-8) and
+    // copied in runs between them.
+    let special = |b: u8| match b {
+        b'&' | b'<' | b'>' | b'\r' => true,
+        b'"' | b'\t' | b'\n' => attr,
         _ => false,
     };
-    if !text.chars().any(special) {
+    let Some(first) = text.bytes().position(special) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\t' if attr => out.push_str("&#9;"),
-            '\n' if attr => out.push_str("&#10;"),
-            _ => out.push(c),
-        }
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate().skip(first) {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "&#13;",
+            b'"' if attr => "&quot;",
+            b'\t' if attr => "&#9;",
+            b'\n' if attr => "&#10;",
+            _ => continue,
+        };
+        out.push_str(text.get(run..i).unwrap_or_default());
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(text.get(run..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// True when every character of `text` is one XML 1.0 allows: the same as
+/// `text.chars().all(xml_char)`, read as bytes. Below 0x80 the forbidden
+/// characters are the controls other than tab, newline and carriage
+/// return; above, `&str` holds no surrogates, so only U+FFFE and U+FFFF
+/// (`EF BF BE`, `EF BF BF`) remain.
+pub(crate) fn all_xml_chars(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\t' | b'\n' | b'\r' => {}
+            0..0x20 => return false,
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// True for the characters XML 1.0 allows in a document
@@ -74,7 +106,7 @@ pub(crate) fn xml_char(c: char) -> bool {
 /// `text` without the characters XML 1.0 forbids (a writer that does not
 /// report them drops them this way).
 pub(crate) fn xml_chars(text: &str) -> Cow<'_, str> {
-    if text.chars().all(xml_char) {
+    if all_xml_chars(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.chars().filter(|&c| xml_char(c)).collect())
@@ -101,6 +133,24 @@ mod tests {
         );
         assert_eq!(escape_attr("a\"b'\tc\nd\re"), "a&quot;b'&#9;c&#10;d&#13;e");
         assert!(matches!(escape_text("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_the_character_check() {
+        for text in [
+            "",
+            "été à Noël",
+            "a\u{1}b",
+            "tab\tnl\ncr\r",
+            "\u{fffe}",
+            "x\u{ffff}",
+            "\u{fffd}\u{effe}\u{efbf}",
+            "\u{d7ff}\u{e000}\u{10000}",
+            "\u{7f}\u{80}\u{9f}",
+            "\u{0}",
+        ] {
+            assert_eq!(all_xml_chars(text), text.chars().all(xml_char), "{text:?}");
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ use quick_xml::events::{BytesRef, BytesStart};
 
 pub(crate) use encoding::{Decoded, bom, decode, decode_declared, decode_head};
 pub(crate) use escape::{
-    escape_attr, escape_markup, escape_text, unescape_markup, xml_char, xml_chars,
+    all_xml_chars, escape_attr, escape_markup, escape_text, unescape_markup, xml_char, xml_chars,
 };
 pub(crate) use stream::{Decoding, Lines, Part, parse_split, stream_encoding};
 pub(crate) use tree::{Element, Namespace, Node, Options, parse};
