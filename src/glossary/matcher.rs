@@ -233,6 +233,11 @@ thread_local! {
 
 #[derive(Debug, Default)]
 struct Rule {
+    /// Context words of one word, sorted: looked up for each word around
+    /// a candidate (a list such as every nationality adjective has
+    /// hundreds).
+    requires_one: Vec<u32>,
+    /// Context phrases of several words, all of which must be around.
     requires: Vec<Vec<u32>>,
     excludes: Vec<Vec<u32>>,
     /// Noun reading only (see [`Entry::noun`]).
@@ -279,7 +284,12 @@ impl Matcher {
             });
             // An ambiguous word with no context to decide is never forced.
             let usable = !entry.ambiguous || !requires.is_empty();
-            inner.rules.push(Rule { requires, excludes, noun: entry.noun });
+            let (one, many): (Vec<Vec<u32>>, Vec<Vec<u32>>) =
+                requires.into_iter().partition(|r| r.len() == 1);
+            let mut requires_one: Vec<u32> = one.into_iter().flatten().collect();
+            requires_one.sort_unstable();
+            requires_one.dedup();
+            inner.rules.push(Rule { requires_one, requires: many, excludes, noun: entry.noun });
             if !usable {
                 continue;
             }
@@ -595,7 +605,7 @@ impl Inner {
                 }
             }
         }
-        if rule.requires.is_empty() {
+        if rule.requires.is_empty() && rule.requires_one.is_empty() {
             return true;
         }
         let lo = first.saturating_sub(CONTEXT_WINDOW);
@@ -606,7 +616,12 @@ impl Inner {
         let around = |w: u32| {
             window.iter().enumerate().any(|(k, t)| t.1 == w && (lo + k < first || lo + k > last))
         };
-        rule.requires.iter().any(|words| words.iter().all(|&w| around(w)))
+        let outside = |k: usize| lo + k < first || lo + k > last;
+        window
+            .iter()
+            .enumerate()
+            .any(|(k, t)| outside(k) && rule.requires_one.binary_search(&t.1).is_ok())
+            || rule.requires.iter().any(|words| words.iter().all(|&w| around(w)))
     }
 }
 
