@@ -14,7 +14,7 @@
 //! - a rendering that is itself a listed adjective, right after a plural
 //!   noun: "links military".
 //!
-//! Besides term hits, the French adjectives of [`SOURCE_ADJECTIVES`] in the
+//! Besides term hits, the French adjectives of `SOURCE_ADJECTIVES` in the
 //! source anchor the second pattern: the termbases tag `militaire` only as
 //! a noun (`les militaires`), so `liens militaires` has no hit, yet
 //! "links military" is the same fault.
