@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use super::fold::{self, Token};
 use super::{Entry, Resolved};
+use crate::lang::fr;
 use crate::model::TermHit;
 
 /// Tokens on either side of a hit searched for a `requires` word.
@@ -74,7 +75,7 @@ struct Inner {
     /// Ids of words that are never an inserted adjective (articles,
     /// prepositions, conjunctions).
     function_words: Vec<u32>,
-    /// Ids of [`DETERMINERS`].
+    /// Ids of the words after which a `noun` term is a noun.
     determiners: Vec<u32>,
     rules: Vec<Rule>,
     hits: Vec<TermHit>,
@@ -97,76 +98,14 @@ const FUNCTION_WORDS: &[&str] = &[
     "son", "sur", "un", "une",
 ];
 
-/// Words after which a `noun` term is read as a noun: determiners,
-/// numbers written out and quantity words (`les militaires`, `deux
-/// militaires`, `des dizaines de militaires`, `un ancien militaire`).
-const DETERMINERS: &[&str] = &[
-    "le",
-    "la",
-    "les",
-    "l",
-    "un",
-    "une",
-    "des",
-    "du",
-    "de",
-    "d",
-    "au",
-    "aux",
-    "ce",
-    "cet",
-    "cette",
-    "ces",
-    "mon",
-    "ma",
-    "mes",
-    "ton",
-    "ta",
-    "tes",
-    "son",
-    "sa",
-    "ses",
-    "notre",
-    "nos",
-    "votre",
-    "vos",
-    "leur",
-    "leurs",
-    "plusieurs",
-    "quelques",
-    "certains",
-    "certaines",
-    "nombreux",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "quinze",
-    "vingt",
-    "trente",
-    "cent",
-    "mille",
-    "tous",
-    "toutes",
-    "autres",
-    "ancien",
-    "anciens",
-    "ex",
-    "jeune",
-    "jeunes",
-    "simple",
-    "simples",
-    "haut",
-    "hauts",
-    "entre",
-    "dont",
+/// Words after which a `noun` term is read as a noun, besides the
+/// determiners and numerals of [`fr`]: singular and possessive
+/// determiners, quantity words and adjectives that stand before a noun
+/// (`le militaire`, `des dizaines de militaires`, `un ancien militaire`).
+const NOUN_MARKERS: &[&str] = &[
+    "le", "la", "l", "du", "de", "d", "au", "ce", "cet", "cette", "mon", "ma", "ton", "ta", "son",
+    "sa", "notre", "votre", "leur", "tous", "toutes", "autres", "ancien", "anciens", "ex", "jeune",
+    "jeunes", "simple", "simples", "haut", "hauts", "entre", "dont",
 ];
 
 /// Prefixes written either with a hyphen or solid (`contre-terrorisme`,
@@ -251,7 +190,9 @@ impl Matcher {
         inner.terminals.push(Vec::new());
         inner.insert_after.push(false);
         inner.function_words = FUNCTION_WORDS.iter().map(|w| inner.intern(w)).collect();
-        inner.determiners = DETERMINERS.iter().map(|w| inner.intern(w)).collect();
+        let markers =
+            fr::PLURAL_DETERMINERS.iter().chain(fr::SINGULAR_DETERMINERS).chain(NOUN_MARKERS);
+        inner.determiners = markers.map(|w| inner.intern(w)).collect();
         for (index, entry) in entries.iter().enumerate() {
             let Ok(index32) = u32::try_from(index) else { break };
             let requires: Vec<Vec<u32>> = entry

@@ -13,3 +13,4 @@
 //! README's QA section).
 
 pub mod en;
+pub(crate) mod fr;

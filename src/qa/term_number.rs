@@ -31,7 +31,7 @@
 //! warnings. English targets only.
 
 use crate::glossary::fold;
-use crate::lang::en;
+use crate::lang::{en, fr};
 use crate::model::{CheckId, QaIssue, Segment, Severity, TermHit};
 
 use super::Check;
@@ -47,58 +47,6 @@ impl TermNumber {
         Self
     }
 }
-
-/// French determiners and numerals before a plural noun.
-const FR_PLURAL: &[&str] = &[
-    "des",
-    "les",
-    "ces",
-    "mes",
-    "tes",
-    "ses",
-    "nos",
-    "vos",
-    "leurs",
-    "aux",
-    "plusieurs",
-    "quelques",
-    "certains",
-    "certaines",
-    "nombreux",
-    "nombreuses",
-    "differents",
-    "differentes",
-    "divers",
-    "diverses",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "treize",
-    "quatorze",
-    "quinze",
-    "seize",
-    "vingt",
-    "trente",
-    "quarante",
-    "cinquante",
-    "soixante",
-    "cent",
-    "cents",
-    "mille",
-];
-
-/// French determiners before a singular noun that English renders
-/// singular too. The definite article is not one: "la vie du soldat" is
-/// as often "the life of soldiers".
-const FR_SINGULAR: &[&str] = &["un", "une", "chaque"];
 
 /// French nouns used in the plural for one thing: "les élections
 /// présidentielles" is "the presidential election".
@@ -373,7 +321,7 @@ fn source_number(hit: &TermHit, source: &str, tokens: &[Token]) -> Number {
         })
     };
     let determiner = before.filter(adjacent).map(|t| t.key.as_str()).unwrap_or_default();
-    let plural_determiner = FR_PLURAL.contains(&determiner) || is_numeral(determiner);
+    let plural_determiner = fr::PLURAL_DETERMINERS.contains(&determiner) || is_numeral(determiner);
     if by_form || plural_determiner {
         return Number::Plural;
     }
@@ -382,7 +330,7 @@ fn source_number(hit: &TermHit, source: &str, tokens: &[Token]) -> Number {
         return Number::None;
     }
     let same_form = text == lemma && !head.ends_with(['s', 'x', 'z']);
-    if same_form && FR_SINGULAR.contains(&determiner) {
+    if same_form && fr::SINGULAR_DETERMINERS.contains(&determiner) {
         return Number::Singular;
     }
     Number::None
