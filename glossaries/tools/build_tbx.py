@@ -52,6 +52,7 @@ TSV columns (tab-separated, header row first):
             get `hand <domain>.tsv`
 """
 
+import functools
 import re
 import sys
 import unicodedata
@@ -146,6 +147,7 @@ NOART_NAMES = {
 }
 
 
+@functools.cache
 def nationality_adjectives():
     """French nationality adjectives (masculine and feminine) of states.tsv."""
     words = []
@@ -163,7 +165,7 @@ def nationality_adjectives():
             word = row.get(key, "").strip()
             if word and " " not in word and word not in words:
                 words.append(word)
-    return words
+    return tuple(words)
 
 
 def expand_context(words):
@@ -378,20 +380,16 @@ def rows_of(src):
 
 
 ATOMIC = re.compile(r"\bnucléaire(s?)\b")
-_TAKEN = []
-
-
+@functools.cache
 def taken_terms():
     """Every French term of every table, lowercased (read once)."""
-    if not _TAKEN:
-        found = set()
-        for d in PREFIX:
-            for t in (ROOT / "tools" / f"{d}.tsv", ROOT / "tools" / "sources" / f"candidates-{d}.tsv"):
-                if t.exists():
-                    for _, _, cols in rows_of(t):
-                        found.update(x.lstrip("!").lower() for x in terms(cols[0]))
-        _TAKEN.append(found)
-    return _TAKEN[0]
+    found = set()
+    for d in PREFIX:
+        for t in (ROOT / "tools" / f"{d}.tsv", ROOT / "tools" / "sources" / f"candidates-{d}.tsv"):
+            if t.exists():
+                for _, _, cols in rows_of(t):
+                    found.update(x.lstrip("!").lower() for x in terms(cols[0]))
+    return frozenset(found)
 
 
 def atomic_variants(french):

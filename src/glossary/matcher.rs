@@ -554,10 +554,8 @@ impl Inner {
         // The window around the term, the term itself left out; searched in
         // place rather than copied, as this runs for every candidate.
         let window = toks.get(lo..hi).unwrap_or_default();
-        let around = |w: u32| {
-            window.iter().enumerate().any(|(k, t)| t.1 == w && (lo + k < first || lo + k > last))
-        };
         let outside = |k: usize| lo + k < first || lo + k > last;
+        let around = |w: u32| window.iter().enumerate().any(|(k, t)| t.1 == w && outside(k));
         window
             .iter()
             .enumerate()

@@ -17,6 +17,11 @@ fn glossary() -> Glossary {
     Glossary::load(&[&root().join("glossaries")]).unwrap()
 }
 
+/// The errors `glossary check` would report.
+fn errors(g: &Glossary) -> Vec<String> {
+    g.check().iter().filter(|p| p.severity == Severity::Error).map(ToString::to_string).collect()
+}
+
 fn matcher() -> Matcher {
     glossary().matcher("en-GB")
 }
@@ -36,12 +41,7 @@ fn shipped_termbases_are_big_enough_and_pass_check() {
             .count();
         assert!(multilingual >= 40, "{domain}: {multilingual} concepts with de and es");
     }
-    let errors: Vec<String> = g
-        .check()
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors(&g);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -55,12 +55,7 @@ fn the_politics_termbase_is_optional_and_loads_clean() {
     let politics = both.with_domains(&["politics".to_string()]);
     assert!(politics.len() >= 250, "{} politics concepts", politics.len());
     assert_eq!(both.len(), default.len() + politics.len());
-    let errors: Vec<String> = both
-        .check()
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(ToString::to_string)
-        .collect();
+    let errors = errors(&both);
     assert!(errors.is_empty(), "{errors:#?}");
     let hits = both.matcher("en-GB").find("le sénateur a voté le projet de loi");
     let ids: Vec<_> = hits.iter().map(|h| h.entry.as_str()).collect();
