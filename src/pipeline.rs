@@ -974,10 +974,10 @@ async fn send_open(article: &mut Article, locale: &str, p: &Pipeline) -> Sent {
     // and the segments left count as failed.
     sent.translate = match p.translator.translate_article(article, locale).await {
         Ok(stats) => stats,
-        Err(error) => TranslateStats {
+        Err(stopped) => TranslateStats {
             failed: pending(article).0,
-            errors: vec![ProviderFailure::new(error)],
-            ..Default::default()
+            errors: vec![ProviderFailure::new(stopped.error)],
+            ..stopped.stats
         },
     };
     // Fed before the XLIFF is written: a run killed in between finds these

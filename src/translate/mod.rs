@@ -44,7 +44,7 @@ pub use none::NoneProvider;
 pub use registry::configs::*;
 pub use registry::{PROVIDER_NAMES, ProviderConfig, ProviderInfo, provider_list};
 pub use repair::TermStats;
-pub use translator::Translator;
+pub use translator::{Stopped, Translator};
 
 /// Why a [`Translator`] could not be built from the configuration.
 #[derive(Debug, thiserror::Error)]

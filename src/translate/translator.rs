@@ -309,13 +309,14 @@ impl Translator {
     /// [`TranslateStats::failed`], with the reasons in `errors`.
     ///
     /// Fails only when segments are left and every provider of the chain
-    /// is disabled (bad key, exhausted quota), so the caller can stop
-    /// early; the targets already set stay in `article`.
+    /// is disabled (bad key, exhausted quota, a dead endpoint), so the
+    /// caller can stop early; the targets already set stay in `article`,
+    /// and the error keeps the traffic the article caused.
     pub async fn translate_article(
         &self,
         article: &mut Article,
         target_lang: &str,
-    ) -> Result<TranslateStats, ProviderError> {
+    ) -> Result<TranslateStats, Box<Stopped>> {
         let mut stats = TranslateStats::default();
         let mut pending = Vec::new();
         for (pi, p) in article.paragraphs.iter().enumerate() {
@@ -450,10 +451,34 @@ impl Translator {
             let reason =
                 last_error.or_else(|| network.first().and_then(|l| l.circuit.get().cloned()));
             if let Some(reason) = reason {
-                return Err(ProviderError::CircuitOpen { provider: first, reason });
+                let error = ProviderError::CircuitOpen { provider: first, reason };
+                return Err(Box::new(Stopped { error, stats }));
             }
         }
         Ok(stats)
+    }
+}
+
+/// An article the chain gave up on: every provider is disabled.
+#[derive(Debug)]
+pub struct Stopped {
+    /// Why: the circuit of the first provider, with what to do.
+    pub error: ProviderError,
+    /// What the article cost before the chain stopped: requests that
+    /// failed still count as requests, so a run against a dead endpoint
+    /// reports them. See: #13
+    pub stats: TranslateStats,
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Stopped {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
     }
 }
 

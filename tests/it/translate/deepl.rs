@@ -138,7 +138,7 @@ async fn quota_exhausted_opens_the_circuit_and_keeps_done_work() {
     a.paragraphs[0].segments[0].target = None;
     let err = t.translate_article(&mut a, "en-GB").await.unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, ProviderError::CircuitOpen { .. }));
+    assert!(matches!(err.error, ProviderError::CircuitOpen { .. }));
     assert!(msg.contains("deepl quota is exhausted: Quota exceeded"), "{msg}");
     assert!(msg.contains("wait for the quota"), "{msg}");
     // No further request once the circuit is open.

@@ -460,7 +460,7 @@ async fn exhausted_quota_opens_the_circuit_without_retrying() {
         let t = p.translator(&s.uri(), "");
         let mut a = article(&[&["Un.", "Deux."], &["Trois."]]);
         let err = t.translate_article(&mut a, "en-GB").await.unwrap_err();
-        assert!(matches!(err, ProviderError::CircuitOpen { .. }), "{p:?}: {err:?}");
+        assert!(matches!(err.error, ProviderError::CircuitOpen { .. }), "{p:?}: {err:?}");
         let msg = err.to_string();
         assert!(msg.contains(&format!("{} quota is exhausted", p.name())), "{p:?}: {msg}");
         assert!(msg.contains("wait for the quota to renew or raise it"), "{p:?}: {msg}");
