@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::RegexSet;
 
 use crate::normalize::fold_for_matching;
 
@@ -70,15 +70,17 @@ pub(crate) const RULES: &[Rule] = &[
 ];
 
 #[expect(clippy::expect_used, reason = "the patterns are constants, checked by the unit tests")]
-static COMPILED: LazyLock<Vec<(&'static str, Regex, Scope)>> = LazyLock::new(|| {
-    RULES
-        .iter()
-        .map(|&(name, pattern, scope)| {
-            let re = Regex::new(&format!("^(?:{pattern})$")).expect("valid boilerplate pattern");
-            (name, re, scope)
-        })
-        .collect()
+static COMPILED: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(RULES.iter().map(|(_, pattern, _)| format!("^(?:{pattern})$")))
+        .expect("valid boilerplate pattern")
 });
+
+thread_local! {
+    /// This thread's copy of [`COMPILED`]: a regex used from several
+    /// threads lends its scratch space through a lock to all but the
+    /// first, and most lines of every article are tried here.
+    static LOCAL: RegexSet = COMPILED.clone();
+}
 
 /// The rule `line` matches, if any.
 pub(crate) fn matches(line: &str) -> Option<(&'static str, Scope)> {
@@ -87,7 +89,9 @@ pub(crate) fn matches(line: &str) -> Option<(&'static str, Scope)> {
         return None;
     }
     let folded = fold_for_matching(line);
-    COMPILED.iter().find(|(_, re, _)| re.is_match(&folded)).map(|&(name, _, scope)| (name, scope))
+    // One pass for all the rules; the first that matches decides.
+    let first = LOCAL.with(|set| set.matches(&folded).iter().next())?;
+    RULES.get(first).map(|&(name, _, scope)| (name, scope))
 }
 
 /// What [`strip`] left and what it took.

@@ -77,12 +77,32 @@ static LINE: LazyLock<[Regex; 3]> = LazyLock::new(|| {
 /// Reads `line` as a date line; `None` when it is not one, or names an
 /// impossible date.
 pub(crate) fn parse(line: &str) -> Option<DateTime> {
-    // Date lines are short; a long line is a sentence.
-    if line.chars().count() > 80 {
+    // Date lines are short; a long line is a sentence. Every form has a
+    // four-digit year, which most lines tried here lack.
+    if line.chars().count() > 80 || !has_year_digits(line) {
         return None;
     }
     let folded = fold(line);
-    LINE.iter().find_map(|re| re.captures(&folded)).and_then(|caps| from_captures(&caps))
+    LOCAL.with(|line| {
+        line.iter().find_map(|re| re.captures(&folded)).and_then(|c| from_captures(&c))
+    })
+}
+
+thread_local! {
+    /// This thread's copy of [`LINE`] (see `boilerplate::LOCAL`).
+    static LOCAL: [Regex; 3] = LINE.clone();
+}
+
+/// True when `line` has four ASCII digits in a row.
+fn has_year_digits(line: &str) -> bool {
+    let mut run = 0;
+    for b in line.bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
 }
 
 fn from_captures(caps: &Captures<'_>) -> Option<DateTime> {

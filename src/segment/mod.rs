@@ -12,6 +12,8 @@
 
 mod srx;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
@@ -69,7 +71,7 @@ pub enum Error {
 }
 
 /// One compiled rule. `None` stands for an empty pattern, which always matches.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Rule {
     brk: bool,
     /// `beforebreak`, anchored at its end (`(?:…)$`).
@@ -84,7 +86,7 @@ struct Rule {
     after: Option<Regex>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Rules {
     rules: Vec<Rule>,
     /// Unanchored `beforebreak` patterns of the break rules: a break can only
@@ -189,7 +191,8 @@ impl Segmenter {
 
     /// Byte offsets, in increasing order, where a sentence ends.
     fn breaks(&self, text: &str) -> Vec<usize> {
-        let rules = &*self.rules;
+        let rules = self.local_rules();
+        let rules = &*rules;
         let mut positions: Vec<usize> = if rules.every_position {
             text.char_indices().map(|(i, _)| i).skip(1).collect()
         } else {
@@ -203,17 +206,40 @@ impl Segmenter {
             }
             found
         };
-        positions.retain(|&p| p > 0 && p < text.len() && self.is_break(text, p));
+        positions.retain(|&p| p > 0 && p < text.len() && Self::is_break(rules, text, p));
         positions
     }
 
-    /// Applies the rule cascade at byte offset `pos`: the first rule whose
-    /// two patterns match decides; no match means no break.
-    fn is_break(&self, text: &str, pos: usize) -> bool {
+    /// This thread's copy of the rules. A regex used from several threads
+    /// lends its scratch space through a lock to every thread but the
+    /// first, and a paragraph asks the rules a few dozen questions; a copy
+    /// per thread (the compiled programs stay shared) asks without one.
+    fn local_rules(&self) -> Rc<Rules> {
+        thread_local! {
+            /// The rules last used on this thread, and the shared ones
+            /// they copy (held, so the pointer stays theirs).
+            static LOCAL: RefCell<Option<(Arc<Rules>, Rc<Rules>)>> = const { RefCell::new(None) };
+        }
+        LOCAL.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            match &*slot {
+                Some((shared, local)) if Arc::ptr_eq(shared, &self.rules) => Rc::clone(local),
+                _ => {
+                    let local = Rc::new(Rules::clone(&self.rules));
+                    *slot = Some((Arc::clone(&self.rules), Rc::clone(&local)));
+                    local
+                }
+            }
+        })
+    }
+
+    /// Applies the rule cascade of `rules` at byte offset `pos`: the first
+    /// rule whose two patterns match decides; no match means no break.
+    fn is_break(rules: &Rules, text: &str, pos: usize) -> bool {
         let (Some(head), Some(tail)) = (text.get(..pos), text.get(pos..)) else {
             return false;
         };
-        for rule in &self.rules.rules {
+        for rule in &rules.rules {
             if rule.after.as_ref().is_some_and(|re| !re.is_match(tail)) {
                 continue;
             }
