@@ -4,7 +4,6 @@
 //! files ─map(read item by item → normalise → segment) (blocking pool, 2 articles ahead)
 //!       ─flatten ─flat_map(one step per article and target; duplicates set aside)
 //!       ─map(terms → memory → translate → qa → write)              (async, provider-bound)
-//!           (no provider and no memory: terms → qa → write, one task, no await)
 //!       ─buffer_unordered(max_articles_in_flight)
 //!       ─for_each(observer + summary)
 //! ```
@@ -14,6 +13,11 @@
 //! of a file: feeds, NewsML and JSON Lines are read one item at a time. Cross-article API limits belong to
 //! the translate stage, not to this bound. One bad file becomes an
 //! [`Outcome::Failed`] and the rest of the batch goes on.
+//!
+//! A run that fills no target (no provider, no memory) has nothing to wait
+//! for, and goes through the `offline` module instead: one thread per
+//! core, each reading files and writing articles in turn, with the same
+//! order of claims, bounds and outcomes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +38,8 @@ use crate::shard::Shard;
 use crate::tm::{self, MemoryStore};
 use crate::translate::{ProviderError, ProviderFailure, TranslateStats, Translator};
 use crate::xliff;
+
+mod offline;
 
 /// One target of a run: its locale and the glossary matcher that resolves
 /// terms for it.
@@ -271,6 +277,9 @@ pub enum Error {
     /// A worker task died (a bug: please report it).
     #[error("internal error in a worker task")]
     Task(#[source] tokio::task::JoinError),
+    /// A worker thread panicked on this article (a bug: please report it).
+    #[error("internal error in a worker thread: {0}")]
+    Panicked(String),
     /// The article has more sentences than one article may have
     /// ([`MAX_ARTICLE_SEGMENTS`]).
     #[error(
@@ -566,6 +575,9 @@ pub(crate) async fn run(
     pipeline: Arc<Pipeline>,
     observer: &mut dyn Observer,
 ) -> Summary {
+    if offline(&pipeline) {
+        return offline::run(files, pipeline, observer).await;
+    }
     let started = Instant::now();
     let mut summary = Summary::default();
     let first_target = pipeline.targets.first().map(|t| t.locale.clone());
@@ -630,21 +642,14 @@ pub(crate) async fn run(
                         // drives the stream.
                         let origin = article.origin.clone();
                         let locale = pipeline.targets.get(i).map(|t| t.locale.clone());
-                        let task = if offline(&pipeline) {
-                            tokio::spawn(async move {
-                                let target = pipeline.targets.get(i)?;
-                                Some(translate_offline(*article, target, &pipeline))
-                            })
-                        } else {
-                            tokio::spawn(async move {
-                                match pipeline.targets.get(i) {
-                                    Some(target) => {
-                                        Some(translate_one(*article, target, &pipeline).await)
-                                    }
-                                    None => None,
+                        let task = tokio::spawn(async move {
+                            match pipeline.targets.get(i) {
+                                Some(target) => {
+                                    Some(translate_one(*article, target, &pipeline).await)
                                 }
-                            })
-                        };
+                                None => None,
+                            }
+                        });
                         match task.await {
                             Ok(Some(outcome)) => Event::Outcome(outcome),
                             Ok(None) => Event::Found(0),
@@ -668,15 +673,28 @@ pub(crate) async fn run(
         }
     }
     drop(events);
-    if summary.files_written > summary.files_unchanged && !pipeline.dry_run {
-        // One sync makes every file and rename of the run durable.
-        if let Err(error) = output::sync_run(&pipeline.out_dir) {
-            let origin = pipeline.out_dir.display().to_string();
-            summary.add(&failed(origin, None, error.into()), first_target.as_ref());
-        }
+    finish(summary, &pipeline, started, total, started_files.load(Ordering::Relaxed))
+}
+
+/// The end of a run: one sync makes every file and rename of the run
+/// durable; the time taken and the files never started are noted.
+fn finish(
+    mut summary: Summary,
+    pipeline: &Pipeline,
+    started: Instant,
+    total: usize,
+    started_files: usize,
+) -> Summary {
+    if summary.files_written > summary.files_unchanged
+        && !pipeline.dry_run
+        && let Err(error) = output::sync_run(&pipeline.out_dir)
+    {
+        let origin = pipeline.out_dir.display().to_string();
+        let first_target = pipeline.targets.first().map(|t| &t.locale);
+        summary.add(&failed(origin, None, error.into()), first_target);
     }
     summary.elapsed = started.elapsed();
-    summary.not_started = total.saturating_sub(started_files.load(Ordering::Relaxed));
+    summary.not_started = total.saturating_sub(started_files);
     summary
 }
 
@@ -690,7 +708,7 @@ fn read_file(
     let origin = path.display().to_string();
     let (tx, rx) = tokio::sync::mpsc::channel(ITEMS_AHEAD);
     let task = {
-        let pipeline = Arc::clone(&pipeline);
+        let (path, pipeline) = (path.clone(), Arc::clone(&pipeline));
         tokio::task::spawn_blocking(move || prepare(&path, &pipeline, &tx))
     };
     let items = futures::stream::unfold(rx, |mut rx| async move {
@@ -699,11 +717,9 @@ fn read_file(
     // A file that cannot be read has no article id: the shard its path
     // falls in reports it.
     let end = futures::stream::once(async move {
-        let mine = pipeline.shard.is_none_or(|s| s.owns(&origin));
         match task.await {
-            Ok(Ok(())) => None,
-            Ok(Err(_)) | Err(_) if !mine => None,
-            Ok(Err(error)) => Some(Prepared::Failed(failure(origin, None, error.into()))),
+            Ok(read) => file_failure(&path, &pipeline, read),
+            Err(_) if !pipeline.shard.is_none_or(|s| s.owns(&origin)) => None,
             Err(join) => Some(Prepared::Failed(failure(origin, None, Error::Task(join)))),
         }
     })
@@ -718,6 +734,19 @@ fn prepare(
     path: &Path,
     pipeline: &Pipeline,
     tx: &tokio::sync::mpsc::Sender<Prepared>,
+) -> Result<(), ingest::Error> {
+    read_prepared(path, pipeline, &mut |prepared| match tx.blocking_send(prepared) {
+        Ok(()) => std::ops::ControlFlow::Continue(()),
+        Err(_) => std::ops::ControlFlow::Break(()),
+    })
+}
+
+/// Reads `path` item by item, segments each article this shard owns and
+/// hands it to `each`, which may stop the reading.
+fn read_prepared(
+    path: &Path,
+    pipeline: &Pipeline,
+    each: &mut dyn FnMut(Prepared) -> std::ops::ControlFlow<()>,
 ) -> Result<(), ingest::Error> {
     let opts = ingest::ReadOptions::default().with_max_bytes(pipeline.max_article_bytes);
     let origin = path.display().to_string();
@@ -741,11 +770,24 @@ fn prepare(
             Err(_) if !mine(&origin) => return std::ops::ControlFlow::Continue(()),
             Err(error) => Prepared::Failed(failure(origin.clone(), None, error.into())),
         };
-        match tx.blocking_send(prepared) {
-            Ok(()) => std::ops::ControlFlow::Continue(()),
-            Err(_) => std::ops::ControlFlow::Break(()),
-        }
+        each(prepared)
     })
+}
+
+/// What reading `path` as a whole gave, once its items are out: nothing,
+/// or the failure of the file (reported by the shard its path falls in).
+fn file_failure(
+    path: &Path,
+    pipeline: &Pipeline,
+    read: Result<(), ingest::Error>,
+) -> Option<Prepared> {
+    let origin = path.display().to_string();
+    let mine = pipeline.shard.is_none_or(|s| s.owns(&origin));
+    match read {
+        Ok(()) => None,
+        Err(_) if !mine => None,
+        Err(error) => Some(Prepared::Failed(failure(origin, None, error.into()))),
+    }
 }
 
 /// Terms, translation, QA and the XLIFF file for one article and target.
@@ -813,15 +855,9 @@ async fn translate_one(mut article: Article, target: &Target, p: &Pipeline) -> O
 }
 
 /// [`translate_one`] when nothing can fill a target (the `none` provider
-/// and no memory): terms, QA, the XLIFF document and its file in one go on
-/// the worker that runs the article's task. No provider, memory or claim
-/// is asked anything, so there is nothing to wait for, and such a run has
-/// no network traffic for the workers to serve: the write (a few system
-/// calls into the page cache; durability is one sync at the end of the
-/// run) stays on the worker instead of going to the blocking pool and
-/// back. One hand-off per article instead of three, and no thread beyond
-/// the runtime's own doing article work, so no allocator arena beyond
-/// theirs either.
+/// and no memory): terms, QA, the XLIFF document and its file in one go
+/// on the calling thread, with nothing to wait for (durability is one
+/// sync at the end of the run). See the `offline` module.
 fn translate_offline(mut article: Article, target: &Target, p: &Pipeline) -> Outcome {
     glossary::annotate(&target.matcher, &mut article);
     let ready = match serialise(article, target, p, Sent::default()) {

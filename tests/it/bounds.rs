@@ -186,3 +186,51 @@ fn an_article_of_more_paragraphs_than_any_news_article_fails_alone() {
     assert_eq!(written(out.path()).len(), 1, "{err}");
     assert!(!err.contains("fine.txt"), "{err}");
 }
+
+#[test]
+fn offline_workers_keep_the_first_name_and_every_item_of_a_large_feed() {
+    // Files are read by several workers at once, and a feed's items are
+    // spread over all of them: copies of an article side by side in the
+    // walk, a long feed among them and two targets must still give each
+    // article once per target, under the first name it was read under.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..24 {
+        let article = format!("Dépêche {i}\n\n{}\n", text(&format!("a{i}"), 3));
+        std::fs::write(dir.path().join(format!("a{i:02}.txt")), &article).unwrap();
+        if i % 3 == 0 {
+            std::fs::write(dir.path().join(format!("a{i:02}b.txt")), &article).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("m-flux.xml"), feed(60, 5)).unwrap();
+    for _ in 0..3 {
+        let out = tempfile::tempdir().unwrap();
+        let output = depeche()
+            .args(["translate", "--no-progress", "--provider", "none", "--no-memory"])
+            .args(["--to", "en-GB,de-DE", "--out"])
+            .arg(out.path())
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(0), "{err}");
+        let files = xliff_files(out.path());
+        assert_eq!(files.len(), 2 * (24 + 60), "{err}");
+        for i in (0..24).step_by(3) {
+            assert!(err.contains(&format!("a{i:02}b.txt: the same article as ")), "{err}");
+            let first = format!("a{i:02}.txt");
+            let written: Vec<&PathBuf> = files
+                .iter()
+                .filter(|f| std::fs::read_to_string(f).unwrap().contains(&format!("Dépêche {i}<")))
+                .collect();
+            assert_eq!(written.len(), 2, "{i}: {written:?}");
+            for f in written {
+                let xliff = std::fs::read_to_string(f).unwrap();
+                assert!(xliff.contains(&first), "the first name: {xliff}");
+                assert!(!xliff.contains(&format!("a{i:02}b.txt")), "{xliff}");
+            }
+        }
+        let summary = String::from_utf8_lossy(&output.stdout);
+        assert!(summary.contains("articles   84 ok, 0 failed"), "{summary}");
+        assert!(summary.contains("duplicates 8 "), "{summary}");
+    }
+}
