@@ -234,3 +234,44 @@ fn offline_workers_keep_the_first_name_and_every_item_of_a_large_feed() {
         assert!(summary.contains("duplicates 8 "), "{summary}");
     }
 }
+
+/// Asks the run to stop after its fifth outcome, as Ctrl-C does.
+struct StopAfterFive {
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    seen: usize,
+}
+
+impl depeche::pipeline::Observer for StopAfterFive {
+    fn outcome(&mut self, _outcome: &depeche::pipeline::Outcome) {
+        self.seen += 1;
+        if self.seen == 5 {
+            self.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_offline_run_finishes_what_it_started_and_counts_the_rest() {
+    use depeche::job::{self, TranslateSettings};
+    use depeche::translate::Overrides;
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let article = format!("Dépêche {i}\n\n{}\n", text(&format!("c{i}"), 4));
+        std::fs::write(dir.path().join(format!("c{i:03}.txt")), article).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let settings = TranslateSettings::new([dir.path()])
+        .with_out_dir(out.path())
+        .with_overrides(Overrides { provider: Some("none".into()), endpoint: None })
+        .with_cancel(std::sync::Arc::clone(&cancel));
+    let mut observer = StopAfterFive { cancel, seen: 0 };
+    let run = job::translate(settings, &mut observer).await.unwrap().run;
+    // Every file started is finished and written whole; the others are
+    // counted, so the same command can be run again.
+    assert!(run.not_started > 0, "{run:?}");
+    assert_eq!(run.failed, 0, "{:?}", run.failures);
+    assert_eq!(run.articles_ok + run.not_started, 300, "{run:?}");
+    assert_eq!(written(out.path()).len(), run.articles_ok);
+    assert_eq!(observer.seen, run.articles_ok);
+}
