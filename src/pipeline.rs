@@ -663,17 +663,27 @@ pub(crate) async fn run(
         })
         .buffer_unordered(in_flight);
     while let Some(event) = events.next().await {
-        match event {
-            Event::Found(n) => observer.segments_found(n),
-            Event::OtherShards(n) => summary.other_shards += n,
-            Event::Outcome(outcome) => {
-                observer.outcome(&outcome);
-                summary.add(&outcome, first_target.as_ref());
-            }
-        }
+        record(event, observer, &mut summary, first_target.as_ref());
     }
     drop(events);
     finish(summary, &pipeline, started, total, started_files.load(Ordering::Relaxed))
+}
+
+/// Hands one event of a run to `observer` and `summary`.
+fn record(
+    event: Event,
+    observer: &mut dyn Observer,
+    summary: &mut Summary,
+    first_target: Option<&Locale>,
+) {
+    match event {
+        Event::Found(n) => observer.segments_found(n),
+        Event::OtherShards(n) => summary.other_shards += n,
+        Event::Outcome(outcome) => {
+            observer.outcome(&outcome);
+            summary.add(&outcome, first_target);
+        }
+    }
 }
 
 /// The end of a run: one sync makes every file and rename of the run

@@ -72,14 +72,7 @@ pub(super) async fn run(
     drop(tx);
     let mut summary = Summary::default();
     while let Some(event) = rx.recv().await {
-        match event {
-            Event::Found(n) => observer.segments_found(n),
-            Event::OtherShards(n) => summary.other_shards += n,
-            Event::Outcome(outcome) => {
-                observer.outcome(&outcome);
-                summary.add(&outcome, first_target.as_ref());
-            }
-        }
+        super::record(event, observer, &mut summary, first_target.as_ref());
     }
     for handle in handles {
         // Every worker has returned: its sender is gone.
