@@ -196,20 +196,19 @@ impl Shared {
     /// Reads file `file`, handing each item over for its claim; helps with
     /// jobs while it is ahead of the claims or of the workers.
     fn read(&self, file: usize, events: &Events) {
-        let pipeline = &*self.pipeline;
-        let read = self.files.get(file).map(|path| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // The file's slot is closed whatever happens, so the claims go on.
+        let last = self.files.get(file).and_then(|path| {
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 self.read_items(file, path, events)
-            }))
-        });
-        let last = match (self.files.get(file), read) {
-            (Some(path), Some(Ok(read))) => file_failure(path, pipeline, read),
-            (Some(path), Some(Err(panic))) => {
-                let origin = path.display().to_string();
-                Some(Prepared::Failed(failure(origin, None, Error::Panicked(panic_text(&*panic)))))
+            }));
+            match read {
+                Ok(read) => file_failure(path, &self.pipeline, read),
+                Err(panic) => {
+                    let error = Error::Panicked(panic_text(&*panic));
+                    Some(Prepared::Failed(failure(path.display().to_string(), None, error)))
+                }
             }
-            _ => None,
-        };
+        });
         let mut state = self.lock();
         if let Some(slot) = state.waiting.get_mut(&file) {
             slot.items.extend(last);
